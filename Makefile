@@ -1,0 +1,53 @@
+# The two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PROJECT := spr
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(PROJECT)
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test bench lint setup setup-test clean check-compose
+
+# Python dependencies and GOV.UK Frontend, reinstalled only when their pins change.
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	@scripts/ensure_debian_packages.sh runtime
+	@touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: setup
+	@scripts/ensure_debian_packages.sh test
+
+run: setup
+	@mkdir -p var
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo > var/demo-logins.txt
+	@PORT=$(PORT) scripts/run.sh
+
+test: setup-test
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) scripts/ensure_services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup
+	@DEBUG=true $(PY) -m benchmarks
+
+lint: setup check-compose
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles
+
+check-compose:
+	@if ! command -v docker-compose >/dev/null; then echo "docker-compose not installed: compose file not checked"; \
+	elif [ -f .env ]; then docker-compose config -q; \
+	else cp .env.example .env; docker-compose config -q; rc=$$?; rm -f .env; exit $$rc; fi

@@ -1,0 +1,60 @@
+"""Operations admin (superusers only). The audit trail is shown read-only."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Agency, AuditEvent, Membership, Partnership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Details", {"fields": ["full_name", "job_title", "phone"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"],
+                             "fields": ["email", "full_name", "password1", "password2"]})]
+    filter_horizontal = []
+    list_filter = ["is_active", "is_staff"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "local_authority"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector"]
+    list_filter = ["sector", "partnerships"]
+    search_fields = ["name"]
+    filter_horizontal = ["partnerships"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "action", "actor", "object_type", "object_id", "partnership"]
+    list_filter = ["action", "partnership"]
+    search_fields = ["object_id", "request_id"]
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

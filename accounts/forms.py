@@ -1,0 +1,140 @@
+"""Sign-in and password forms laid out with the GOV.UK Design System."""
+
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+
+
+def gds_helper(*fields, submit: str) -> FormHelper:
+    """A crispy-forms GOV.UK layout ending in one primary button (every form uses it)."""
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", submit))
+    return helper
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError,
+                         aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal next to the field it concerns, or in the error summary.
+
+    ``aliases`` maps a service's field name to the form's, where they differ.
+    """
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            field = (aliases or {}).get(field, field)
+            for e in errors:
+                for message in e.messages:
+                    form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class GdsDateField(DateInputField):
+    """GOV.UK date input whose errors name the date and say what to do.
+
+    ``what`` completes 'Enter ...', e.g. 'the date the local authority became aware'.
+    """
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        name = what.removeprefix("the ")
+        self.error_messages.update({
+            "required": f"Enter {what}",
+            "invalid": f"{name[0].upper()}{name[1:]} must be a real date",
+        })
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.error_messages["incomplete"] = (
+                f"{name[0].upper()}{name[1:]} must include a {part}")
+            field.validators[0].message = f"{name[0].upper()}{name[1:]} must be a real date"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(self.error_messages["invalid"]) from error
+
+    def clean(self, value):
+        result = super().clean(value)
+        if isinstance(result, datetime.date) and not 1900 <= result.year <= 2100:
+            raise forms.ValidationError(self.error_messages["invalid"])
+        return result
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been switched off. Contact your administrator",
+    }
+
+    username = forms.EmailField(
+        label="Email address",
+        error_messages={"required": "Enter your email address",
+                        "invalid": "Enter an email address in the correct format, "
+                                   "like name@example.org"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("username", field_width=Fluid.TWO_THIRDS),
+            Field.text("password", field_width=Fluid.TWO_THIRDS),
+            submit="Sign in",
+        )
+
+    def clean_username(self):
+        return self.cleaned_data["username"].lower()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": "Enter your email address",
+                        "invalid": "Enter an email address in the correct format, "
+                                   "like name@example.org"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS), submit="Send reset link"
+        )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        self.helper = gds_helper(
+            Field.text("new_password1", field_width=Fixed.TWENTY),
+            Field.text("new_password2", field_width=Fixed.TWENTY),
+            submit="Change password",
+        )
+
+
+class ChoosePartnershipForm(forms.Form):
+    partnership = forms.TypedChoiceField(
+        label="Which partnership are you working in?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the partnership you are working in"},
+    )
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].choices = [(p.pk, p.name) for p in partnerships]
+        self.helper = gds_helper(Field.radios("partnership", legend_size="l"), submit="Continue")

@@ -1,0 +1,45 @@
+"""Request-wide context: request id, client IP, the partnership the user is working in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+
+from . import request_context, selectors
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request_context.request_id_from(request.headers.get("X-Request-ID"))
+        rid = request_context.request_id_var.set(request.request_id)
+        ip = request_context.client_ip_var.set(request_context.client_ip_from(request.META))
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.request_id_var.reset(rid)
+            request_context.client_ip_var.reset(ip)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class CurrentPartnershipMiddleware:
+    """Sets ``request.partnership``: the one chosen this session, else the user's first."""
+
+    SESSION_KEY = "partnership_id"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.partnership = None
+        if request.user.is_authenticated:
+            request.partnership = selectors.current_partnership(
+                user=request.user, chosen_id=request.session.get(self.SESSION_KEY)
+            )
+        return self.get_response(request)
+
+
+class LoginRequiredMiddleware(_DjangoLoginRequired):
+    """Deny by default: every page needs sign-in unless marked ``login_not_required``."""

@@ -1,0 +1,256 @@
+"""Who may do what: every authorisation decision in the product is a named rule here.
+
+Rules are plain functions of (user, object). Deny by default: a user holds rights only
+through a ``Membership`` (role in a partnership); being a Django superuser grants nothing
+in the service itself, only the operations admin site. Later apps add their rules here so
+views, selectors, templates and tasks all ask the same question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Membership, Partnership, Role, User
+
+BUSINESS_UNIT = frozenset({Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER})
+DIRECTORY_READERS = BUSINESS_UNIT | {
+    Role.MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER, Role.PARTNER_REPRESENTATIVE,
+}
+PEOPLE_READERS = BUSINESS_UNIT | {Role.ADMINISTRATOR, Role.SCRUTINEER}
+AUDIT_READERS = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER})
+CALENDAR_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER}
+CALENDAR_EDITORS = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR})
+CASE_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.SCRUTINEER}
+
+
+def require(allowed: bool) -> None:
+    """Views call this with a rule's answer: out of scope is indistinguishable from absent."""
+    if not allowed:
+        raise Http404
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships, loaded once per user object (so once per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related("partnership", "agency")
+        )
+        user._memberships_cache = cached
+    return cached
+
+
+def roles_in(user: User, partnership: Partnership | None) -> frozenset[str]:
+    if partnership is None:
+        return frozenset()
+    return frozenset(m.role for m in memberships_of(user) if m.partnership_id == partnership.pk)
+
+
+def has_any_role(user: User, partnership: Partnership | None, roles: Iterable[str]) -> bool:
+    return bool(roles_in(user, partnership) & frozenset(roles))
+
+
+def partnership_ids_with_roles(user: User, roles: Iterable[str] | None = None) -> set[int]:
+    wanted = None if roles is None else frozenset(roles)
+    return {
+        m.partnership_id for m in memberships_of(user) if wanted is None or m.role in wanted
+    }
+
+
+def agency_ids_of(user: User, partnership: Partnership | None = None) -> set[int]:
+    """The agencies a user acts for (as an agency user), optionally in one partnership."""
+    return {
+        m.agency_id
+        for m in memberships_of(user)
+        if m.role == Role.AGENCY_USER
+        and (partnership is None or m.partnership_id == partnership.pk)
+    }
+
+
+def can_view_partnership(user: User, partnership: Partnership) -> bool:
+    return bool(roles_in(user, partnership))
+
+
+def can_view_agency_directory(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, DIRECTORY_READERS)
+
+
+def can_view_people(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, PEOPLE_READERS)
+
+
+def can_view_audit_trail(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, AUDIT_READERS)
+
+
+def can_refer_incident(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, {Role.AGENCY_USER})
+
+
+def visible_to(user: User, queryset: QuerySet, *, roles: Iterable[str] | None = None,
+               partnership_field: str = "partnership") -> QuerySet:
+    """Scope any partnership-owned queryset to the partnerships where the user holds ``roles``.
+
+    Every app's ``<model>s_visible_to`` selector starts here, so scoping is written once.
+    """
+    ids = partnership_ids_with_roles(user, roles)
+    return queryset.filter(**{f"{partnership_field}__in": ids})
+
+
+def can_view_calendar(user: User, partnership: Partnership | None) -> bool:
+    """The calendar and the timeline plan: who works to them, and who oversees."""
+    return has_any_role(user, partnership, CALENDAR_READERS)
+
+
+def can_edit_calendar(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, CALENDAR_EDITORS)
+
+
+def can_view_partnership_deadlines(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, CASE_READERS)
+
+
+def can_view_case(user: User, case) -> bool:
+    """The whole case: the business unit, managers and scrutineers, once it is referred."""
+    return case.stage != "draft" and has_any_role(user, case.partnership, CASE_READERS)
+
+
+def can_triage(user: User, case) -> bool:
+    return case.stage != "draft" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+def can_view_referral(user: User, referral) -> bool:
+    """The referring agency sees its own referrals (a draft: only its author)."""
+    if referral.case.stage == "draft":
+        return referral.referrer_id == user.pk and referral.referring_agency_id in \
+            agency_ids_of(user, referral.case.partnership)
+    return (referral.referring_agency_id in agency_ids_of(user, referral.case.partnership)
+            or can_view_case(user, referral.case))
+
+
+def can_edit_referral(user: User, referral) -> bool:
+    return referral.case.stage == "draft" and can_view_referral(user, referral)
+
+
+def can_follow_referral(user: User, referral) -> bool:
+    """The referring agency's own view of a submitted referral: status, outcome, questions."""
+    return referral.case.stage != "draft" and can_answer_referral_query(user, referral)
+
+
+def can_answer_referral_query(user: User, referral) -> bool:
+    return referral.referring_agency_id in agency_ids_of(user, referral.case.partnership)
+
+
+def can_correct_anchor(user: User, case) -> bool:
+    return has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+def can_waive_deadlines_on(user: User, case) -> bool:
+    """Waiving a statutory step is the business manager's call, with a reason."""
+    return has_any_role(user, case.partnership, {Role.BUSINESS_MANAGER})
+
+
+def can_waive_deadline(user: User, deadline) -> bool:
+    return can_waive_deadlines_on(user, deadline.case)
+
+
+def can_record_notification(user: User, case) -> bool:
+    return case.stage == "rapid_review" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+# Rapid review papers -----------------------------------------------------------------
+# The partner representatives sit on the review group: they read its papers (terms of
+# reference, letters, master chronology, collated returns) but not the rest of the case.
+REVIEW_PAPER_READERS = CASE_READERS | {Role.PARTNER_REPRESENTATIVE}
+REVIEW_PAPER_KINDS = frozenset({"partner_letter", "review_group_letter", "terms_of_reference",
+                                "master_chronology", "collated_returns"})
+
+
+def can_run_rapid_review(user: User, case) -> bool:
+    """Letters, terms of reference, requests, chasing: the business unit's work."""
+    return case.stage != "draft" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+def can_read_review_papers(user: User, case) -> bool:
+    return case.stage != "draft" and has_any_role(user, case.partnership, REVIEW_PAPER_READERS)
+
+
+def can_list_review_papers(user: User, partnership: Partnership | None) -> bool:
+    """The partnership's rapid reviews in progress and their papers (the review group)."""
+    return has_any_role(user, partnership, REVIEW_PAPER_READERS)
+
+
+def partner_represented_by(user: User, partnership: Partnership | None) -> str:
+    """The statutory partner the user represents in this partnership, or ''."""
+    return next((m.statutory_partner for m in memberships_of(user)
+                 if partnership is not None and m.partnership_id == partnership.pk
+                 and m.role == Role.PARTNER_REPRESENTATIVE), "")
+
+
+def can_agree_terms(user: User, terms) -> bool:
+    """Only a partner representative agrees the terms of reference, for their own partner."""
+    case = terms.review.case
+    return (terms.review.stopped_on is None and case.stage == "rapid_review"
+            and bool(partner_represented_by(user, case.partnership)))
+
+
+def can_download_document(user: User, document) -> bool:
+    """Case readers get every document; an agency only what was addressed to it;
+    partner representatives the review group's papers."""
+    case = document.case
+    if case.stage == "draft":
+        return False
+    if can_view_case(user, case):
+        return True
+    if document.agency_id and document.agency_id in agency_ids_of(user, case.partnership):
+        return document.kind == "information_request"
+    return document.kind in REVIEW_PAPER_KINDS and can_read_review_papers(user, case)
+
+
+# Information requests and agency returns ---------------------------------------------
+def can_view_information_request(user: User, request) -> bool:
+    """The business unit (and case readers) see every request; an agency only its own."""
+    case = request.review.case
+    return (request.agency_id in agency_ids_of(user, case.partnership)
+            or can_view_case(user, case))
+
+
+def can_edit_return(user: User, agency_return) -> bool:
+    """Only the agency asked, while the return is open and the review still running."""
+    request = agency_return.request
+    return (not agency_return.is_locked and request.review.stopped_on is None
+            and request.agency_id in agency_ids_of(user, request.review.case.partnership))
+
+
+def can_send_information_requests(user: User, review) -> bool:
+    """Sending, confirming receipt and reopening: the business unit, while the review runs."""
+    return review.stopped_on is None and can_run_rapid_review(user, review.case)
+
+
+def can_answer_information_request(user: User, request) -> bool:
+    """The agency's own side of a request (its task list, return, attachments): only the
+    agency asked; the business unit reads the return under the case instead."""
+    return request.agency_id in agency_ids_of(user, request.review.case.partnership)
+
+
+def can_list_agency_requests(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, {Role.AGENCY_USER})
+
+
+def can_chase_returns(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, BUSINESS_UNIT)
+
+
+def can_view_master_chronology(user: User, case) -> bool:
+    """Merges every agency's entries, so never for agency users as such."""
+    return can_read_review_papers(user, case)
+
+
+def can_get_chronology_template(user: User, partnership: Partnership | None) -> bool:
+    """The blank chronology spreadsheet: any agency user, and the business unit."""
+    return has_any_role(user, partnership, BUSINESS_UNIT | {Role.AGENCY_USER})

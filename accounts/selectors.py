@@ -1,0 +1,88 @@
+"""Reads for accounts, already scoped to the user asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from . import rules
+from .models import Agency, AuditEvent, Membership, Partnership, User
+
+
+def current_partnership(*, user: User, chosen_id: int | None) -> Partnership | None:
+    """The partnership the user works in now: their choice if still a member, else the first."""
+    partnerships = {m.partnership_id: m.partnership for m in rules.memberships_of(user)}
+    if chosen_id in partnerships:
+        return partnerships[chosen_id]
+    if partnerships:
+        return sorted(partnerships.values(), key=lambda p: p.name)[0]
+    return None
+
+
+def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(pk__in=rules.partnership_ids_with_roles(user))
+
+
+def agencies_visible_to(user: User, partnership: Partnership) -> QuerySet[Agency]:
+    """The partnership's agency directory, or only the user's own agency for agency users."""
+    if rules.can_view_agency_directory(user, partnership):
+        return partnership.agencies.all()
+    return Agency.objects.filter(pk__in=rules.agency_ids_of(user, partnership))
+
+
+def members_visible_to(user: User, partnership: Partnership) -> QuerySet[Membership]:
+    if not rules.can_view_people(user, partnership):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(partnership=partnership, user__is_active=True)
+        .select_related("user", "agency")
+        .order_by("user__full_name", "role")
+    )
+
+
+def audit_events_visible_to(user: User, partnership: Partnership) -> QuerySet[AuditEvent]:
+    if not rules.can_view_audit_trail(user, partnership):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(partnership=partnership).select_related("actor")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+
+    @property
+    def href(self) -> str:
+        return reverse(self.url_name)
+
+
+def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]:
+    """Service navigation: only what the user's roles in this partnership allow."""
+    if partnership is None:
+        return []
+    items = [NavItem("Home", "accounts:home")]
+    if rules.can_refer_incident(user, partnership):
+        items.append(NavItem("Refer an incident", "cases:referral-start"))
+        items.append(NavItem("Your referrals", "cases:my-referrals"))
+    if rules.can_list_agency_requests(user, partnership):
+        items.append(NavItem("Information requests", "rapid_review:agency-requests"))
+    if rules.has_any_role(user, partnership, rules.BUSINESS_UNIT):
+        items.append(NavItem("Referrals", "cases:referral-inbox"))
+    if rules.can_chase_returns(user, partnership):
+        items.append(NavItem("Returns to chase", "rapid_review:chase-list"))
+    if rules.can_view_partnership_deadlines(user, partnership):
+        items.append(NavItem("Cases", "cases:case-list"))
+        items.append(NavItem("Deadlines", "calendars:deadlines"))
+    if rules.can_list_review_papers(user, partnership):
+        items.append(NavItem("Rapid reviews", "rapid_review:papers"))
+    if rules.can_view_calendar(user, partnership):
+        items.append(NavItem("Calendar", "calendars:calendar"))
+    if rules.can_view_agency_directory(user, partnership):
+        items.append(NavItem("Agencies", "accounts:agency-list"))
+    if rules.can_view_people(user, partnership):
+        items.append(NavItem("People", "accounts:people"))
+    if rules.can_view_audit_trail(user, partnership):
+        items.append(NavItem("Audit trail", "accounts:audit-trail"))
+    return items

@@ -1,0 +1,223 @@
+"""Partnership calendars, timeline templates, deadlines and the reminders sent for them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Agency, Partnership, Role, User
+
+
+class CalendarDay(models.Model):
+    """A partnership's exception to the England and Wales working-day calendar."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Closed: not a working day"
+        WORKING = "working", "Working day despite a bank holiday"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
+                                    related_name="calendar_days")
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "date"],
+                                               name="one_calendar_exception_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.get_kind_display()}"
+
+
+class Anchor(models.TextChoices):
+    """Events a deadline counts from. Later services record them as the case moves on."""
+
+    INCIDENT = "incident", "Incident happened"
+    REFERRAL_RECEIVED = "referral_received", "Referral received"
+    BECAME_AWARE = "became_aware", "Local authority became aware"
+    TRIAGE_DECIDED = "triage_decided", "Decision to start a rapid review"
+    NOTIFICATION_SENT = "notification_sent", "Panel notified"
+    INFORMATION_REQUEST_SENT = "information_request_sent", "Information request sent"
+    MEETING_HELD = "meeting_held", "Rapid review meeting held"
+    DECISION_TO_COMMISSION_LCSPR = "decision_to_commission_lcspr", "Decision to commission an LCSPR"
+    PLANNED_PUBLICATION = "planned_publication", "Planned publication"
+
+
+class TimelineTemplate(models.Model):
+    """An ordered plan of steps. Built-in templates (no partnership) are copied, then edited."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, null=True,
+                                    blank=True, related_name="timeline_templates")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True,
+                              help_text="The procedure the plan comes from")
+    is_active = models.BooleanField(
+        default=False, help_text="The plan this partnership uses for new deadlines")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="template_name_unique"),
+            models.UniqueConstraint(fields=["name"], condition=Q(partnership__isnull=True),
+                                    name="builtin_template_name_unique"),
+            models.UniqueConstraint(fields=["partnership"], condition=Q(is_active=True),
+                                    name="one_active_template_per_partnership"),
+            models.CheckConstraint(condition=Q(partnership__isnull=False) | Q(is_active=False),
+                                   name="builtin_templates_are_never_active"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.partnership_id is None
+
+
+class TimelineStep(models.Model):
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", "Working days"
+        HOURS = "hours", "Hours"
+        CALENDAR_MONTHS = "calendar_months", "Calendar months"
+
+    class Direction(models.TextChoices):
+        AFTER = "after", "After"
+        BEFORE = "before", "Before"
+
+    template = models.ForeignKey(TimelineTemplate, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    key = models.SlugField(max_length=60)
+    label = models.CharField(max_length=200)
+    anchor = models.CharField(max_length=40, choices=Anchor.choices)
+    offset = models.PositiveIntegerField(help_text="How far from the anchor the step is due")
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.WORKING_DAYS)
+    direction = models.CharField(max_length=10, choices=Direction.choices,
+                                 default=Direction.AFTER)
+    window_start = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Earliest point, in the same unit (e.g. meeting from working day 7 to 13)")
+    responsible_role = models.CharField(max_length=40, choices=Role.choices, blank=True)
+    responsible_is_agency = models.BooleanField(
+        default=False, help_text="Due from the agency a request is addressed to")
+    remind_days_before = models.JSONField(
+        default=list, blank=True, help_text="Working days before the due date to remind")
+    remind_on_day = models.BooleanField(default=True)
+    remind_daily_when_overdue = models.BooleanField(default=True)
+    escalate_after = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Working days overdue before the business manager is told")
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="step_key_unique"),
+            models.CheckConstraint(
+                condition=Q(window_start__isnull=True) | Q(window_start__lte=models.F("offset")),
+                name="step_window_starts_before_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AnchorEvent(models.Model):
+    """When something a deadline counts from happened, for one case (and related object)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="anchor_events")
+    kind = models.CharField(max_length=40, choices=Anchor.choices)
+    related_key = models.CharField(max_length=80, blank=True,
+                                   help_text="e.g. rapid_review.informationrequest:12")
+    occurred_on = models.DateField()
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    responsible_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "related_key"],
+                                               name="one_anchor_per_case_kind_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    MISSED = "missed", "Met late"
+    WAIVED = "waived", "Waived"
+
+
+class Deadline(models.Model):
+    """One dated obligation on one case, computed from an anchor and a step, and stored."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="deadlines")
+    step = models.ForeignKey(TimelineStep, on_delete=models.PROTECT, related_name="deadlines")
+    anchor_event = models.ForeignKey(AnchorEvent, on_delete=models.PROTECT,
+                                     related_name="deadlines")
+    related_key = models.CharField(max_length=80, blank=True)
+    due_date = models.DateField()
+    due_at = models.DateTimeField(null=True, blank=True, help_text="For steps counted in hours")
+    window_start = models.DateField(null=True, blank=True)
+    responsible_role = models.CharField(max_length=40, choices=Role.choices, blank=True)
+    responsible_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="deadlines")
+    responsible_user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="deadlines")
+    status = models.CharField(max_length=10, choices=DeadlineStatus.choices,
+                              default=DeadlineStatus.OPEN)
+    met_at = models.DateTimeField(null=True, blank=True)
+    waived_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "anchor_event"],
+                                    name="one_deadline_per_step_and_anchor"),
+            models.CheckConstraint(
+                condition=~Q(status=DeadlineStatus.WAIVED) | ~Q(waived_reason=""),
+                name="waived_deadline_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.WAIVED])
+                | Q(met_at__isnull=False),
+                name="met_deadline_has_time"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="deadline_status_due"),
+            models.Index(fields=["partnership", "status", "due_date"],
+                         name="deadline_partnership_due"),
+            models.Index(fields=["case", "status"], name="deadline_case_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step.label} by {self.due_date}"
+
+
+class Reminder(models.Model):
+    """One reminder for one deadline on one day. The unique key makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "Due soon"
+        ON_DAY = "on_day", "Due today"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATION = "escalation", "Escalated to the business manager"
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    for_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.JSONField(default=list, blank=True, help_text="User ids emailed")
+
+    class Meta:
+        ordering = ["-for_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind", "for_date"],
+                                               name="one_reminder_per_deadline_kind_day")]
+        indexes = [models.Index(fields=["sent_at", "for_date"], name="reminder_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.for_date}"

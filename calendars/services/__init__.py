@@ -1,0 +1,31 @@
+"""State changes for calendars, timeline templates and deadlines (one module per concern)."""
+
+from .calendar import calendar_day_add, calendar_day_remove, calendar_for
+from .deadlines import (
+    anchor_record,
+    deadline_meet,
+    deadline_waive,
+    deadlines_recompute,
+    due_dates_for,
+)
+from .templates import (
+    template_adopt,
+    template_step_create,
+    template_step_delete,
+    template_step_update,
+)
+
+__all__ = [
+    "anchor_record",
+    "calendar_day_add",
+    "calendar_day_remove",
+    "calendar_for",
+    "deadline_meet",
+    "deadline_waive",
+    "deadlines_recompute",
+    "due_dates_for",
+    "template_adopt",
+    "template_step_create",
+    "template_step_delete",
+    "template_step_update",
+]

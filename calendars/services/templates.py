@@ -1,0 +1,104 @@
+"""Timeline templates: a partnership copies a built-in plan, then edits its own copy."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, Partnership, User
+
+from ..models import TimelineStep, TimelineTemplate
+
+STEP_FIELDS = ["position", "key", "label", "anchor", "offset", "unit", "direction",
+               "window_start", "responsible_role", "responsible_is_agency",
+               "remind_days_before", "remind_on_day", "remind_daily_when_overdue",
+               "escalate_after"]
+
+
+@transaction.atomic
+def template_adopt(*, actor: User | None, partnership: Partnership,
+                   builtin: TimelineTemplate) -> TimelineTemplate:
+    """Copy a built-in template into the partnership and make it the one in use.
+
+    Deadlines already created keep the steps they were made from; new anchors use the copy.
+    """
+    if not builtin.is_builtin:
+        raise ValidationError("Choose one of the built-in plans")
+    name = builtin.name
+    taken = set(TimelineTemplate.objects.filter(partnership=partnership)
+                .values_list("name", flat=True))
+    suffix = 2
+    while name in taken:
+        name, suffix = f"{builtin.name} ({suffix})", suffix + 1
+    TimelineTemplate.objects.filter(partnership=partnership, is_active=True).update(
+        is_active=False)
+    copy = TimelineTemplate.objects.create(
+        partnership=partnership, name=name, description=builtin.description,
+        source=builtin.source, is_active=True)
+    TimelineStep.objects.bulk_create(
+        TimelineStep(template=copy, **{f: getattr(step, f) for f in STEP_FIELDS})
+        for step in builtin.steps.all()
+    )
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=copy,
+                 detail={"copied_from": builtin.pk})
+    return copy
+
+
+def _editable(template: TimelineTemplate) -> None:
+    if template.is_builtin:
+        raise ValidationError("Built-in plans cannot be changed. Use a copy")
+
+
+def _queue_step_recompute(step: TimelineStep) -> None:
+    from ..tasks import deadlines_recompute_for_partnership
+
+    partnership_id, step_id = step.template.partnership_id, step.pk
+    transaction.on_commit(
+        lambda: deadlines_recompute_for_partnership.delay(partnership_id, [step_id]))
+
+
+@transaction.atomic
+def template_step_update(*, actor: User | None, step: TimelineStep, **changes) -> TimelineStep:
+    """Change a step; its open deadlines are recomputed in the background."""
+    _editable(step.template)
+    unknown = set(changes) - set(STEP_FIELDS)
+    if unknown:
+        raise ValueError(f"Not step fields: {sorted(unknown)}")
+    if "anchor" in changes and changes["anchor"] != step.anchor and step.deadlines.exists():
+        raise ValidationError({"anchor": "Deadlines already count from this step's event. "
+                                         "Add a new step instead"})
+    for field, value in changes.items():
+        setattr(step, field, value)
+    step.full_clean()
+    step.save()
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=step,
+                 partnership=step.template.partnership, detail={"fields": sorted(changes)})
+    _queue_step_recompute(step)
+    return step
+
+
+@transaction.atomic
+def template_step_create(*, actor: User | None, template: TimelineTemplate,
+                         **fields) -> TimelineStep:
+    _editable(template)
+    if "position" not in fields:
+        last = template.steps.order_by("-position").values_list("position", flat=True).first()
+        fields["position"] = (last or 0) + 1
+    step = TimelineStep(template=template, **fields)
+    step.full_clean()
+    step.save()
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=step,
+                 partnership=template.partnership)
+    return step
+
+
+@transaction.atomic
+def template_step_delete(*, actor: User | None, step: TimelineStep) -> None:
+    _editable(step.template)
+    if step.deadlines.exists():
+        raise ValidationError("Cases already have deadlines from this step, so it cannot be "
+                              "removed. Change its reminders instead")
+    audit_record(action=AuditEvent.Action.DELETE, actor=actor, obj=step,
+                 partnership=step.template.partnership)
+    step.delete()

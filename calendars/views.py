@@ -1,0 +1,202 @@
+"""Calendar, timeline plan and deadline pages. Thin: rules decide, services change."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import rules
+from accounts.audit import audit_view
+from accounts.forms import apply_service_errors
+from accounts.rules import require
+from cases.models import Case
+from cases.selectors import cases_visible_to
+
+from . import selectors, services
+from .forms import (
+    AdoptTemplateForm,
+    AnchorDateForm,
+    CalendarDayForm,
+    RemoveCalendarDayForm,
+    TimelineStepForm,
+    WaiveDeadlineForm,
+)
+from .models import AnchorEvent, Deadline, TimelineStep
+
+
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    partnership = request.partnership
+    require(rules.can_view_calendar(request.user, partnership))
+    can_edit = rules.can_edit_calendar(request.user, partnership)
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST":
+        require(can_edit)
+        if form.is_valid():
+            try:
+                services.calendar_day_add(actor=request.user, partnership=partnership,
+                                          **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "Calendar changed. Open deadlines are being "
+                                          "recalculated")
+                return redirect("calendars:calendar")
+    today = timezone.localdate()
+    return render(request, "calendars/calendar.html", {
+        "form": form,
+        "can_edit": can_edit,
+        "days": selectors.calendar_days_visible_to(request.user, partnership),
+        "bank_holidays": selectors.bank_holidays_between(
+            today, datetime.date(today.year + 1, 12, 31)),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_day_remove(request, pk: int):
+    partnership = request.partnership
+    require(rules.can_edit_calendar(request.user, partnership))
+    day = get_object_or_404(selectors.calendar_days_visible_to(request.user, partnership), pk=pk)
+    form = RemoveCalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.calendar_day_remove(actor=request.user, day=day)
+        messages.success(request, "Calendar change removed. Open deadlines are being "
+                                  "recalculated")
+        return redirect("calendars:calendar")
+    return render(request, "calendars/calendar_day_remove.html", {"day": day, "form": form})
+
+
+@require_GET
+def timeline(request):
+    partnership = request.partnership
+    require(rules.can_view_calendar(request.user, partnership))
+    return render(request, "calendars/timeline.html", {
+        "template": selectors.active_template_for(request.user, partnership),
+        "can_edit": rules.can_edit_calendar(request.user, partnership),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def timeline_choose(request):
+    partnership = request.partnership
+    require(rules.can_edit_calendar(request.user, partnership))
+    form = AdoptTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.template_adopt(actor=request.user, partnership=partnership,
+                                builtin=form.cleaned_data["template"])
+        messages.success(request, "New deadlines will follow this plan. Deadlines already "
+                                  "set keep their dates")
+        return redirect("calendars:timeline")
+    return render(request, "calendars/timeline_choose.html", {
+        "form": form, "builtins": selectors.builtin_templates()})
+
+
+def _step_or_404(request, pk: int) -> TimelineStep:
+    template = selectors.active_template_for(request.user, request.partnership)
+    if template is None:
+        raise Http404
+    return get_object_or_404(template.steps.all(), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def timeline_step_edit(request, pk: int | None = None):
+    partnership = request.partnership
+    require(rules.can_edit_calendar(request.user, partnership))
+    step = _step_or_404(request, pk) if pk else None
+    template = selectors.active_template_for(request.user, partnership)
+    if template is None:
+        raise Http404
+    form = TimelineStepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in TimelineStepForm.Meta.fields}
+        try:
+            if step is None:
+                services.template_step_create(actor=request.user, template=template, **fields)
+            else:
+                services.template_step_update(actor=request.user, step=step, **fields)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Step saved. Open deadlines from it are being "
+                                      "recalculated")
+            return redirect("calendars:timeline")
+    return render(request, "calendars/timeline_step_edit.html", {"form": form, "step": step})
+
+
+def _case_or_404(request, reference: str) -> Case:
+    return get_object_or_404(cases_visible_to(request.user), reference=reference)
+
+
+@require_GET
+def case_deadlines(request, reference: str):
+    case = _case_or_404(request, reference)
+    audit_view(actor=request.user, obj=case)
+    return render(request, "calendars/case_deadlines.html", {
+        "case": case,
+        "deadlines": selectors.case_deadlines(request.user, case),
+        "anchors": case.anchor_events.order_by("occurred_on", "kind"),
+        "can_correct": rules.can_correct_anchor(request.user, case),
+        "can_waive": rules.can_waive_deadlines_on(request.user, case),
+        "today": timezone.localdate(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def anchor_correct(request, reference: str, pk: int):
+    case = _case_or_404(request, reference)
+    require(rules.can_correct_anchor(request.user, case))
+    anchor = get_object_or_404(AnchorEvent, pk=pk, case=case)
+    form = AnchorDateForm(request.POST or None, initial={"occurred_on": anchor.occurred_on},
+                          label=f"{anchor.get_kind_display()}: date")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.anchor_record(
+                actor=request.user, case=case, kind=anchor.kind, related_key=anchor.related_key,
+                occurred_on=form.cleaned_data["occurred_on"], occurred_at=None)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Date corrected. Open deadlines have moved; deadlines "
+                                      "already met have not")
+            return redirect("calendars:case-deadlines", reference=case.reference)
+    return render(request, "calendars/anchor_correct.html",
+                  {"form": form, "case": case, "anchor": anchor})
+
+
+@require_http_methods(["GET", "POST"])
+def deadline_waive(request, reference: str, pk: int):
+    case = _case_or_404(request, reference)
+    deadline = get_object_or_404(Deadline.objects.select_related("step", "partnership"),
+                                 pk=pk, case=case)
+    require(rules.can_waive_deadline(request.user, deadline))
+    form = WaiveDeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deadline_waive(actor=request.user, deadline=deadline,
+                                    reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Deadline waived")
+            return redirect("calendars:case-deadlines", reference=case.reference)
+    return render(request, "calendars/deadline_waive.html",
+                  {"form": form, "case": case, "deadline": deadline})
+
+
+@require_GET
+def deadlines(request):
+    partnership = request.partnership
+    require(rules.can_view_partnership_deadlines(request.user, partnership))
+    show_all = request.GET.get("show") == "all"
+    rows = selectors.partnership_deadlines(
+        request.user, partnership, due_within_working_days=None if show_all else 5)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "calendars/deadlines.html",
+                  {"page": page, "show_all": show_all, "today": timezone.localdate()})

@@ -1,0 +1,118 @@
+"""Fictional demo cases at every stage referrals and triage know, made through the services.
+
+Everything here is invented: the names are deliberately implausible and marked fictional.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, Partnership, User
+from calendars.demo import adopt_demo_plan, run_rapid_review_clock
+from calendars.working_days import add_working_days
+from notifications.services import notification_record
+
+from . import services
+from .models import Case, Incident, Referral, TriageDecision
+
+HOSPITAL = "Demoshire Hospitals NHS Trust (fictional)"
+SCHOOL = "Make-Believe Primary Academy (fictional)"
+
+
+def _referral(user: User, agency_name: str, partnership: Partnership, *, child: str,
+              born: datetime.date, incident_on: datetime.date, what: str,
+              request_type: str = Referral.RequestType.PARTNER_NOTIFICATION,
+              characteristics: tuple[str, ...] = ("neglect_recent",),
+              submit: bool = True) -> Referral:
+    agency = Agency.objects.get(name=agency_name)
+    referral = services.referral_start(actor=user, agency=agency, partnership=partnership)
+    services.child_save(actor=user, referral=referral, full_name=f"{child} (fictional)",
+                        date_of_birth=born, gender="not_known", ethnicity="Not recorded",
+                        address="1 Imaginary Row, Demoshire", legal_status="child_in_need")
+    services.person_save(actor=user, referral=referral, relationship="parent",
+                         full_name=f"Parent of {child} (fictional)")
+    services.involvement_save(actor=user, referral=referral, agency=agency,
+                              nature="Universal services and recent contacts")
+    services.incident_save(
+        actor=user, referral=referral, occurred_on=incident_on,
+        place="Family home, Demoshire (fictional)", description=what,
+        immediate_actions="Siblings' safety checked; strategy discussion held the same day",
+        harm=Incident.Harm.SERIOUS_HARM, concern=Incident.Concern.NEGLECT,
+        certainty=Incident.Certainty.SUSPECTED, characteristics=list(characteristics))
+    services.referral_update(
+        actor=user, referral=referral, request_type=request_type,
+        reason="Fictional demo: serious harm where neglect is suspected",
+        lead_officer_name="Dee Designated-Demo", lead_officer_role="Named safeguarding lead")
+    if submit:
+        services.referral_submit(actor=user, referral=referral)
+    return referral
+
+
+def _triage(case: Case, officer: User, decision: str, rationale: str,
+            partnership: Partnership) -> TriageDecision:
+    services.case_take_to_triage(actor=officer, case=case)
+    return services.triage_decide(
+        actor=officer, case=case, meeting_date=timezone.localdate(),
+        attendees="Review group (fictional members)",
+        attending_agencies=list(partnership.agencies.all()[:3]),
+        criteria_met=["serious_case", "agencies_working_together"], decision=decision,
+        rationale=rationale)
+
+
+@transaction.atomic
+def seed_demo_cases(partnership: Partnership) -> None:
+    """Once per partnership: a draft, new referrals, triage, and each kind of decision."""
+    adopt_demo_plan(partnership)
+    if Case.objects.filter(partnership=partnership).exists():
+        return
+    hospital = User.objects.get(email="agency@demo.example")
+    school = User.objects.get(email="school@demo.example")
+    officer = User.objects.get(email="officer@demo.example")
+    today = timezone.localdate()
+    ago = lambda n: add_working_days(today, -n)  # noqa: E731
+    born = datetime.date(today.year - 6, 5, 17)
+
+    _referral(hospital, HOSPITAL, partnership, child="Poppy Placeholder", born=born,
+              incident_on=ago(1), what="Draft: still being written", submit=False)
+    _referral(hospital, HOSPITAL, partnership, child="Felix Fakename", born=born,
+              incident_on=ago(1), what="Admitted with injuries inconsistent with the account")
+    asked = _referral(school, SCHOOL, partnership, child="Wren Madeup", born=born,
+                      incident_on=ago(3), what="Disclosure at school after a long absence",
+                      request_type=Referral.RequestType.LEARNING_REVIEW)
+    services.referral_query_ask(actor=officer, referral=asked,
+                                question="Which other agencies knew about the absences?")
+    in_triage = _referral(hospital, HOSPITAL, partnership, child="Otto Notreal", born=born,
+                          incident_on=ago(2), what="Infant with a head injury")
+    services.case_take_to_triage(actor=officer, case=in_triage.case)
+
+    decisions = [
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: serious harm, neglect suspected",
+         6, 1),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, neglect suspected",
+         17, 3),
+        (TriageDecision.Decision.LEARNING_REVIEW_PARTNERSHIP,
+         "Not notifiable; learning about agencies working together", None, None),
+        (TriageDecision.Decision.SINGLE_AGENCY_REVIEW,
+         "Concerns relate to one agency's practice only", None, None),
+        (TriageDecision.Decision.NO_FURTHER_ACTION,
+         "Criteria not met; learning already being acted on", None, None),
+    ]
+    for number, (decision, rationale, day, returned) in enumerate(decisions):
+        referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number + 1}",
+                             born=born, incident_on=ago(25), what="Fictional incident")
+        record = _triage(referral.case, officer, decision, rationale, partnership)
+        if day is not None:
+            notified = ago(day)
+            notification_record(
+                actor=officer, case=referral.case, became_aware_on=add_working_days(notified, -2),
+                notified_on=notified, notified_by="Demo Duty-Manager, children's services",
+                panel_reference=f"DEMO-PANEL-{number + 1:04d}",
+                children=list(referral.case.children.all()))
+            run_rapid_review_clock(referral.case, notified=notified, returned=returned)
+        if decision == TriageDecision.Decision.NO_FURTHER_ACTION:
+            services.challenge_record(actor=officer, decision=record,
+                                      agency=referral.referring_agency, raised_on=today,
+                                      grounds="The agency believes the criteria are met")

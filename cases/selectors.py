@@ -1,0 +1,157 @@
+"""Reads for cases and referrals, scoped to the user asking."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from accounts import rules
+from accounts.models import AuditEvent, Partnership, User
+from calendars.models import Deadline, DeadlineStatus
+
+from .models import Case, Child, Involvement, Referral, ReferralQuery, Stage
+
+INBOX_STAGES = [Stage.REFERRED, Stage.MORE_INFORMATION, Stage.TRIAGE]
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Referred cases of partnerships where the user reads cases (never drafts)."""
+    return rules.visible_to(user, Case.objects.select_related("partnership"),
+                            roles=rules.CASE_READERS).exclude(stage=Stage.DRAFT)
+
+
+def referrals_for_agency_user(user: User, partnership: Partnership) -> QuerySet[Referral]:
+    """The user's agency's submitted referrals and the user's own drafts."""
+    agencies = rules.agency_ids_of(user, partnership)
+    return (Referral.objects.filter(case__partnership=partnership, referring_agency__in=agencies)
+            .filter(Q(submitted_at__isnull=False) | Q(referrer=user))
+            .select_related("case", "referring_agency", "referrer")
+            .prefetch_related("queries", "case__triage_decisions")
+            .order_by("-started_at"))
+
+
+def referral_for(user: User, reference_or_key: str) -> Referral | None:
+    """A referral by case reference (or a draft by its key), if the user may see it."""
+    qs = Referral.objects.select_related("case__partnership", "referring_agency", "referrer")
+    referral = (qs.filter(case__reference=reference_or_key).first()
+                or _draft_by_key(qs, reference_or_key))
+    if referral is None or not rules.can_view_referral(user, referral):
+        return None
+    return referral
+
+
+def _draft_by_key(qs: QuerySet[Referral], key: str) -> Referral | None:
+    try:
+        return qs.filter(draft_key=key).first()
+    except Exception:  # noqa: BLE001 - not a UUID: no such draft
+        return None
+
+
+def referral_inbox(user: User, partnership: Partnership) -> QuerySet[Case]:
+    return (cases_visible_to(user).filter(partnership=partnership, stage__in=INBOX_STAGES)
+            .select_related("referral__referring_agency")
+            .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("id")))
+            .order_by("referral__submitted_at", "id"))
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    search: str = ""
+    stage: str = ""
+    pathway: str = ""
+    referred_from: datetime.date | None = None
+    referred_to: datetime.date | None = None
+    overdue: bool = False
+
+
+def case_list(user: User, partnership: Partnership, filters: CaseFilters) -> QuerySet[Case]:
+    """Searchable, filterable case list; a fixed number of queries whatever its length."""
+    today = timezone.localdate()
+    overdue = Deadline.objects.filter(case=OuterRef("pk"), status=DeadlineStatus.OPEN,
+                                      due_date__lt=today)
+    qs = (cases_visible_to(user).filter(partnership=partnership)
+          .annotate(is_overdue=Exists(overdue))
+          .select_related("referral__referring_agency")
+          .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("id"))))
+    if filters.search:
+        term = filters.search.strip()
+        qs = qs.filter(
+            Q(reference__icontains=term)
+            | Q(referral__referring_agency__name__icontains=term)
+            | Exists(Child.objects.filter(case=OuterRef("pk"), full_name__icontains=term))
+            | Exists(Involvement.objects.filter(case=OuterRef("pk"),
+                                                agency__name__icontains=term)))
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.pathway:
+        qs = qs.filter(pathway=filters.pathway)
+    referred_on = Coalesce(TruncDate("referral__submitted_at"), TruncDate("created_at"))
+    if filters.referred_from or filters.referred_to:
+        qs = qs.annotate(referred_on=referred_on)
+    if filters.referred_from:
+        qs = qs.filter(referred_on__gte=filters.referred_from)
+    if filters.referred_to:
+        qs = qs.filter(referred_on__lte=filters.referred_to)
+    if filters.overdue:
+        qs = qs.filter(is_overdue=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def case_detail(user: User, reference: str) -> Case | None:
+    return (cases_visible_to(user).filter(reference=reference)
+            .select_related("referral__referring_agency", "referral__referrer", "incident")
+            .prefetch_related("children", "people", "involvements__agency",
+                              "triage_decisions__attending_agencies",
+                              "triage_decisions__challenges__agency",
+                              "referral__queries__asked_by", "referral__queries__answered_by")
+            .first())
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime.datetime
+    what: str
+    who: str = ""
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """What happened, newest first: stage changes, questions, decisions and deadlines met."""
+    entries = [TimelineEntry(c.changed_at, f"Stage: {c.get_to_stage_display()}"
+                             + (f" ({c.note})" if c.note else ""),
+                             c.changed_by.full_name if c.changed_by else "")
+               for c in case.stage_changes.select_related("changed_by")]
+    referral = getattr(case, "referral", None)
+    if referral is not None:
+        for q in ReferralQuery.objects.filter(referral=referral).select_related(
+                "asked_by", "answered_by"):
+            entries.append(TimelineEntry(q.asked_at, "Question to the referrer",
+                                         q.asked_by.full_name))
+            if q.answered_at:
+                entries.append(TimelineEntry(q.answered_at, "Referrer answered",
+                                             q.answered_by.full_name if q.answered_by else ""))
+    for d in Deadline.objects.filter(case=case, met_at__isnull=False).select_related("step"):
+        entries.append(TimelineEntry(d.met_at, f"Done: {d.step.label}"
+                                     + (" (late)" if d.status == DeadlineStatus.MISSED else "")))
+    for d in Deadline.objects.filter(case=case, status=DeadlineStatus.WAIVED).select_related(
+            "step"):
+        entries.append(TimelineEntry(case.stage_changed_at, f"Waived: {d.step.label}",
+                                     d.waived_reason))
+    views = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk),
+                                      action=AuditEvent.Action.VIEW).count()
+    entries.sort(key=lambda e: e.when, reverse=True)
+    if views:
+        entries.append(TimelineEntry(case.created_at, f"Viewed {views} time(s) (audit trail)"))
+    return entries
+
+
+def next_deadlines(case: Case, limit: int = 3) -> list[Deadline]:
+    return list(Deadline.objects.filter(case=case, status=DeadlineStatus.OPEN)
+                .select_related("step", "responsible_agency").order_by("due_date")[:limit])
+
+
+def open_queries(referral: Referral) -> QuerySet[ReferralQuery]:
+    return referral.queries.filter(answered_at__isnull=True)

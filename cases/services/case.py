@@ -1,0 +1,76 @@
+"""A case's reference and its stage: every change checked against the allowed transitions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, Partnership, User
+
+from ..models import Case, CaseReferenceSequence, CaseStageChange, Stage
+
+
+class CaseError(ValidationError):
+    """A refused action, worded for the person who tried it."""
+
+
+ALLOWED = {
+    Stage.DRAFT: {Stage.REFERRED},
+    Stage.REFERRED: {Stage.TRIAGE, Stage.MORE_INFORMATION},
+    Stage.MORE_INFORMATION: {Stage.REFERRED, Stage.TRIAGE},
+    Stage.TRIAGE: {Stage.RAPID_REVIEW, Stage.LEARNING_REVIEW, Stage.SINGLE_AGENCY_REVIEW,
+                   Stage.NO_FURTHER_ACTION, Stage.MORE_INFORMATION},
+    Stage.RAPID_REVIEW: {Stage.LCSPR, Stage.ACTION_PLAN, Stage.NO_FURTHER_ACTION, Stage.CLOSED},
+    Stage.LEARNING_REVIEW: {Stage.ACTION_PLAN, Stage.CLOSED},
+    Stage.SINGLE_AGENCY_REVIEW: {Stage.ACTION_PLAN, Stage.CLOSED},
+    Stage.NO_FURTHER_ACTION: {Stage.CLOSED, Stage.TRIAGE},
+    Stage.LCSPR: {Stage.ACTION_PLAN, Stage.CLOSED},
+    Stage.ACTION_PLAN: {Stage.CLOSED},
+    Stage.CLOSED: set(),
+}
+
+
+def next_reference(partnership: Partnership) -> str:
+    """PARTNERSHIP-YEAR-NNN from a locked per-year counter: unique and never reused."""
+    year = timezone.localdate().year
+    sequence, _ = CaseReferenceSequence.objects.select_for_update().get_or_create(
+        partnership=partnership, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{partnership.code}-{year}-{sequence.last_number:03d}"
+
+
+@transaction.atomic
+def case_create(*, actor: User | None, partnership: Partnership,
+                stage: str = Stage.REFERRED) -> Case:
+    """Open a case with the next reference (for cases not started by an online referral)."""
+    case = Case.objects.create(partnership=partnership, reference=next_reference(partnership),
+                               stage=stage)
+    CaseStageChange.objects.create(case=case, from_stage="", to_stage=stage, changed_by=actor)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=case)
+    return case
+
+
+def case_stage_change(*, actor: User | None, case: Case, to_stage: str, note: str = "") -> Case:
+    """Move a case on, refusing a transition the process does not allow. Call in a transaction."""
+    if to_stage == case.stage:
+        raise CaseError(f"The case is already at '{Stage(to_stage).label}'")
+    if to_stage not in ALLOWED[case.stage]:
+        raise CaseError(f"A case at '{Stage(case.stage).label}' cannot move to "
+                        f"'{Stage(to_stage).label}'")
+    CaseStageChange.objects.create(case=case, from_stage=case.stage, to_stage=to_stage,
+                                   changed_by=actor, note=note[:300])
+    previous = case.stage
+    case.stage, case.stage_changed_at = to_stage, timezone.now()
+    case.save(update_fields=["stage", "stage_changed_at"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=case,
+                 detail={"from": previous, "to": to_stage})
+    return case
+
+
+@transaction.atomic
+def case_take_to_triage(*, actor: User, case: Case) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    return case_stage_change(actor=actor, case=case, to_stage=Stage.TRIAGE)

@@ -1,0 +1,74 @@
+"""Case list and case page for the business unit, managers and scrutineers."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts import rules
+from accounts.audit import audit_view
+from rapid_review.models import RapidReview
+from rapid_review.selectors import review_clock
+
+from .. import selectors
+from ..forms.case import CaseFilterForm
+from ..models import Stage
+
+PAGE_SIZE = 50
+
+
+def paginate(request, rows) -> dict:
+    """A page of rows and the page numbers to link to (for cases/case/_pagination.html)."""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "page_range": page.paginator.get_elided_page_range(
+        page.number, on_each_side=1, on_ends=1)}
+
+
+@require_GET
+def case_list(request):
+    partnership = request.partnership
+    if not rules.has_any_role(request.user, partnership, rules.CASE_READERS):
+        raise Http404
+    params = request.GET.copy()
+    params.pop("page", None)
+    form = CaseFilterForm(params or None)
+    cases = selectors.case_list(request.user, partnership, form.filters())
+    return render(request, "cases/case/list.html", {
+        "form": form, "filtered": form.is_bound, **paginate(request, cases)})
+
+
+@require_GET
+def case_detail(request, reference: str):
+    case = selectors.case_detail(request.user, reference)
+    if case is None or not rules.can_view_case(request.user, case):
+        raise Http404
+    audit_view(actor=request.user, obj=case)
+    decisions = list(case.triage_decisions.all())
+    rapid_review = RapidReview.objects.filter(case=case).first()
+    return render(request, "cases/case/detail.html", {
+        "case": case,
+        "referral": getattr(case, "referral", None),
+        "incident": getattr(case, "incident", None),
+        "decisions": decisions,
+        "awaiting": next((d for d in decisions if d.awaiting_executive), None),
+        "deadlines": selectors.next_deadlines(case),
+        "timeline": selectors.case_timeline(case),
+        "can_act": rules.can_triage(request.user, case),
+        "can_take_to_triage": case.stage in (Stage.REFERRED, Stage.MORE_INFORMATION),
+        "in_triage": case.stage == Stage.TRIAGE,
+        "today": timezone.localdate(),
+        "rapid_review": rapid_review,
+        "review_clock": review_clock(rapid_review) if rapid_review else None,
+        "can_record_notification": rules.can_record_notification(request.user, case),
+    })
+
+
+urlpatterns = [
+    path("", case_list, name="case-list"),
+    # Last: a reference would otherwise swallow the fixed paths above and in triage.py.
+    path("<str:reference>/", case_detail, name="case-detail"),
+]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Safeguarding Practice Reviews: operations"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("cases/", include("notifications.urls")),
+    path("", include("rapid_review.urls")),
+    path("cases/", include("cases.urls")),
+    path("", include("calendars.urls")),
+    path("ops/admin/", admin.site.urls),
+]

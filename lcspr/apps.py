@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LcsprConfig(AppConfig):
+    name = "lcspr"
+    verbose_name = "LCSPRs and action plans"

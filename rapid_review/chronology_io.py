@@ -1,0 +1,406 @@
+"""Chronology spreadsheets: the blank template, reading an agency's upload, and writing
+the master chronology as XLSX or CSV.
+
+The columns are seed 002 Appendix F's. An upload is read and checked WHOLE before anything
+is saved: :func:`chronology_read` returns every row error with the row number the
+spreadsheet shows (the header is row 1) and the column's name, so the agency can fix the
+file in one go. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+# (model field, header in the template): the order of seed 002 Appendix F.
+COLUMNS: list[tuple[str, str]] = [
+    ("date", "Date"),
+    ("source", "Source of information"),
+    ("agency_department", "Agency/department"),
+    ("subjects", "Subject(s)"),
+    ("contact_type", "Type of contact"),
+    ("by_whom", "By whom"),
+    ("details", "Details of event"),
+    ("comments", "Comments/analysis of outcome"),
+]
+HEADERS = dict(COLUMNS)
+REQUIRED = {
+    "date": "enter the date",
+    "agency_department": "enter the agency or department",
+    "subjects": "enter the subject(s)",
+    "contact_type": "enter the type of contact",
+    "details": "enter the details of the event",
+}
+MAX_LENGTHS = {"source": 200, "agency_department": 200, "subjects": 300,
+               "contact_type": 200, "by_whom": 200, "details": 20000, "comments": 20000}
+# Obviously fictional: an upload still holding it is refused, so it is never imported.
+EXAMPLE_ROW = {
+    "date": "27/03/2026",
+    "source": "EXAMPLE: case notes (delete this row)",
+    "agency_department": "EXAMPLE: Health visiting team",
+    "subjects": "EXAMPLE: Child A; Mother",
+    "contact_type": "EXAMPLE: Home visit",
+    "by_whom": "EXAMPLE: Health visitor",
+    "details": "EXAMPLE: Routine visit. Replace these example rows with your agency's "
+               "entries, one event per row.",
+    "comments": "EXAMPLE: What the contact shows about the child's circumstances.",
+}
+GUIDANCE = [
+    "How to complete the chronology (seed 002 Appendix F)",
+    "Keep the header row exactly as it is. Add one row per relevant event; it is not a log "
+    "of every contact.",
+    "Date: a spreadsheet date, or text as dd/mm/yyyy (27/03/2026) or yyyy-mm-dd "
+    "(2026-03-27). It must not be in the future.",
+    "Required in every row: date, agency/department, subject(s), type of contact, details "
+    "of event.",
+    "Delete the example row before uploading. At most 5,000 rows and 5 MB.",
+    "You can upload XLSX or CSV (UTF-8).",
+]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+DATE_HINT = "enter a real date, like 27/03/2026"
+
+
+class UnreadableFile(Exception):
+    """The whole file is refused (type, size, encoding, structure): one clear message."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # the template's header, or "" for a whole-row problem
+    message: str
+
+    def __str__(self) -> str:
+        return (f"Row {self.row}, {self.column}: {self.message}" if self.column
+                else f"Row {self.row}: {self.message}")
+
+
+@dataclass
+class ChronologyUpload:
+    """What was read: the clean rows (model field -> value) and every error."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.errors
+
+
+def _key(header: object) -> str:
+    return re.sub(r"[\s?]+", "", str(header or "")).lower()
+
+
+# Header names accepted, normalised: the template's, and Appendix F's own wording.
+HEADER_KEYS = {_key(label): name for name, label in COLUMNS} | {
+    _key("Source of Information"): "source",
+    _key("Agency/ Department"): "agency_department",
+    _key("Name of Subject(s)"): "subjects",
+    _key("Subjects"): "subjects",
+    _key("By Whom?"): "by_whom",
+    _key("Comments/Analysis of Outcome"): "comments",
+    _key("Comments"): "comments",
+}
+
+
+# Reading ---------------------------------------------------------------------------------
+def _file_kind(name: str, head: bytes) -> str:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension == "xlsx":
+        if not head.startswith(b"PK\x03\x04"):
+            raise UnreadableFile("The selected file could not be read as an XLSX "
+                                 "spreadsheet. Save it again as XLSX or CSV and upload it")
+        return "xlsx"
+    if extension == "csv":
+        return "csv"
+    raise UnreadableFile("The selected file must be an XLSX or CSV spreadsheet")
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        yield from sheet.iter_rows(values_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError,
+            InvalidFileException) as error:
+        raise UnreadableFile("The selected file could not be read as an XLSX spreadsheet. "
+                             "Save it again as XLSX or CSV and upload it") from error
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile("The selected CSV file must be saved as UTF-8 (in Excel: "
+                             "'CSV UTF-8 (Comma delimited)')") from error
+    if "\x00" in text:
+        raise UnreadableFile("The selected file could not be read as a CSV file")
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as error:
+        raise UnreadableFile(f"The selected CSV file could not be read: {error}") from error
+
+
+def parse_text_date(value: str) -> datetime.date | None:
+    """dd/mm/yyyy (also d/m/yyyy, with - or .) or ISO yyyy-mm-dd; None if not a real date."""
+    value = value.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        parsed = datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return parsed if parsed.year >= 1900 else None
+
+
+def _cell_date(value: object) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        return parse_text_date(value)
+    return None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _header(cells: Iterable) -> tuple[list[str | None], list[RowError]]:
+    names: list[str | None] = []
+    errors: list[RowError] = []
+    for cell in cells:
+        label = _cell_text(cell)
+        if not label:
+            names.append(None)
+            continue
+        name = HEADER_KEYS.get(_key(label))
+        if name is None:
+            errors.append(RowError(1, label, "this is not a column of the chronology "
+                                   "template; use the template's header row"))
+        elif name in names:
+            errors.append(RowError(1, label, "this column appears twice"))
+        names.append(name)
+    for name, label in COLUMNS:
+        if name not in names:
+            errors.append(RowError(1, label, "this column is missing; use the template's "
+                                   "header row"))
+    return names, errors
+
+
+def chronology_read(name: str, data: bytes, *, today: datetime.date) -> ChronologyUpload:
+    """Read and check a whole upload. Raises :class:`UnreadableFile` for a file that cannot
+    be taken at all; otherwise returns the rows and every row error (none saved here)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UnreadableFile("The selected file must be smaller than 5 MB")
+    if not data:
+        raise UnreadableFile("The selected file is empty")
+    kind = _file_kind(name, data[:4])
+    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    result = ChronologyUpload()
+    header = next(rows, None)
+    if header is None:
+        raise UnreadableFile("The selected file is empty")
+    names, result.errors = _header(header)
+    if result.errors:
+        return result  # with the wrong columns, every row would be wrong too
+    count = 0
+    for number, cells in enumerate(rows, start=2):
+        cells = list(cells)
+        if all(_cell_text(c) == "" for c in cells):
+            continue  # blank rows (and Excel's formatted-but-empty ones) are skipped
+        count += 1
+        if count > MAX_ROWS:
+            raise UnreadableFile(f"The selected file must have {MAX_ROWS:,} rows or fewer "
+                                 "(not counting the header)")
+        values: dict = {}
+        for index, name_ in enumerate(names):
+            if name_ is None:
+                continue
+            values[name_] = cells[index] if index < len(cells) else None
+        if _is_example(values):
+            result.errors.append(RowError(number, "", "this is the template's example "
+                                          "row; delete it before uploading"))
+            continue
+        result.errors.extend(_check_row(number, values, today))
+        result.rows.append(_clean_row(values))
+    if count == 0:
+        raise UnreadableFile("The selected file has no entries below the header row")
+    if result.errors:
+        result.rows = []
+    return result
+
+
+def _is_example(values: dict) -> bool:
+    return _cell_text(values.get("details")) == EXAMPLE_ROW["details"]
+
+
+def _check_row(number: int, values: dict, today: datetime.date) -> list[RowError]:
+    errors = []
+    raw_date = values.get("date")
+    if _cell_text(raw_date) == "":
+        errors.append(RowError(number, HEADERS["date"], REQUIRED["date"]))
+    else:
+        parsed = _cell_date(raw_date)
+        if parsed is None:
+            errors.append(RowError(number, HEADERS["date"], DATE_HINT))
+        elif parsed > today:
+            errors.append(RowError(number, HEADERS["date"],
+                                   "the date must be today or in the past"))
+    for name, label in COLUMNS[1:]:
+        text = _cell_text(values.get(name))
+        if not text and name in REQUIRED:
+            errors.append(RowError(number, label, REQUIRED[name]))
+        elif len(text) > MAX_LENGTHS[name]:
+            errors.append(RowError(number, label,
+                                   f"must be {MAX_LENGTHS[name]:,} characters or fewer"))
+    return errors
+
+
+def _clean_row(values: dict) -> dict:
+    row = {name: _cell_text(values.get(name)) for name, _label in COLUMNS[1:]}
+    row["date"] = _cell_date(values.get("date"))
+    return row
+
+
+# Writing ---------------------------------------------------------------------------------
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A cell a spreadsheet would run as a formula is written as text (OWASP CSV
+    injection): a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def template_xlsx() -> bytes:
+    """The blank template: the header, one example row, and a guidance sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Chronology"
+    sheet.append([label for _name, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    example = [EXAMPLE_ROW[name] for name, _label in COLUMNS]
+    sheet.append(example)
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="505A5F")
+    for letter, width in zip("ABCDEFGH", (12, 24, 24, 24, 20, 20, 60, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    guidance = workbook.create_sheet("Guidance")
+    for line in GUIDANCE:
+        guidance.append([line])
+    guidance["A1"].font = Font(bold=True)
+    guidance.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_csv() -> bytes:
+    """The template as UTF-8 CSV with a BOM (so Excel opens it as UTF-8)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _name, label in COLUMNS])
+    writer.writerow([EXAMPLE_ROW[name] for name, _label in COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+MASTER_HEADERS = ["Date", "Agency", "Source of information", "Agency/department",
+                  "Subject(s)", "Type of contact", "By whom", "Details of event",
+                  "Comments/analysis of outcome", "Outside the scope period"]
+
+
+def master_row(entry) -> list:
+    """One master chronology row: the entry with its agency (the return it came from)."""
+    return [entry.date, entry.agency.name, entry.source, entry.agency_department,
+            entry.subjects, entry.contact_type, entry.by_whom, entry.details,
+            entry.comments, "Yes" if getattr(entry, "out_of_scope", False) else ""]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def master_csv_lines(entries: Iterable) -> Iterator[str]:
+    """The master chronology as CSV lines (for a streamed response), formulas
+    neutralised, BOM first so Excel reads UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(MASTER_HEADERS)
+    for entry in entries:
+        row = master_row(entry)
+        row[0] = f"{row[0]:%d/%m/%Y}"
+        yield writer.writerow([neutralise(v) for v in row])
+
+
+def master_xlsx(entries: Iterable, *, title: str) -> bytes:
+    """The master chronology as XLSX (write-only, so thousands of rows stay quick); text
+    is always written as text, never as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Master chronology")
+    sheet.column_dimensions["A"].width = 12
+    for letter in "BCDEFG":
+        sheet.column_dimensions[letter].width = 22
+    sheet.column_dimensions["H"].width = 60
+    sheet.column_dimensions["I"].width = 50
+    title_cell = WriteOnlyCell(sheet, value=title)
+    title_cell.font = Font(bold=True)
+    sheet.append([title_cell])
+    bold = Font(bold=True)
+    header = []
+    for label in MASTER_HEADERS:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for entry in entries:
+        cells = []
+        for value in master_row(entry):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # '=...' stays text, never a formula
+            else:
+                cell.number_format = "DD/MM/YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Documents the rapid review generates, one module per document family."""

@@ -1,0 +1,1 @@
+"""Forms for the rapid review pages."""

@@ -1,0 +1,256 @@
+"""Rapid reviews: 15 working days from the Panel notification."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Agency, StatutoryPartner, User
+
+RAPID_REVIEW_WORKING_DAYS = 15
+
+
+class RapidReview(models.Model):
+    """Exists only with a notification (the database refuses one without)."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT,
+                                related_name="rapid_review")
+    notification = models.OneToOneField("notifications.PanelNotification",
+                                        on_delete=models.PROTECT, related_name="rapid_review")
+    started_on = models.DateField(help_text="The date the Panel was notified: day 0")
+    stopped_on = models.DateField(null=True, blank=True)
+    stop_reason = models.TextField(blank=True,
+                                   help_text="Why the partners decided the criteria are not met")
+    stopped_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    def __str__(self) -> str:
+        return f"Rapid review of {self.case}"
+
+
+class TermsOfReference(models.Model):
+    """Seed 002 Appendix E: who and what the rapid review looks at, agreed by the partners.
+
+    Each edit raises ``version``; agreements are for one version, so an edit needs
+    agreeing again.
+    """
+
+    review = models.OneToOneField(RapidReview, on_delete=models.CASCADE,
+                                  related_name="terms_of_reference")
+    children = models.ManyToManyField("cases.Child", blank=True, related_name="+")
+    people = models.ManyToManyField("cases.Person", blank=True, related_name="+",
+                                    help_text="Significant others in scope")
+    scope_from = models.DateField(null=True, blank=True)
+    scope_to = models.DateField(null=True, blank=True)
+    earlier_history = models.TextField(
+        blank=True, help_text="Pertinent history before the scope period to be included")
+    other_contributors = models.TextField(
+        blank=True, help_text="Contributors other than the agencies asked for information")
+    meeting_dates = models.JSONField(default=list, blank=True,
+                                     help_text="Planned meeting dates (ISO dates)")
+    returns_due_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope_from__isnull=True) | Q(scope_to__isnull=True)
+                | Q(scope_to__gte=models.F("scope_from")),
+                name="terms_scope_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Terms of reference, version {self.version}"
+
+
+class TermsMember(models.Model):
+    """Membership of the rapid review group named in the terms of reference."""
+
+    class Role(models.TextChoices):
+        LA_REPRESENTATIVE = "la_representative", "Local authority representative"
+        POLICE_REPRESENTATIVE = "police_representative", "Police representative"
+        ICB_REPRESENTATIVE = "icb_representative", "ICB representative"
+        CHAIR = "chair", "Chair"
+        BUSINESS_MANAGER = "business_manager", "Business manager"
+        LEGAL_ADVISER = "legal_adviser", "Legal adviser"
+        CRITICAL_FRIEND = "critical_friend", "Critical friend"
+        OTHER = "other", "Other"
+
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE,
+                              related_name="members")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class TermsAgreement(models.Model):
+    """One statutory partner's agreement to one version of the terms of reference."""
+
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE,
+                              related_name="agreements")
+    version = models.PositiveIntegerField()
+    partner = models.CharField(max_length=20, choices=StatutoryPartner.choices)
+    agreed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner"]
+        constraints = [
+            models.UniqueConstraint(fields=["terms", "version", "partner"],
+                                    name="terms_agreed_once_per_partner_and_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreed by {self.get_partner_display()} (version {self.version})"
+
+
+class InformationRequest(models.Model):
+    """A request to one agency for the rapid review (seed 003 SCSI-5 with SCSI-6)."""
+
+    class Reason(models.TextChoices):
+        CHILD = "child", "Worked with the child or family"
+        PERPETRATOR = "perpetrator", "Worked with the suspected perpetrator"
+        OTHER = "other", "Other reason"
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE,
+                               related_name="information_requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT,
+                               related_name="information_requests")
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.CHILD)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(help_text="5 working days after sending")
+    receipt_confirmed_at = models.DateTimeField(null=True, blank=True)
+    receipt_confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+")
+    receipt_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "agency"],
+                                    name="one_information_request_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Information request to {self.agency}"
+
+    @property
+    def deadline_key(self) -> str:
+        """``related_key`` of this request's anchor event and deadlines."""
+        return f"information-request-{self.pk}"
+
+
+class AgencyReturn(models.Model):
+    """The agency's answer to a request: a return (with chronology) or a nil return."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        REOPENED = "reopened", "Reopened"
+
+    request = models.OneToOneField(InformationRequest, on_delete=models.CASCADE,
+                                   related_name="agency_return")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    is_nil_return = models.BooleanField(default=False)
+    nil_reason = models.TextField(blank=True)
+    involved_with = models.TextField(
+        blank=True, help_text="With whom: the child, family members, the suspected perpetrator")
+    involvement_from = models.DateField(null=True, blank=True)
+    involvement_to = models.DateField(null=True, blank=True)
+    services = models.TextField(blank=True, help_text="Services provided")
+    summary = models.TextField(blank=True)
+    worked_well = models.TextField(blank=True)
+    worried_about = models.TextField(blank=True)
+    immediate_learning = models.TextField(blank=True)
+    records_secured = models.BooleanField(null=True, blank=True)
+    records_secured_on = models.DateField(null=True, blank=True)
+    authorised_by = models.CharField(
+        max_length=200, blank=True, help_text="The agency's safeguarding lead officer")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    submitted_late = models.BooleanField(default=False)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reopen_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(involvement_from__isnull=True) | Q(involvement_to__isnull=True)
+                | Q(involvement_to__gte=models.F("involvement_from")),
+                name="return_involvement_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Return from {self.request.agency}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ReturnAttachment(models.Model):
+    """A file sent with a return (PDF, DOCX or XLSX), checked and size-limited on upload."""
+
+    agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE,
+                                      related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ChronologyEntry(models.Model):
+    """One row of an agency's chronology, with the columns of seed 002 Appendix F.
+
+    ``review`` and ``agency`` repeat the return's so the master chronology is one indexed
+    query over thousands of entries.
+    """
+
+    agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE,
+                                      related_name="chronology_entries")
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    source = models.CharField(max_length=200, blank=True,
+                              help_text="Source of information")
+    agency_department = models.CharField(max_length=200)
+    subjects = models.CharField(max_length=300, help_text="Subject(s)")
+    contact_type = models.CharField(max_length=200, help_text="Type of contact")
+    by_whom = models.CharField(max_length=200, blank=True)
+    details = models.TextField(help_text="Details of event")
+    comments = models.TextField(blank=True, help_text="Comments / analysis of outcome")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the return")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "agency__name", "position", "id"]
+        verbose_name_plural = "chronology entries"
+        indexes = [models.Index(fields=["review", "date", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.contact_type}"

@@ -1,0 +1,18 @@
+"""Reads for rapid reviews, one module per part of the review."""
+
+from .chronology import (  # noqa: F401
+    MasterFilters,
+    collated_returns,
+    master_chronology,
+    return_entries,
+    scope_period,
+)
+from .clock import ReviewClock, review_clock  # noqa: F401
+from .requests import (  # noqa: F401
+    agency_requests,
+    agency_requests_with_states,
+    chase_list,
+    request_for_agency_user,
+    return_state,
+    review_requests,
+)

@@ -1,0 +1,141 @@
+"""Reads for information requests and returns, already scoped to who is asking."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts import rules
+from accounts.models import Partnership, User
+from calendars.models import Deadline
+from calendars.services import calendar_for
+from calendars.working_days import add_working_days, working_days_between
+from cases.models import CaseDocument, Stage
+
+from ..models import AgencyReturn, InformationRequest, RapidReview
+
+
+@dataclass(frozen=True)
+class ReturnState:
+    label: str
+    tag: str  # GOV.UK tag colour modifier
+    late: bool = False
+
+    @property
+    def css(self) -> str:
+        return f"govuk-tag govuk-tag--{self.tag}"
+
+
+def return_state(request: InformationRequest, today: datetime.date | None = None
+                 ) -> ReturnState:
+    """One status for a request's return, the same on every page; late stays visible."""
+    today = today or timezone.localdate()
+    agency_return = request.agency_return
+    if agency_return.status == AgencyReturn.Status.SUBMITTED:
+        label = "Nil return" if agency_return.is_nil_return else "Returned"
+        return ReturnState(label, "green", agency_return.submitted_late)
+    if agency_return.status == AgencyReturn.Status.REOPENED:
+        return ReturnState("Reopened", "yellow", agency_return.submitted_late)
+    if today > request.due_on:
+        return ReturnState("Overdue", "red", True)
+    return ReturnState("Not returned yet", "grey")
+
+
+def _with_states(requests: list[InformationRequest]) -> list[InformationRequest]:
+    today = timezone.localdate()
+    for request in requests:
+        request.state = return_state(request, today)
+    return requests
+
+
+def review_requests(review: RapidReview) -> list[InformationRequest]:
+    """The requests sent for one review, with their returns, in 1 query."""
+    return _with_states(list(
+        InformationRequest.objects.filter(review=review)
+        .select_related("agency", "agency_return", "receipt_confirmed_by")
+        .order_by("agency__name")))
+
+
+@dataclass(frozen=True)
+class SendingDue:
+    due_date: datetime.date
+    status: str  # open / met / missed / waived, or "" when the plan has no such step
+
+
+def sending_due(review: RapidReview) -> SendingDue:
+    """Requests go out within 2 working days of the notification (the plan's step)."""
+    deadline = (Deadline.objects.filter(case=review.case_id,
+                                        step__key="send_information_requests")
+                .only("due_date", "status").first())
+    if deadline:
+        return SendingDue(deadline.due_date, deadline.status)
+    return SendingDue(add_working_days(review.started_on, 2,
+                                       calendar_for(review.case.partnership_id)), "")
+
+
+def agency_requests(user: User, partnership: Partnership | None) -> QuerySet:
+    """Only the requests to the user's own agencies, in the partnership they work in now."""
+    if partnership is None:
+        return InformationRequest.objects.none()
+    return (InformationRequest.objects
+            .filter(agency_id__in=rules.agency_ids_of(user, partnership),
+                    review__case__partnership=partnership)
+            .select_related("agency", "agency_return", "review__case")
+            .order_by("due_on", "review__case__reference", "agency__name"))
+
+
+def agency_requests_with_states(user: User, partnership: Partnership | None
+                                ) -> list[InformationRequest]:
+    return _with_states(list(agency_requests(user, partnership)))
+
+
+def request_for_agency_user(user: User, pk: int) -> InformationRequest | None:
+    """The request, if the user acts for the agency asked (else None: answered as 404)."""
+    request = (InformationRequest.objects
+               .select_related("review__case__partnership", "review__notification",
+                               "agency", "agency_return")
+               .annotate(entries=Count("agency_return__chronology_entries"))
+               .filter(pk=pk).first())
+    if request is None or not rules.can_answer_information_request(user, request):
+        return None
+    return request
+
+
+def request_pack(request: InformationRequest) -> CaseDocument | None:
+    """The latest stored version of the pack sent to the agency."""
+    return (CaseDocument.objects.filter(
+        case=request.review.case_id, kind=CaseDocument.Kind.INFORMATION_REQUEST,
+        related_key=request.deadline_key).defer("docx", "pdf").order_by("-version").first())
+
+
+@dataclass
+class ChaseRow:
+    request: InformationRequest
+    overdue_by: int  # working days; 0 when not yet due
+
+
+def chase_list(user: User, partnership: Partnership | None,
+               today: datetime.date | None = None) -> list[ChaseRow]:
+    """Every request not yet returned in the partnership's open rapid reviews, oldest due
+    first: 2 queries whatever the number (the requests, and the calendar)."""
+    if not rules.can_chase_returns(user, partnership):
+        return []
+    today = today or timezone.localdate()
+    requests = list(
+        InformationRequest.objects
+        .filter(review__case__partnership=partnership, review__stopped_on__isnull=True,
+                review__case__stage=Stage.RAPID_REVIEW)
+        .filter(~Q(agency_return__status=AgencyReturn.Status.SUBMITTED))
+        .select_related("agency", "agency_return", "review__case")
+        .order_by("due_on", "sent_at", "agency__name"))
+    calendar = calendar_for(partnership)
+    rows = []
+    for request in requests:
+        overdue = (working_days_between(request.due_on, today, calendar)
+                   if today > request.due_on else 0)
+        request.state = return_state(request, today)
+        rows.append(ChaseRow(request, overdue))
+    return rows

@@ -1,0 +1,32 @@
+"""Rapid review state changes, one module per part of the review."""
+
+from .chronology import (  # noqa: F401
+    chronology_entry_add,
+    chronology_entry_change,
+    chronology_entry_remove,
+    chronology_upload,
+    collated_returns_generate,
+    master_chronology_generate,
+)
+from .requests import (  # noqa: F401
+    information_request_confirm_receipt,
+    information_requests_send,
+)
+from .returns import (  # noqa: F401
+    agency_return_missing,
+    agency_return_nil,
+    agency_return_reopen,
+    agency_return_save,
+    agency_return_submit,
+    return_attachment_add,
+    return_attachment_remove,
+)
+from .review import rapid_review_open, rapid_review_stop  # noqa: F401
+from .terms import (  # noqa: F401
+    terms_agree,
+    terms_defaults,
+    terms_document,
+    terms_member_add,
+    terms_member_remove,
+    terms_save,
+)

@@ -1,0 +1,170 @@
+"""Chronologies: the agency adds, changes and removes entries (seed 002 Appendix F) or
+uploads a spreadsheet of them; the business unit generates the master chronology and the
+collated report for the review group (seed 003 SCSI-7).
+
+Entries change only while the return is open (``rules.can_edit_return``). An upload is
+all or nothing: it is read and checked whole first, then saved in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts import rules
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, User
+from cases.documents import document_generate
+from cases.models import CaseDocument
+from cases.services import CaseError
+
+from ..chronology_io import MAX_LENGTHS, REQUIRED, ChronologyUpload
+from ..models import AgencyReturn, ChronologyEntry, RapidReview
+
+ENTRY_FIELDS = ("date", "source", "agency_department", "subjects", "contact_type",
+                "by_whom", "details", "comments")
+UPLOAD_MODES = ("add", "replace")
+
+
+def _lock_open_return(actor: User, agency_return: AgencyReturn) -> AgencyReturn:
+    """Re-read under a lock so a submission cannot slip between the check and the change."""
+    agency_return = AgencyReturn.objects.select_for_update().select_related(
+        "request__review__case__partnership", "request__agency").get(pk=agency_return.pk)
+    if agency_return.is_locked:
+        raise CaseError("This return has been submitted, so its chronology cannot be "
+                        "changed. Ask the business unit to reopen it")
+    if agency_return.request.review.stopped_on:
+        raise CaseError("This rapid review has been stopped, so the chronology cannot be "
+                        "changed")
+    if not rules.can_edit_return(actor, agency_return):
+        raise CaseError("Only the agency asked can change this chronology")
+    return agency_return
+
+
+def _clean(values: dict) -> dict:
+    """The same checks as a spreadsheet row, worded for a question page."""
+    cleaned = {f: (values.get(f) or "") if f != "date" else values.get("date")
+               for f in ENTRY_FIELDS}
+    for name in ENTRY_FIELDS[1:]:
+        cleaned[name] = str(cleaned[name]).strip()
+    errors: dict[str, str] = {}
+    date = cleaned["date"]
+    if not isinstance(date, datetime.date):
+        errors["date"] = "Enter the date of the event"
+    elif date > timezone.localdate():
+        errors["date"] = "The date of the event must be today or in the past"
+    for name, message in REQUIRED.items():
+        if name != "date" and not cleaned[name]:
+            errors[name] = message[0].upper() + message[1:]
+    for name, limit in MAX_LENGTHS.items():
+        if len(cleaned[name]) > limit and name not in errors:
+            errors[name] = f"This must be {limit:,} characters or fewer"
+    if errors:
+        raise CaseError(errors)
+    return cleaned
+
+
+def _next_position(agency_return: AgencyReturn) -> int:
+    top = ChronologyEntry.objects.filter(agency_return=agency_return).aggregate(
+        p=Max("position"))["p"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def chronology_entry_add(*, actor: User, agency_return: AgencyReturn,
+                         **values) -> ChronologyEntry:
+    """One entry typed online, placed after the return's existing entries."""
+    agency_return = _lock_open_return(actor, agency_return)
+    cleaned = _clean(values)
+    request = agency_return.request
+    entry = ChronologyEntry.objects.create(
+        agency_return=agency_return, review_id=request.review_id, agency_id=request.agency_id,
+        position=_next_position(agency_return), **cleaned)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=entry,
+                 partnership=request.review.case.partnership,
+                 detail={"return": agency_return.pk, "case": request.review.case_id})
+    return entry
+
+
+@transaction.atomic
+def chronology_entry_change(*, actor: User, entry: ChronologyEntry,
+                            **values) -> ChronologyEntry:
+    agency_return = _lock_open_return(actor, entry.agency_return)
+    cleaned = _clean(values)
+    changed = [f for f in ENTRY_FIELDS if getattr(entry, f) != cleaned[f]]
+    for name in changed:
+        setattr(entry, name, cleaned[name])
+    if changed:
+        entry.save(update_fields=changed)
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=entry,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"return": agency_return.pk, "fields": changed})
+    return entry
+
+
+@transaction.atomic
+def chronology_entry_remove(*, actor: User, entry: ChronologyEntry) -> None:
+    agency_return = _lock_open_return(actor, entry.agency_return)
+    audit_record(action=AuditEvent.Action.DELETE, actor=actor, obj=entry,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"return": agency_return.pk})
+    entry.delete()
+
+
+@transaction.atomic
+def chronology_upload(*, actor: User, agency_return: AgencyReturn,
+                      upload: ChronologyUpload, mode: str) -> int:
+    """Import a whole, clean spreadsheet: added after the existing entries, or replacing
+    them. Refused (nothing saved) if the file had any error. Returns the number saved."""
+    if mode not in UPLOAD_MODES:
+        raise CaseError({"mode": "Select whether to add to or replace the entries"})
+    if not upload.is_clean:
+        raise CaseError({"file": [str(e) for e in upload.errors]})
+    agency_return = _lock_open_return(actor, agency_return)
+    request = agency_return.request
+    removed = 0
+    if mode == "replace":
+        removed, _ = ChronologyEntry.objects.filter(agency_return=agency_return).delete()
+        start = 1
+    else:
+        start = _next_position(agency_return)
+    ChronologyEntry.objects.bulk_create([
+        ChronologyEntry(agency_return=agency_return, review_id=request.review_id,
+                        agency_id=request.agency_id, position=start + index, **row)
+        for index, row in enumerate(upload.rows)], batch_size=1000)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=agency_return,
+                 partnership=request.review.case.partnership,
+                 detail={"chronology_upload": len(upload.rows), "mode": mode,
+                         "removed": removed, "case": request.review.case_id})
+    return len(upload.rows)
+
+
+def master_chronology_generate(*, actor: User, review: RapidReview, filters=None
+                               ) -> CaseDocument:
+    """The master chronology as a stored DOCX and PDF (landscape). With filters, a separate
+    document (its own ``related_key``) that says it is filtered."""
+    from ..documents.chronology import master_chronology_content
+    from ..selectors.chronology import MasterFilters, all_master_entries, contributing_agencies
+
+    filters = filters or MasterFilters()
+    entries, scope = all_master_entries(review, filters)
+    described = filters.describe(contributing_agencies(review)) if filters else ""
+    content = master_chronology_content(review, entries, scope, filters_described=described)
+    return document_generate(actor=actor, case=review.case,
+                             kind=CaseDocument.Kind.MASTER_CHRONOLOGY, content=content,
+                             related_key=filters.key)
+
+
+def collated_returns_generate(*, actor: User, review: RapidReview) -> CaseDocument:
+    """SCSI-7 for the review group: a new version only when something changed."""
+    from ..documents.chronology import collated_returns_content
+    from ..selectors.chronology import collated_returns
+
+    if not rules.can_run_rapid_review(actor, review.case):
+        raise CaseError("Only the business unit can collate the returns")
+    content = collated_returns_content(review, collated_returns(review))
+    return document_generate(actor=actor, case=review.case,
+                             kind=CaseDocument.Kind.COLLATED_RETURNS, content=content)

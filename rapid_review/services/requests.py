@@ -1,0 +1,155 @@
+"""Information requests to agencies (seed 003 SCSI-5/SCSI-6, seed 004 §4.3): sending them,
+confirming receipt by the follow-up call, and the emails that tell agencies."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import Agency, AuditEvent, Membership, Role, User
+from calendars.models import Anchor
+from calendars.services import anchor_record, calendar_for, deadline_meet
+from calendars.working_days import add_working_days
+from cases.documents import document_generate
+from cases.models import CaseDocument
+from cases.services import CaseError
+
+from ..documents.requests import request_pack_content
+from ..models import AgencyReturn, InformationRequest, RapidReview
+
+RETURN_WORKING_DAYS = 5
+
+
+def _agency_users(partnership_id: int, agency_id: int) -> list[User]:
+    return [m.user for m in Membership.objects.filter(
+        partnership_id=partnership_id, agency_id=agency_id, role=Role.AGENCY_USER,
+        user__is_active=True).select_related("user").order_by("user__full_name", "user_id")]
+
+
+def request_contact_defaults(agency: Agency, partnership_id: int) -> dict[str, str]:
+    """Who the business unit calls and writes to: the agency's mailbox and phone, else its
+    first user's."""
+    users = _agency_users(partnership_id, agency.pk)
+    first = users[0] if users else None
+    return {"contact_name": first.full_name if first else "",
+            "contact_email": agency.email or (first.email if first else ""),
+            "contact_phone": agency.phone or (first.phone if first else "")}
+
+
+def requestable_agencies(review: RapidReview):
+    """The partnership's directory plus the agencies in the case's professional network."""
+    case = review.case
+    return Agency.objects.filter(
+        Q(partnerships=case.partnership_id) | Q(involvements__case=case)).distinct()
+
+
+@transaction.atomic
+def information_requests_send(*, actor: User, review: RapidReview,
+                              agencies_with_reasons: Iterable[tuple[Agency, str]]
+                              ) -> list[InformationRequest]:
+    """One request per agency, due in 5 working days, each with its pack and its deadline.
+
+    An agency already asked is refused (the database backs this with a unique constraint).
+    """
+    review = RapidReview.objects.select_for_update().select_related(
+        "case__partnership", "notification").get(pk=review.pk)
+    case = review.case
+    if review.stopped_on:
+        raise CaseError("This rapid review has been stopped: no more requests can be sent")
+    chosen = list(agencies_with_reasons)
+    if not chosen:
+        raise CaseError({"agencies": "Select the agencies to send information requests to"})
+    allowed = set(requestable_agencies(review).values_list("pk", flat=True))
+    already = set(review.information_requests.values_list("agency_id", flat=True))
+    reasons = set(InformationRequest.Reason.values)
+    for agency, reason in chosen:
+        if agency.pk in already:
+            raise CaseError({"agencies": f"{agency.name} has already been sent a request"})
+        if agency.pk not in allowed:
+            raise CaseError({"agencies": f"{agency.name} is not in the partnership's "
+                                         "directory"})
+        if reason not in reasons:
+            raise CaseError({"agencies": f"Select why {agency.name} is being asked"})
+    if len({a.pk for a, _ in chosen}) != len(chosen):
+        raise CaseError({"agencies": "Select each agency once"})
+    now = timezone.now()
+    today = timezone.localdate(now)
+    due_on = add_working_days(today, RETURN_WORKING_DAYS, calendar_for(case.partnership_id))
+    sent = []
+    for agency, reason in chosen:
+        request = InformationRequest.objects.create(
+            review=review, agency=agency, reason=reason, sent_at=now, sent_by=actor,
+            due_on=due_on, **request_contact_defaults(agency, case.partnership_id))
+        AgencyReturn.objects.create(request=request)
+        document_generate(actor=actor, case=case, kind=CaseDocument.Kind.INFORMATION_REQUEST,
+                          content=request_pack_content(request),
+                          related_key=request.deadline_key, agency=agency)
+        anchor_record(actor=actor, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
+                      occurred_on=today, occurred_at=now, related_key=request.deadline_key,
+                      responsible_agency=agency)
+        audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=request,
+                     partnership=case.partnership,
+                     detail={"case": case.pk, "agency": agency.pk, "reason": reason,
+                             "due_on": due_on.isoformat()})
+        sent.append(request)
+    deadline_meet(actor=actor, case=case, step_key="send_information_requests", met_at=now)
+    from ..tasks import information_request_email
+
+    for request in sent:
+        transaction.on_commit(lambda pk=request.pk: information_request_email.delay(pk))
+    return sent
+
+
+@transaction.atomic
+def information_request_confirm_receipt(*, actor: User, request: InformationRequest,
+                                        confirmed_on: datetime.date,
+                                        note: str = "") -> InformationRequest:
+    """The follow-up call (seed 003): the agency confirmed it has the request."""
+    request = InformationRequest.objects.select_for_update().select_related(
+        "review__case__partnership").get(pk=request.pk)
+    today = timezone.localdate()
+    if confirmed_on > today:
+        raise CaseError({"confirmed_on": "The date receipt was confirmed must be today or in "
+                                         "the past"})
+    if confirmed_on < timezone.localdate(request.sent_at):
+        raise CaseError({"confirmed_on": "The date receipt was confirmed must be on or after "
+                                         "the date the request was sent"})
+    request.receipt_confirmed_at = (timezone.now() if confirmed_on == today else
+                                    timezone.make_aware(datetime.datetime.combine(
+                                        confirmed_on, datetime.time(12, 0))))
+    request.receipt_confirmed_by = actor
+    request.receipt_note = note.strip()
+    request.save(update_fields=["receipt_confirmed_at", "receipt_confirmed_by",
+                                "receipt_note"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=request,
+                 partnership=request.review.case.partnership,
+                 detail={"receipt_confirmed_on": confirmed_on.isoformat()})
+    return request
+
+
+def _link(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def email_information_request(request: InformationRequest) -> int:
+    """To the agency's users and its safeguarding mailbox: reference, date and link only."""
+    case = request.review.case
+    recipients = sorted({u.email for u in _agency_users(case.partnership_id, request.agency_id)}
+                        | ({request.agency.email} if request.agency.email else set())
+                        | ({request.contact_email} if request.contact_email else set()))
+    body = (f"{case.partnership.name} asks {request.agency.name} for information for a "
+            f"rapid review.\n\nCase: {case.reference}\n"
+            f"Return by: {request.due_on:%d %B %Y}\n\n"
+            "Please secure your agency's records for this case now, and complete the return "
+            f"online (or make a nil return): {_link('rapid_review:return', request.pk)}\n")
+    subject = f"Information request for rapid review {case.reference}"
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+                           for to in recipients])

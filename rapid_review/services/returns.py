@@ -1,0 +1,305 @@
+"""Agency returns: the agency's answers saved as a draft section by section, attachments,
+a nil return, submission (authorised by the safeguarding lead officer, which locks it) and
+reopening by the business unit."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import zipfile
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, Membership, Role, User
+from calendars.services import deadline_meet
+from cases.services import CaseError
+
+from ..models import AgencyReturn, ReturnAttachment
+
+INVOLVED_WITH = [
+    ("child", "The child"),
+    ("family", "Family members"),
+    ("perpetrator", "The suspected perpetrator"),
+]
+SECTIONS = {
+    "involvement": ("Involvement", ["involved_with", "involvement_from", "involvement_to",
+                                    "services"]),
+    "summary": ("Summary of involvement", ["summary"]),
+    "analysis": ("Analysis", ["worked_well", "worried_about"]),
+    "learning": ("Immediate learning", ["immediate_learning"]),
+    "records": ("Records secured", ["records_secured", "records_secured_on"]),
+}
+REQUIRED_SECTIONS = ("involvement", "summary", "analysis", "records")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def involved_with_labels(value: str) -> list[str]:
+    labels = dict(INVOLVED_WITH)
+    return [labels[k] for k in value.split(",") if k in labels]
+
+
+def _lock_for_edit(agency_return: AgencyReturn) -> AgencyReturn:
+    """Re-read under a lock; a submitted return or a stopped review takes no change."""
+    agency_return = AgencyReturn.objects.select_for_update().select_related(
+        "request__review__case__partnership", "request__agency").get(pk=agency_return.pk)
+    if agency_return.is_locked:
+        raise CaseError("This return has been submitted, so it cannot be changed. Ask the "
+                        "business unit to reopen it")
+    if agency_return.request.review.stopped_on:
+        raise CaseError("This rapid review has been stopped, so the return cannot be changed")
+    return agency_return
+
+
+def _check_past(errors: dict, field: str, value: datetime.date | None, what: str) -> None:
+    if value and value > timezone.localdate():
+        errors[field] = f"{what} must be today or in the past"
+
+
+@transaction.atomic
+def agency_return_save(*, actor: User, agency_return: AgencyReturn, section: str,
+                       **values) -> AgencyReturn:
+    """Save one section of the draft: what is saved survives a closed browser."""
+    if section not in SECTIONS:
+        raise ValueError(section)
+    agency_return = _lock_for_edit(agency_return)
+    fields = SECTIONS[section][1]
+    values = {f: values.get(f) for f in fields}
+    errors: dict[str, str] = {}
+    if section == "involvement":
+        chosen = values["involved_with"] or []
+        if isinstance(chosen, str):
+            chosen = [c for c in chosen.split(",") if c]
+        known = [k for k, _ in INVOLVED_WITH]
+        values["involved_with"] = ",".join(k for k in known if k in chosen)
+        _check_past(errors, "involvement_from", values["involvement_from"],
+                    "The date involvement started")
+        _check_past(errors, "involvement_to", values["involvement_to"],
+                    "The date involvement ended")
+        start, end = values["involvement_from"], values["involvement_to"]
+        if start and end and end < start:
+            errors["involvement_to"] = ("The date involvement ended must be the same as or "
+                                        "after the date it started")
+    if section == "records":
+        if values["records_secured"] is not True:
+            values["records_secured_on"] = None
+        elif not values["records_secured_on"]:
+            errors["records_secured_on"] = "Enter the date the records were secured"
+        _check_past(errors, "records_secured_on", values["records_secured_on"],
+                    "The date the records were secured")
+    if errors:
+        raise CaseError(errors)
+    for field, value in values.items():
+        setattr(agency_return, field, value.strip() if isinstance(value, str) else value)
+    agency_return.save(update_fields=[*fields, "updated_at"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"section": section})
+    return agency_return
+
+
+@transaction.atomic
+def agency_return_nil(*, actor: User, agency_return: AgencyReturn, is_nil: bool,
+                      reason: str = "") -> AgencyReturn:
+    """A nil return needs only its short reason; choosing 'no' goes back to a full return."""
+    agency_return = _lock_for_edit(agency_return)
+    reason = reason.strip()
+    if is_nil and not reason:
+        raise CaseError({"nil_reason": "Enter why your agency is making a nil return"})
+    agency_return.is_nil_return = is_nil
+    agency_return.nil_reason = reason if is_nil else ""
+    agency_return.save(update_fields=["is_nil_return", "nil_reason", "updated_at"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"nil_return": is_nil})
+    return agency_return
+
+
+def attachment_problem(filename: str, data: bytes) -> str | None:
+    """PDF, DOCX or XLSX only, by extension and by content, up to 10 MB."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in ATTACHMENT_TYPES:
+        return "The selected file must be a PDF, DOCX or XLSX"
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        return "The selected file must be smaller than 10 MB"
+    if not data:
+        return "The selected file is empty"
+    if extension == "pdf":
+        ok = data[:1024].lstrip().startswith(b"%PDF-")
+    else:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                ok = ZIP_MARKERS[extension] in archive.namelist()
+        except zipfile.BadZipFile:
+            ok = False
+    if not ok:
+        return f"The selected file is not a real {extension.upper()} file"
+    return None
+
+
+@transaction.atomic
+def return_attachment_add(*, actor: User, agency_return: AgencyReturn, filename: str,
+                          data: bytes) -> ReturnAttachment:
+    agency_return = _lock_for_edit(agency_return)
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1].replace('"', "")[:200]
+    problem = attachment_problem(filename, data)
+    if problem:
+        raise CaseError({"file": problem})
+    extension = filename.rsplit(".", 1)[-1].lower()
+    attachment = ReturnAttachment.objects.create(
+        agency_return=agency_return, filename=filename,
+        content_type=ATTACHMENT_TYPES[extension], size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=attachment,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"return": agency_return.pk, "size": len(data)})
+    return attachment
+
+
+@transaction.atomic
+def return_attachment_remove(*, actor: User, attachment: ReturnAttachment) -> None:
+    agency_return = _lock_for_edit(attachment.agency_return)
+    audit_record(action=AuditEvent.Action.DELETE, actor=actor, obj=attachment,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"return": agency_return.pk})
+    attachment.delete()
+
+
+def section_complete(agency_return: AgencyReturn, section: str) -> bool:
+    r = agency_return
+    return {
+        "involvement": bool(r.involved_with and r.involvement_from and r.services.strip()),
+        "summary": bool(r.summary.strip()),
+        "analysis": bool(r.worked_well.strip() and r.worried_about.strip()),
+        "learning": bool(r.immediate_learning.strip()),
+        "records": r.records_secured is False or bool(r.records_secured
+                                                      and r.records_secured_on),
+    }[section]
+
+
+MISSING = {
+    "involvement": "Complete the involvement: with whom, from when, and the services provided",
+    "summary": "Enter the summary of involvement",
+    "analysis": "Enter what worked well and what you are worried about",
+    "records": "Say whether the records have been secured, and when",
+}
+
+
+def agency_return_missing(agency_return: AgencyReturn) -> dict[str, str]:
+    """What still blocks submitting, by section (empty for a nil return with a reason)."""
+    if agency_return.is_nil_return:
+        return {} if agency_return.nil_reason.strip() else {
+            "nil": "Enter why your agency is making a nil return"}
+    return {s: MISSING[s] for s in REQUIRED_SECTIONS if not section_complete(agency_return, s)}
+
+
+@transaction.atomic
+def agency_return_submit(*, actor: User, agency_return: AgencyReturn,
+                         authorised_by: str) -> AgencyReturn:
+    """Submit, authorised by the safeguarding lead officer: the return locks and the
+    agency's deadline is met (or recorded as missed when late)."""
+    agency_return = _lock_for_edit(agency_return)
+    authorised_by = authorised_by.strip()
+    missing = agency_return_missing(agency_return)
+    if missing:
+        raise CaseError(missing)
+    if not authorised_by:
+        raise CaseError({"authorised_by": "Enter the name of the safeguarding lead officer "
+                                          "who authorised the return"})
+    request = agency_return.request
+    now = timezone.now()
+    first_submission = agency_return.submitted_at is None
+    agency_return.status = AgencyReturn.Status.SUBMITTED
+    agency_return.authorised_by = authorised_by
+    agency_return.submitted_at, agency_return.submitted_by = now, actor
+    if first_submission:
+        # Lateness is the first submission's: a return reopened at the business unit's
+        # request and sent again is not late for that.
+        agency_return.submitted_late = timezone.localdate(now) > request.due_on
+    agency_return.save()
+    case = request.review.case
+    deadline_meet(actor=actor, case=case, step_key="agency_returns_due",
+                  related_key=request.deadline_key, met_at=now)
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
+                 partnership=case.partnership,
+                 detail={"submitted": True, "late": agency_return.submitted_late,
+                         "nil_return": agency_return.is_nil_return})
+    from ..tasks import return_submitted_email
+
+    transaction.on_commit(lambda: return_submitted_email.delay(agency_return.pk))
+    return agency_return
+
+
+@transaction.atomic
+def agency_return_reopen(*, actor: User, agency_return: AgencyReturn,
+                         reason: str) -> AgencyReturn:
+    """The business unit sends a submitted return back to the agency, with its reason."""
+    agency_return = AgencyReturn.objects.select_for_update().select_related(
+        "request__review__case__partnership").get(pk=agency_return.pk)
+    reason = reason.strip()
+    if agency_return.status != AgencyReturn.Status.SUBMITTED:
+        raise CaseError("Only a submitted return can be reopened")
+    if agency_return.request.review.stopped_on:
+        raise CaseError("This rapid review has been stopped")
+    if not reason:
+        raise CaseError({"reason": "Enter why the return is being reopened"})
+    agency_return.status = AgencyReturn.Status.REOPENED
+    agency_return.reopened_at, agency_return.reopened_by = timezone.now(), actor
+    agency_return.reopen_reason = reason
+    agency_return.save(update_fields=["status", "reopened_at", "reopened_by", "reopen_reason",
+                                      "updated_at"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
+                 partnership=agency_return.request.review.case.partnership,
+                 detail={"reopened": True})
+    from ..tasks import return_reopened_email
+
+    transaction.on_commit(lambda: return_reopened_email.delay(agency_return.pk))
+    return agency_return
+
+
+def _link(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def email_return_submitted(agency_return: AgencyReturn) -> int:
+    """To the business unit: which agency returned for which case, and a link."""
+    request = agency_return.request
+    case = request.review.case
+    recipients = sorted(set(Membership.objects.filter(
+        partnership_id=case.partnership_id, user__is_active=True,
+        role__in=[Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER],
+    ).values_list("user__email", flat=True)))
+    kind = "a nil return" if agency_return.is_nil_return else "its return"
+    late = " (late)" if agency_return.submitted_late else ""
+    body = (f"{request.agency.name} has submitted {kind}{late} for rapid review "
+            f"{case.reference}.\n\nRead it: "
+            f"{_link('rapid_review:return-view', case.reference, request.pk)}\n")
+    return send_mass_mail([(f"Agency return received: {case.reference}", body,
+                            settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
+
+
+def email_return_reopened(agency_return: AgencyReturn) -> int:
+    """To the agency's users and mailbox: the return is open again (the reason is on the
+    page, not in the email)."""
+    request = agency_return.request
+    case = request.review.case
+    recipients = sorted(set(Membership.objects.filter(
+        partnership_id=case.partnership_id, agency_id=request.agency_id,
+        role=Role.AGENCY_USER, user__is_active=True).values_list("user__email", flat=True))
+        | ({request.agency.email} if request.agency.email else set()))
+    body = (f"The business unit has reopened your agency's return for rapid review "
+            f"{case.reference}. Please see why, update it and submit it again: "
+            f"{_link('rapid_review:return', request.pk)}\n")
+    return send_mass_mail([(f"Return reopened: {case.reference}", body,
+                            settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])

@@ -1,0 +1,28 @@
+"""Celery tasks for the rapid review's emails: fetch by id, call the service. Only ids
+travel through the broker."""
+
+from celery import shared_task
+
+from .models import AgencyReturn, InformationRequest
+from .services import requests, returns
+
+
+@shared_task(acks_late=True)
+def information_request_email(request_id: int) -> int:
+    request = InformationRequest.objects.select_related(
+        "review__case__partnership", "agency").get(pk=request_id)
+    return requests.email_information_request(request)
+
+
+@shared_task(acks_late=True)
+def return_submitted_email(return_id: int) -> int:
+    agency_return = AgencyReturn.objects.select_related(
+        "request__review__case", "request__agency").get(pk=return_id)
+    return returns.email_return_submitted(agency_return)
+
+
+@shared_task(acks_late=True)
+def return_reopened_email(return_id: int) -> int:
+    agency_return = AgencyReturn.objects.select_related(
+        "request__review__case", "request__agency").get(pk=return_id)
+    return returns.email_return_reopened(agency_return)

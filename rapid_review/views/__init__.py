@@ -1,0 +1,1 @@
+"""Rapid review pages, one module per part of the review."""

@@ -1,0 +1,330 @@
+"""Chronologies: the agency's own (entries online or a spreadsheet upload), the blank
+template, the master chronology with its exports, and the collated report (SCSI-7).
+
+An agency's chronology is found through ``rules.can_view_information_request`` (another
+agency's is 404); changes also need ``rules.can_edit_return``. The master chronology
+and collated report are the review group's papers (``rules.can_view_master_chronology``).
+Exports follow the filters on the page, and say so.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import rules
+from accounts.audit import audit_record, audit_view
+from accounts.forms import apply_service_errors
+from accounts.models import AuditEvent
+from accounts.rules import require
+from cases.models import CaseDocument
+from cases.views.documents import document_response
+
+from ..chronology_io import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    UnreadableFile,
+    chronology_read,
+    master_csv_lines,
+    master_xlsx,
+    template_csv,
+    template_xlsx,
+)
+from ..forms.chronology import ChronologyEntryForm, ChronologyUploadForm, MasterFilterForm
+from ..models import InformationRequest, RapidReview
+from ..selectors.chronology import (
+    MasterFilters,
+    all_master_entries,
+    contributing_agencies,
+    entry_of_return,
+    master_chronology,
+    return_entries,
+    scope_period,
+)
+from ..selectors.terms import review_for_papers
+from ..services.chronology import (
+    ENTRY_FIELDS,
+    chronology_entry_add,
+    chronology_entry_change,
+    chronology_entry_remove,
+    chronology_upload,
+    collated_returns_generate,
+    master_chronology_generate,
+)
+
+
+# The agency's chronology -----------------------------------------------------------------
+def _visible_request(request, pk: int) -> InformationRequest:
+    info_request = (InformationRequest.objects
+                    .select_related("review__case__partnership", "agency", "agency_return")
+                    .filter(pk=pk).first())
+    if info_request is None or info_request.review.case.stage == "draft" \
+            or not rules.can_view_information_request(request.user, info_request):
+        raise Http404
+    return info_request
+
+
+def _posted(request):
+    """The POST data, even when empty (so an empty submission shows its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _editable_request(request, pk: int) -> InformationRequest:
+    info_request = _visible_request(request, pk)
+    require(rules.can_edit_return(request.user, info_request.agency_return))
+    return info_request
+
+
+@require_GET
+def return_chronology(request, pk: int):
+    info_request = _visible_request(request, pk)
+    agency_return = info_request.agency_return
+    scope = scope_period(info_request.review)
+    entries = return_entries(agency_return, scope)
+    audit_view(actor=request.user, obj=agency_return)
+    return render(request, "rapid_review/chronology/return.html", {
+        "info_request": info_request, "case": info_request.review.case,
+        "agency_return": agency_return, "entries": entries, "scope": scope,
+        "out_of_scope": sum(1 for e in entries if e.out_of_scope),
+        "is_agency": rules.can_answer_information_request(request.user, info_request),
+        "can_edit": rules.can_edit_return(request.user, agency_return),
+    })
+
+
+def _entry_page(request, info_request, form, *, entry=None):
+    return render(request, "rapid_review/chronology/entry_form.html", {
+        "form": form, "info_request": info_request, "entry": entry,
+        "title": "Change a chronology entry" if entry else "Add a chronology entry"})
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add(request, pk: int):
+    info_request = _editable_request(request, pk)
+    form = ChronologyEntryForm(_posted(request), submit="Save entry")
+    if request.method == "POST" and form.is_valid():
+        try:
+            chronology_entry_add(actor=request.user, agency_return=info_request.agency_return,
+                                 **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Chronology entry added")
+            if "add_another" in request.POST:
+                return redirect("rapid_review:chronology-entry-add", pk=pk)
+            return redirect("rapid_review:return-chronology", pk=pk)
+    return _entry_page(request, info_request, form)
+
+
+def _entry_or_404(info_request, entry_pk: int):
+    entry = entry_of_return(info_request.agency_return, entry_pk)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, pk: int, entry_pk: int):
+    info_request = _editable_request(request, pk)
+    entry = _entry_or_404(info_request, entry_pk)
+    form = ChronologyEntryForm(_posted(request), submit="Save changes",
+                               initial={f: getattr(entry, f) for f in ENTRY_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            chronology_entry_change(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Chronology entry changed")
+            return redirect("rapid_review:return-chronology", pk=pk)
+    return _entry_page(request, info_request, form, entry=entry)
+
+
+@require_http_methods(["GET", "POST"])
+def entry_remove(request, pk: int, entry_pk: int):
+    info_request = _editable_request(request, pk)
+    entry = _entry_or_404(info_request, entry_pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            chronology_entry_remove(actor=request.user, entry=entry)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, "Chronology entry removed")
+            return redirect("rapid_review:return-chronology", pk=pk)
+    return render(request, "rapid_review/chronology/entry_remove.html", {
+        "info_request": info_request, "entry": entry, "error": error})
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request, pk: int):
+    info_request = _editable_request(request, pk)
+    agency_return = info_request.agency_return
+    posted = request.method == "POST"
+    form = ChronologyUploadForm(request.POST if posted else None,
+                                request.FILES if posted else None)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            parsed = chronology_read(file.name, file.read(), today=timezone.localdate())
+        except UnreadableFile as unreadable:
+            form.add_error("file", str(unreadable))
+        else:
+            if not parsed.is_clean:
+                row_errors = [str(e) for e in parsed.errors]
+                count = len(row_errors)
+                form.add_error("file", f"The selected file has {count} "
+                                       f"error{'s' if count != 1 else ''}. Nothing has been "
+                                       "imported: correct the file and upload it again")
+                for message in row_errors:  # next to the file field and in the summary
+                    form.add_error("file", message)
+            else:
+                try:
+                    saved = chronology_upload(actor=request.user, agency_return=agency_return,
+                                              upload=parsed, mode=form.cleaned_data["mode"])
+                except ValidationError as error:
+                    apply_service_errors(form, error)
+                else:
+                    messages.success(request, f"{saved} chronology "
+                                              f"entr{'ies' if saved != 1 else 'y'} imported")
+                    return redirect("rapid_review:return-chronology", pk=pk)
+    return render(request, "rapid_review/chronology/upload.html", {
+        "form": form, "info_request": info_request, "row_errors": row_errors,
+        "existing": agency_return.chronology_entries.count()})
+
+
+@require_GET
+def template_download(request, fmt: str):
+    require(fmt in ("xlsx", "csv"))
+    require(rules.can_get_chronology_template(request.user, request.partnership))
+    data, content_type = ((template_xlsx(), XLSX_TYPE) if fmt == "xlsx"
+                          else (template_csv(), CSV_TYPE))
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="chronology-template.{fmt}"'
+    return response
+
+
+# The master chronology -------------------------------------------------------------------
+def _master_review(request, reference: str) -> RapidReview:
+    review = review_for_papers(request.user, reference)
+    if review is None or not rules.can_view_master_chronology(request.user, review.case):
+        raise Http404
+    return review
+
+
+def _filters(request, agencies: dict[int, str]) -> tuple[MasterFilterForm, MasterFilters]:
+    data = request.GET if any(k in request.GET for k in (
+        "agency", "subject", "date_from_0", "date_to_0")) else None
+    form = MasterFilterForm(data, agencies=agencies)
+    if data is None or not form.is_valid():
+        return form, MasterFilters()
+    agency = form.cleaned_data["agency"]
+    return form, MasterFilters(
+        agency=agency if agency in agencies else None,
+        subject=form.cleaned_data["subject"].strip(),
+        date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def master(request, reference: str):
+    review = _master_review(request, reference)
+    agencies = contributing_agencies(review)
+    form, filters = _filters(request, agencies)
+    chronology = master_chronology(review, filters, page=request.GET.get("page"))
+    audit_view(actor=request.user, obj=review.case)
+    return render(request, "rapid_review/chronology/master.html", {
+        "review": review, "case": review.case, "form": form, "chronology": chronology,
+        "filters_described": filters.describe(agencies), "filtered": bool(filters),
+        "query": _query_without_page(request),
+        "out_of_scope": sum(1 for e in chronology.entries if e.out_of_scope),
+    })
+
+
+EXPORTS = ("docx", "pdf", "xlsx", "csv")
+
+
+@require_GET
+def master_export(request, reference: str, fmt: str):
+    require(fmt in EXPORTS)
+    review = _master_review(request, reference)
+    agencies = contributing_agencies(review)
+    _form, filters = _filters(request, agencies)
+    if fmt in ("docx", "pdf"):
+        document = master_chronology_generate(actor=request.user, review=review,
+                                              filters=filters)
+        return document_response(request, document, fmt)
+    entries, _scope = all_master_entries(review, filters)
+    case = review.case
+    audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=case,
+                 partnership=case.partnership,
+                 detail={"case": case.pk, "kind": CaseDocument.Kind.MASTER_CHRONOLOGY,
+                         "format": fmt, "entries": len(entries), "filtered": bool(filters)})
+    filename = f"{case.reference}-master-chronology.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in master_csv_lines(entries)),
+            content_type=CSV_TYPE)
+    else:
+        title = f"Master chronology: {case.reference}"
+        if filters:
+            title += f" (filtered: {filters.describe(agencies)})"
+        response = HttpResponse(master_xlsx(entries, title=title), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# The collated report (SCSI-7) ------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def collated(request, reference: str):
+    review = _master_review(request, reference)
+    can_generate = rules.can_run_rapid_review(request.user, review.case)
+    if request.method == "POST":
+        require(can_generate)
+        try:
+            collated_returns_generate(actor=request.user, review=review)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Collated returns generated")
+        return redirect("rapid_review:collated-returns", reference=reference)
+    document = (CaseDocument.objects.filter(case=review.case,
+                                            kind=CaseDocument.Kind.COLLATED_RETURNS)
+                .defer("docx", "pdf").order_by("-version").first())
+    return render(request, "rapid_review/chronology/collated.html", {
+        "review": review, "case": review.case, "document": document,
+        "can_generate": can_generate})
+
+
+urlpatterns = [
+    path("information-requests/chronology-template.<str:fmt>", template_download,
+         name="chronology-template"),
+    path("information-requests/<int:pk>/chronology/", return_chronology,
+         name="return-chronology"),
+    path("information-requests/<int:pk>/chronology/add/", entry_add,
+         name="chronology-entry-add"),
+    path("information-requests/<int:pk>/chronology/<int:entry_pk>/edit/", entry_edit,
+         name="chronology-entry-edit"),
+    path("information-requests/<int:pk>/chronology/<int:entry_pk>/remove/", entry_remove,
+         name="chronology-entry-remove"),
+    path("information-requests/<int:pk>/chronology/upload/", upload,
+         name="chronology-upload"),
+    path("cases/<str:reference>/rapid-review/chronology/", master,
+         name="master-chronology"),
+    path("cases/<str:reference>/rapid-review/chronology/export.<str:fmt>", master_export,
+         name="master-chronology-export"),
+    path("cases/<str:reference>/rapid-review/collated-returns/", collated,
+         name="collated-returns"),
+]

@@ -1,0 +1,163 @@
+"""The business unit's side of information requests: sending them, confirming receipt,
+reading and reopening returns, and the chase list."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import rules
+from accounts.audit import audit_view
+from accounts.forms import apply_service_errors
+from accounts.rules import require
+from cases.selectors import cases_visible_to
+
+from ..forms.requests import ReceiptForm, ReopenForm, SendRequestsForm
+from ..models import InformationRequest, RapidReview
+from ..selectors.requests import (
+    chase_list,
+    request_pack,
+    return_state,
+    review_requests,
+    sending_due,
+)
+from ..services import (
+    agency_return_reopen,
+    information_request_confirm_receipt,
+    information_requests_send,
+)
+from ..services.requests import request_contact_defaults, requestable_agencies
+from ..services.returns import involved_with_labels
+
+
+def _review_or_404(request, reference: str) -> RapidReview:
+    case = get_object_or_404(cases_visible_to(request.user), reference=reference)
+    review = get_object_or_404(RapidReview.objects.select_related("case__partnership"),
+                               case=case)
+    require(rules.can_view_case(request.user, review.case))
+    return review
+
+
+def _request_or_404(review: RapidReview, pk: int) -> InformationRequest:
+    return get_object_or_404(
+        InformationRequest.objects.select_related("agency", "agency_return",
+                                                  "receipt_confirmed_by")
+        .annotate(entries=Count("agency_return__chronology_entries")),
+        review=review, pk=pk)
+
+
+@require_GET
+def requests_page(request, reference: str):
+    review = _review_or_404(request, reference)
+    return render(request, "rapid_review/requests/list.html", {
+        "review": review, "case": review.case, "rows": review_requests(review),
+        "sending": sending_due(review),
+        "can_send": rules.can_send_information_requests(request.user, review),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def requests_send(request, reference: str):
+    review = _review_or_404(request, reference)
+    require(rules.can_send_information_requests(request.user, review))
+    asked = review.information_requests.values_list("agency_id", flat=True)
+    candidates = list(requestable_agencies(review).exclude(pk__in=asked).order_by("name"))
+    involved = set(review.case.involvements.values_list("agency_id", flat=True))
+    form = SendRequestsForm(request.POST if request.method == "POST" else None,
+                            candidates=candidates, involved_ids=involved)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = information_requests_send(
+                actor=request.user, review=review,
+                agencies_with_reasons=form.cleaned_data["agencies_with_reasons"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{len(sent)} information request"
+                                      f"{'s' if len(sent) != 1 else ''} sent")
+            return redirect("rapid_review:requests", reference=reference)
+    for agency in candidates:
+        agency.contact = request_contact_defaults(agency, review.case.partnership_id)
+    return render(request, "rapid_review/requests/send.html", {
+        "review": review, "case": review.case, "form": form,
+        "sending": sending_due(review),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def request_receipt(request, reference: str, pk: int):
+    review = _review_or_404(request, reference)
+    require(rules.can_send_information_requests(request.user, review))
+    info_request = _request_or_404(review, pk)
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            information_request_confirm_receipt(actor=request.user, request=info_request,
+                                                **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Receipt confirmed for {info_request.agency.name}")
+            return redirect("rapid_review:requests", reference=reference)
+    return render(request, "rapid_review/requests/receipt.html", {
+        "case": review.case, "form": form, "info_request": info_request})
+
+
+@require_GET
+def return_view(request, reference: str, pk: int):
+    review = _review_or_404(request, reference)
+    info_request = _request_or_404(review, pk)
+    agency_return = info_request.agency_return
+    audit_view(actor=request.user, obj=agency_return)
+    return render(request, "rapid_review/requests/return.html", {
+        "case": review.case, "info_request": info_request, "agency_return": agency_return,
+        "state": return_state(info_request), "attachments": agency_return.attachments.defer(
+            "data"), "involved_with": involved_with_labels(agency_return.involved_with),
+        "pack": request_pack(info_request),
+        "can_reopen": agency_return.is_locked
+        and rules.can_send_information_requests(request.user, review),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def return_reopen(request, reference: str, pk: int):
+    review = _review_or_404(request, reference)
+    require(rules.can_send_information_requests(request.user, review))
+    info_request = _request_or_404(review, pk)
+    require(info_request.agency_return.is_locked)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency_return_reopen(actor=request.user, agency_return=info_request.agency_return,
+                                 reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Return reopened. {info_request.agency.name} has been "
+                                      "told")
+            return redirect("rapid_review:return-view", reference=reference, pk=pk)
+    return render(request, "rapid_review/requests/reopen.html", {
+        "case": review.case, "form": form, "info_request": info_request})
+
+
+@require_GET
+def chase(request):
+    require(rules.can_chase_returns(request.user, request.partnership))
+    return render(request, "rapid_review/requests/chase.html",
+                  {"rows": chase_list(request.user, request.partnership)})
+
+
+urlpatterns = [
+    path("cases/<str:reference>/rapid-review/requests/", requests_page, name="requests"),
+    path("cases/<str:reference>/rapid-review/requests/send/", requests_send,
+         name="requests-send"),
+    path("cases/<str:reference>/rapid-review/requests/<int:pk>/", return_view,
+         name="return-view"),
+    path("cases/<str:reference>/rapid-review/requests/<int:pk>/receipt/", request_receipt,
+         name="request-receipt"),
+    path("cases/<str:reference>/rapid-review/requests/<int:pk>/reopen/", return_reopen,
+         name="return-reopen"),
+    path("returns-to-chase/", chase, name="chase-list"),
+]

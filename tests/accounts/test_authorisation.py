@@ -1,0 +1,367 @@
+"""Deny by default: every page for every role, and nothing of another partnership."""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts import rules
+from accounts.models import Agency, Membership, Role
+from calendars import services as calendar_services
+from calendars.models import Anchor, CalendarDay, TimelineTemplate
+from cases import services as case_services
+from cases.documents import DocumentContent, document_generate
+from cases.models import CaseDocument
+from cases.services import case_create
+from notifications.services import notification_record
+from rapid_review.services import (
+    information_requests_send,
+    return_attachment_add,
+    terms_member_add,
+    terms_save,
+)
+from rapid_review.services.chronology import chronology_entry_add
+from tests.cases.builders import agency_user, complete_draft
+from tests.cases.factories import referred_case
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.rapid_review.builders import agency_with_user, submitted_return
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"accounts:sign-in", "accounts:password-reset", "accounts:password-reset-sent",
+          "accounts:password-reset-confirm", "accounts:password-reset-complete"}
+EVERY_ROLE = set(Role)
+DIRECTORY = {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER, Role.MANAGER,
+             Role.ADMINISTRATOR, Role.SCRUTINEER, Role.PARTNER_REPRESENTATIVE}
+DRAFT_PAGES = [
+    "referral-tasklist", "referral-children", "referral-child-add", "referral-child-edit",
+    "referral-child-remove", "referral-child-protection-plan", "referral-people",
+    "referral-person-add", "referral-person-edit", "referral-person-remove",
+    "referral-involvements", "referral-involvement-add", "referral-involvement-edit",
+    "referral-involvement-remove", "referral-incident", "referral-reason",
+    "referral-authorisation", "referral-check",
+]
+# url name -> roles that get 200 (everyone else gets 404). The agency user is the
+# referring agency's (and the draft's author).
+MATRIX = {
+    "accounts:home": EVERY_ROLE,
+    "accounts:choose-partnership": EVERY_ROLE,
+    "accounts:partnership-detail": EVERY_ROLE,
+    "accounts:agency-list": DIRECTORY,
+    "accounts:agency-detail": DIRECTORY,
+    "accounts:people": {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER,
+                        Role.ADMINISTRATOR, Role.SCRUTINEER},
+    "accounts:audit-trail": {Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER},
+    "cases:referral-start": {Role.AGENCY_USER},
+    "calendars:calendar": set(rules.CALENDAR_READERS),
+    "calendars:timeline": set(rules.CALENDAR_READERS),
+    "calendars:calendar-day-remove": set(rules.CALENDAR_EDITORS),
+    "calendars:timeline-choose": set(rules.CALENDAR_EDITORS),
+    "calendars:timeline-step-new": set(rules.CALENDAR_EDITORS),
+    "calendars:timeline-step-edit": set(rules.CALENDAR_EDITORS),
+    "calendars:deadlines": set(rules.CASE_READERS),
+    "calendars:case-deadlines": set(rules.CASE_READERS),
+    "calendars:anchor-correct": set(rules.BUSINESS_UNIT),
+    "calendars:deadline-waive": {Role.BUSINESS_MANAGER},
+    "cases:case-list": set(rules.CASE_READERS),
+    "cases:case-detail": set(rules.CASE_READERS),
+    "rapid_review:overview": set(rules.CASE_READERS),
+    "cases:referral-inbox": set(rules.BUSINESS_UNIT),
+    "cases:referral-review": set(rules.BUSINESS_UNIT),
+    "cases:referral-query-ask": set(rules.BUSINESS_UNIT),
+    "cases:triage-decide": set(rules.BUSINESS_UNIT),
+    "cases:triage-executive": set(rules.BUSINESS_UNIT),
+    "cases:challenge-record": set(rules.BUSINESS_UNIT),
+    "cases:challenge-resolve": set(rules.BUSINESS_UNIT),
+    "notifications:notification-edit": set(rules.BUSINESS_UNIT),
+    "rapid_review:stop": set(rules.BUSINESS_UNIT),
+    "notifications:letters": set(rules.BUSINESS_UNIT),
+    "notifications:letter-send": set(rules.BUSINESS_UNIT),
+    "rapid_review:terms": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:terms-edit": set(rules.BUSINESS_UNIT),
+    "rapid_review:terms-member-add": set(rules.BUSINESS_UNIT),
+    "rapid_review:terms-member-remove": set(rules.BUSINESS_UNIT),
+    "rapid_review:papers": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:requests": set(rules.CASE_READERS),
+    "rapid_review:requests-send": set(rules.BUSINESS_UNIT),
+    "rapid_review:request-receipt": set(rules.BUSINESS_UNIT),
+    "rapid_review:return-view": set(rules.CASE_READERS),
+    "rapid_review:return-reopen": set(rules.BUSINESS_UNIT),
+    "rapid_review:chase-list": set(rules.BUSINESS_UNIT),
+    "rapid_review:agency-requests": {Role.AGENCY_USER},
+    "rapid_review:return": {Role.AGENCY_USER},
+    "rapid_review:return-section": {Role.AGENCY_USER},
+    "rapid_review:return-nil": {Role.AGENCY_USER},
+    "rapid_review:return-attachments": {Role.AGENCY_USER},
+    "rapid_review:return-submit": {Role.AGENCY_USER},
+    "rapid_review:return-attachment": set(rules.CASE_READERS) | {Role.AGENCY_USER},
+    # Chronologies: the agency's own (read by case readers), the template, the master.
+    "rapid_review:return-chronology": set(rules.CASE_READERS) | {Role.AGENCY_USER},
+    "rapid_review:chronology-entry-add": {Role.AGENCY_USER},
+    "rapid_review:chronology-entry-edit": {Role.AGENCY_USER},
+    "rapid_review:chronology-entry-remove": {Role.AGENCY_USER},
+    "rapid_review:chronology-upload": {Role.AGENCY_USER},
+    "rapid_review:chronology-template": set(rules.BUSINESS_UNIT) | {Role.AGENCY_USER},
+    "rapid_review:master-chronology": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:master-chronology-export": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:collated-returns": set(rules.REVIEW_PAPER_READERS),
+    "cases:my-referrals": {Role.AGENCY_USER},
+    "cases:my-referral": {Role.AGENCY_USER},
+    "cases:referral-confirmation": {Role.AGENCY_USER},
+    "cases:referral-query-answer": {Role.AGENCY_USER},
+    **{f"cases:{name}": {Role.AGENCY_USER} for name in DRAFT_PAGES},
+    # A master chronology: the review group's paper, so partners too, never an agency.
+    "cases:document-download": set(rules.REVIEW_PAPER_READERS),
+}
+# POST-only actions, covered by their own tests.
+NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
+             "rapid_review:terms-agree"}
+
+NOT_PAGES |= {"rapid_review:return-attachment-remove"}
+
+
+def _named_urls(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_in_the_role_matrix_or_public():
+    assert set(_named_urls()) == set(MATRIX) | PUBLIC | NOT_PAGES
+
+
+@pytest.fixture
+def url_for(partnership):
+    """Every URL with real objects of the user's own partnership behind it."""
+    agency = AgencyFactory(partnerships=[partnership])
+    plan = calendar_services.template_adopt(
+        actor=None, partnership=partnership,
+        builtin=TimelineTemplate.objects.filter(partnership__isnull=True).first())
+    day = CalendarDay.objects.create(partnership=partnership, date=datetime.date(2026, 12, 24),
+                                     kind=CalendarDay.Kind.CLOSURE, reason="Closure")
+    case = case_create(actor=None, partnership=partnership)
+    event = calendar_services.anchor_record(actor=None, case=case, kind=Anchor.BECAME_AWARE,
+                                            occurred_on=datetime.date(2026, 11, 2))
+    deadline = case.deadlines.first()
+    referrer = agency_user(partnership)
+    draft = complete_draft(partnership, referrer)
+    child = draft.case.children.first()
+    case_services.child_save(actor=referrer, referral=draft, child=child,
+                             full_name=child.full_name, date_of_birth=child.date_of_birth,
+                             gender=child.gender, legal_status="child_protection_plan")
+    person = case_services.person_save(actor=referrer, referral=draft, relationship="parent",
+                                       full_name="Parent Example")
+    involvement = case_services.involvement_save(
+        actor=referrer, referral=draft, agency=draft.referring_agency, nature="GP")
+    reviewed = referred_case(partnership, referrer)
+    officer = MembershipFactory(partnership=partnership, role=Role.BUSINESS_UNIT_OFFICER).user
+    case_services.case_take_to_triage(actor=officer, case=reviewed)
+    decision = case_services.triage_decide(
+        actor=officer, case=reviewed, meeting_date=datetime.date.today(), attendees="Group",
+        attending_agencies=[], criteria_met=[], decision="rapid_review", rationale="Met")
+    challenge = case_services.challenge_record(
+        actor=officer, decision=decision, agency=reviewed.referral.referring_agency,
+        raised_on=datetime.date.today(), grounds="Disagree")
+    notification_record(actor=officer, case=reviewed, became_aware_on=datetime.date.today(),
+                        notified_on=datetime.date.today(), notified_by="Duty manager",
+                        children=list(reviewed.children.all()))
+    terms = terms_save(actor=officer, review=reviewed.rapid_review,
+                       children=list(reviewed.children.all()), people=[],
+                       scope_from=datetime.date(2025, 11, 1), scope_to=datetime.date.today(),
+                       meeting_dates=[datetime.date.today()],
+                       returns_due_on=datetime.date.today())
+    member = terms_member_add(actor=officer, terms=terms, role="chair", name="Chair Example")
+    # Information requests: an open return of the referrer's agency (the agency's pages)
+    # and one submitted by another agency (the business unit reads and reopens it).
+    open_request, submitted_request = information_requests_send(
+        actor=officer, review=reviewed.rapid_review,
+        agencies_with_reasons=[(draft.referring_agency, "child"),
+                               (agency_with_user(partnership).agency, "perpetrator")])
+    submitted_return(submitted_request)
+    attachment = return_attachment_add(actor=referrer, agency_return=open_request.agency_return,
+                                       filename="notes.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    entry = chronology_entry_add(
+        actor=referrer, agency_return=open_request.agency_return,
+        date=datetime.date(2026, 1, 5), agency_department="Team", subjects="Child A",
+        contact_type="Visit", details="Fictional event")
+    asked = referred_case(partnership, referrer)
+    query = case_services.referral_query_ask(actor=officer, referral=asked.referral,
+                                             question="Which school?")
+    paper = document_generate(
+        actor=officer, case=reviewed, kind=CaseDocument.Kind.MASTER_CHRONOLOGY,
+        content=DocumentContent("Master chronology", partnership.name, reviewed.reference))
+    key = {"key": draft.draft_key}
+    item_ids = {"child": child.pk, "person": person.pk, "involvement": involvement.pk}
+    by_name = {
+        **{f"cases:{name}": key for name in DRAFT_PAGES},
+        **{f"cases:referral-{item}-{action}": {**key, "pk": pk}
+           for item, pk in item_ids.items() for action in ("edit", "remove")},
+        "cases:referral-child-protection-plan": {**key, "pk": child.pk},
+        "cases:case-detail": {"reference": reviewed.reference},
+        "cases:document-download": {"reference": reviewed.reference, "pk": paper.pk,
+                                    "fmt": "pdf"},
+        "rapid_review:overview": {"reference": reviewed.reference},
+        "rapid_review:stop": {"reference": reviewed.reference},
+        "rapid_review:requests": {"reference": reviewed.reference},
+        "rapid_review:requests-send": {"reference": reviewed.reference},
+        "rapid_review:request-receipt": {"reference": reviewed.reference,
+                                         "pk": open_request.pk},
+        "rapid_review:return-view": {"reference": reviewed.reference,
+                                     "pk": submitted_request.pk},
+        "rapid_review:return-reopen": {"reference": reviewed.reference,
+                                       "pk": submitted_request.pk},
+        "rapid_review:return": {"pk": open_request.pk},
+        "rapid_review:return-chronology": {"pk": open_request.pk},
+        "rapid_review:chronology-entry-add": {"pk": open_request.pk},
+        "rapid_review:chronology-entry-edit": {"pk": open_request.pk, "entry_pk": entry.pk},
+        "rapid_review:chronology-entry-remove": {"pk": open_request.pk, "entry_pk": entry.pk},
+        "rapid_review:chronology-upload": {"pk": open_request.pk},
+        "rapid_review:chronology-template": {"fmt": "xlsx"},
+        "rapid_review:master-chronology": {"reference": reviewed.reference},
+        "rapid_review:master-chronology-export": {"reference": reviewed.reference,
+                                                  "fmt": "csv"},
+        "rapid_review:collated-returns": {"reference": reviewed.reference},
+        "rapid_review:return-section": {"pk": open_request.pk, "section": "summary"},
+        "rapid_review:return-nil": {"pk": open_request.pk},
+        "rapid_review:return-attachments": {"pk": open_request.pk},
+        "rapid_review:return-submit": {"pk": open_request.pk},
+        "rapid_review:return-attachment": {"pk": open_request.pk,
+                                           "attachment_pk": attachment.pk},
+        "notifications:notification-edit": {"reference": reviewed.reference},
+        "notifications:letters": {"reference": reviewed.reference},
+        "notifications:letter-send": {"reference": reviewed.reference, "letter": "partners"},
+        "rapid_review:terms": {"reference": reviewed.reference},
+        "rapid_review:terms-edit": {"reference": reviewed.reference},
+        "rapid_review:terms-member-add": {"reference": reviewed.reference},
+        "rapid_review:terms-member-remove": {"reference": reviewed.reference,
+                                            "pk": member.pk},
+        "cases:referral-review": {"reference": reviewed.reference},
+        "cases:referral-query-ask": {"reference": asked.reference},
+        "cases:triage-decide": {"reference": reviewed.reference},
+        "cases:triage-executive": {"reference": reviewed.reference, "pk": decision.pk},
+        "cases:challenge-record": {"reference": reviewed.reference, "pk": decision.pk},
+        "cases:challenge-resolve": {"pk": challenge.pk},
+        "cases:my-referral": {"reference": reviewed.reference},
+        "cases:referral-confirmation": {"reference": reviewed.reference},
+        "cases:referral-query-answer": {"reference": asked.reference, "pk": query.pk},
+        "accounts:partnership-detail": {"code": partnership.code},
+        "accounts:agency-detail": {"pk": agency.pk},
+        "calendars:calendar-day-remove": {"pk": day.pk},
+        "calendars:timeline-step-edit": {"pk": plan.steps.first().pk},
+        "calendars:case-deadlines": {"reference": case.reference},
+        "calendars:anchor-correct": {"reference": case.reference, "pk": event.pk},
+        "calendars:deadline-waive": {"reference": case.reference, "pk": deadline.pk},
+    }
+
+    def url(name):
+        return reverse(name, kwargs=by_name.get(name, {}))
+    url.referrer = referrer
+    return url
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_users_are_sent_to_sign_in(client, url_for, name):
+    response = client.get(url_for(name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:sign-in"))
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"accounts:password-reset-confirm"}))
+def test_public_pages_need_no_sign_in(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix(client, make_user, url_for, role):
+    # The agency user is the referring agency's, who wrote the draft.
+    client.force_login(url_for.referrer if role == Role.AGENCY_USER else make_user(role))
+    for name, allowed in MATRIX.items():
+        expected = 200 if role in allowed else 404
+        assert client.get(url_for(name)).status_code == expected, (role, name)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_links_only_to_pages_the_role_may_open(client, make_user, role):
+    user = make_user(role)
+    client.force_login(user)
+    items = client.get(reverse("accounts:home")).context["navigation"]
+    assert len({i.url_name for i in items}) == len(items)
+    for item in items:
+        assert client.get(item.href).status_code == 200, item.url_name
+
+
+def test_user_without_any_role_sees_only_an_explanation(client, url_for):
+    client.force_login(UserFactory())
+    response = client.get(url_for("accounts:home"))
+    assert b"You do not have a role in any partnership yet" in response.content
+    for name in set(MATRIX) - {"accounts:home", "accounts:choose-partnership"}:
+        assert client.get(url_for(name)).status_code == 404, name
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_partnership_b_objects_are_404_for_partnership_a_users(client, make_user, role,
+                                                               other_partnership):
+    b_agency = AgencyFactory(partnerships=[other_partnership])
+    client.force_login(make_user(role))
+    assert client.get(reverse("accounts:partnership-detail",
+                              kwargs={"code": other_partnership.code})).status_code == 404
+    assert client.get(reverse("accounts:agency-detail",
+                              kwargs={"pk": b_agency.pk})).status_code == 404
+
+
+def test_agency_serving_both_partnerships_is_visible_from_both(client, partnership,
+                                                               other_partnership, make_user):
+    shared = AgencyFactory(partnerships=[partnership, other_partnership])
+    for p in (partnership, other_partnership):
+        client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER, partnership=p))
+        assert client.get(reverse("accounts:agency-detail", args=[shared.pk])).status_code == 200
+
+
+def test_visible_to_scopes_by_the_roles_held(partnership, other_partnership, make_user):
+    officer = make_user(Role.BUSINESS_UNIT_OFFICER)
+    MembershipFactory(user=officer, partnership=other_partnership, role=Role.SCRUTINEER)
+    memberships = Membership.objects.all()
+    assert set(rules.visible_to(officer, memberships).values_list("partnership", flat=True)) == {
+        partnership.pk, other_partnership.pk}
+    scoped = rules.visible_to(officer, memberships, roles=rules.BUSINESS_UNIT)
+    assert set(scoped.values_list("partnership", flat=True)) == {partnership.pk}
+
+
+def test_superuser_gets_nothing_in_the_service_without_a_membership(admin_client, url_for):
+    for name in set(MATRIX) - {"accounts:home", "accounts:choose-partnership"}:
+        assert admin_client.get(url_for(name)).status_code == 404, name
+
+
+def test_switching_partnership_changes_what_is_shown(client, partnership, other_partnership,
+                                                     make_user):
+    user = make_user(Role.ADMINISTRATOR)
+    MembershipFactory(user=user, partnership=other_partnership, role=Role.AGENCY_USER)
+    client.force_login(user)
+    assert client.get(reverse("accounts:audit-trail")).status_code == 200
+    response = client.post(reverse("accounts:choose-partnership"),
+                           {"partnership": other_partnership.pk})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:audit-trail")).status_code == 404
+    assert client.get(reverse("cases:referral-start")).status_code == 200
+
+
+def test_choosing_a_partnership_you_are_not_in_is_refused(client, make_user, other_partnership):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.post(reverse("accounts:choose-partnership"),
+                           {"partnership": other_partnership.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_agency_user_sees_only_their_own_agency(partnership, make_user):
+    user = make_user(Role.AGENCY_USER)
+    AgencyFactory(partnerships=[partnership])
+    from accounts import selectors
+
+    assert list(selectors.agencies_visible_to(user, partnership)) == [
+        Agency.objects.get(memberships__user=user)]

@@ -1,0 +1,58 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Agency, AuditEvent, Membership, Partnership, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_a_user_for_every_role_and_is_idempotent(client):
+    call_command("seed_demo")
+    counts = (Partnership.objects.count(), Agency.objects.count(), User.objects.count(),
+              Membership.objects.count(), AuditEvent.objects.count())
+    call_command("seed_demo")
+    assert counts == (Partnership.objects.count(), Agency.objects.count(),
+                      User.objects.count(), Membership.objects.count(),
+                      AuditEvent.objects.count())
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role)
+    partners = Membership.objects.filter(role=Role.PARTNER_REPRESENTATIVE)
+    assert partners.values("statutory_partner").distinct().count() == 3
+    assert Agency.objects.count() >= 11
+    assert all("(fictional)" in name for name in Agency.objects.values_list("name", flat=True))
+    for user in User.objects.all():
+        assert client.login(username=user.email, password=DEMO_PASSWORD), user.email
+
+
+def test_password_reset_by_email(client, make_user):
+    user = make_user(Role.MANAGER)
+    response = client.post(reverse("accounts:password-reset"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]
+    link = re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new_password = "a-brand-new-long-passphrase"
+    done = client.post(form_page.redirect_chain[-1][0],
+                       {"new_password1": new_password, "new_password2": new_password})
+    assert done.status_code == 302
+    assert client.login(username=user.email, password=new_password)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_RESET,
+                                     object_id=str(user.pk)).exists()
+
+
+def test_password_reset_for_an_unknown_address_says_the_same(client):
+    response = client.post(reverse("accounts:password-reset"), {"email": "nobody@test.example"})
+    assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_empty_sign_in_shows_gov_uk_errors_next_to_fields(client):
+    response = client.post(reverse("accounts:sign-in"), {"username": "", "password": ""})
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert html.count("Enter your email address") == 2  # summary and next to the field
+    assert html.count("Enter your password") == 2

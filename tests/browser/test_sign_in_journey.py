@@ -1,0 +1,79 @@
+"""Journeys in real Chromium: each role signs in and lands on its own home page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import AuditEvent, Role
+from tests.conftest import sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True)]
+
+HOME_SECTION = {
+    Role.BUSINESS_UNIT_OFFICER: "Case work queue",
+    Role.BUSINESS_MANAGER: "Case work queue",
+    Role.AGENCY_USER: "Requests for your agency",
+    Role.PARTNER_REPRESENTATIVE: "Waiting for your sign-off",
+    Role.MANAGER: "Dashboard",
+    Role.REVIEWER: "Your reviews",
+    Role.SCRUTINEER: "Scrutiny",
+    Role.ADMINISTRATOR: "Administration",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_signs_in_and_sees_its_home_page(page, make_user, partnership, role):
+    user = make_user(role)
+    sign_in(page, user.email, PASSWORD)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(user.full_name)
+    expect(page.locator(".govuk-generic-header")).to_contain_text(partnership.name)
+    expect(page.locator(".govuk-service-navigation")).to_contain_text(
+        "Safeguarding Practice Reviews")
+    expect(page.get_by_role("heading", name=HOME_SECTION[role])).to_be_visible()
+    for heading in set(HOME_SECTION.values()) - {HOME_SECTION[role]}:
+        expect(page.get_by_role("heading", name=heading)).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in/")
+    page.check_accessibility()
+    assert AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.SIGN_OUT).exists()
+
+
+def test_agency_user_navigation_shows_only_what_the_role_allows(page, make_user):
+    user = make_user(Role.AGENCY_USER)
+    sign_in(page, user.email, PASSWORD)
+    nav = page.get_by_role("navigation", name="Menu")
+    expect(nav.get_by_role("link", name="Refer an incident")).to_be_visible()
+    expect(nav.get_by_role("link", name="Agencies")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Audit trail")).to_have_count(0)
+
+    nav.get_by_role("link", name="Refer an incident").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refer an incident")
+    page.check_accessibility()
+
+
+def test_wrong_password_shows_the_error_and_is_audited(page, make_user):
+    user = make_user(Role.BUSINESS_UNIT_OFFICER)
+    sign_in(page, user.email, "not-the-password")
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    expect(page.get_by_label("Email address")).to_have_value(user.email)
+    assert "Error:" in page.title()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
+    assert event.object_id == str(user.pk)
+    assert event.ip_address == "127.0.0.1"
+    assert event.request_id
+
+
+def test_the_accessibility_check_fails_on_a_serious_violation(page):
+    page.goto("/sign-in/")
+    page.check_accessibility()
+    page.set_content('<html lang="en"><body><main><img src="x.png"><h1>Hi</h1></main></body>')
+    from tests.conftest import AccessibilityError
+
+    with pytest.raises(AccessibilityError, match="image-alt"):
+        page.check_accessibility()

@@ -1,0 +1,112 @@
+"""Reminders follow each step's policy on working days, and each is emailed once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+
+from accounts.models import Role
+from calendars import services
+from calendars.models import Anchor, Reminder
+from calendars.services.reminders import reminders_plan, reminders_plan_hourly, reminders_send
+from tests.factories import AgencyFactory, MembershipFactory
+
+from .conftest import d
+
+pytestmark = pytest.mark.django_db
+
+
+def _on(day: str, hour: int = 7):
+    return time_machine.travel(datetime.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00"))
+
+
+def _sweep() -> list[tuple[str, str]]:
+    """Run the daily sweep; return (recipient, subject) of the emails it sent."""
+    mail.outbox.clear()
+    reminders_plan()
+    reminders_send()
+    return sorted((m.to[0], m.subject) for m in mail.outbox)
+
+
+@pytest.fixture
+def agency_request(case, partnership, make_user):
+    """An information request sent on 23 December 2026: the return is due on 4 January."""
+    agency = AgencyFactory(partnerships=[partnership])
+    agency_user = MembershipFactory(partnership=partnership, role=Role.AGENCY_USER,
+                                    agency=agency).user
+    manager = make_user(Role.BUSINESS_MANAGER)
+    with _on("2026-12-23", 12):
+        services.anchor_record(actor=None, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
+                               occurred_on=d("2026-12-23"), related_key="request:1",
+                               responsible_agency=agency)
+    return agency_user, manager
+
+
+def test_reminders_across_the_christmas_bank_holidays(agency_request, case):
+    agency_user, manager = agency_request
+    subject = f"Agency returns due ({case.reference})"
+    expected = {
+        "2026-12-29": [],  # 3 working days before: the policy says 2 and 1
+        "2026-12-30": [(agency_user.email, f"Due soon: {subject}")],
+        "2026-12-31": [(agency_user.email, f"Due soon: {subject}")],
+        "2027-01-01": [],  # New Year's Day
+        "2027-01-02": [],  # Saturday
+        "2027-01-04": [(agency_user.email, f"Due today: {subject}")],
+        "2027-01-05": sorted([(agency_user.email, f"Overdue: {subject}"),
+                              (manager.email, f"Escalation: overdue: {subject}")]),
+        "2027-01-06": [(agency_user.email, f"Overdue: {subject}")],  # escalated once only
+    }
+    for day, emails in expected.items():
+        with _on(day):
+            assert _sweep() == emails, day
+
+
+def test_running_the_sweep_twice_sends_nothing_twice(agency_request):
+    with _on("2027-01-05"):
+        first = _sweep()
+        second = _sweep()
+    assert len(first) == 2 and second == []
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def test_a_met_deadline_is_not_chased(agency_request, case):
+    with _on("2027-01-04", 12):
+        services.deadline_meet(actor=None, case=case, step_key="agency_returns_due",
+                               related_key="request:1")
+    with _on("2027-01-05"):
+        assert _sweep() == []
+
+
+def test_emails_carry_the_case_reference_and_a_link_but_no_personal_details(agency_request,
+                                                                          case):
+    with _on("2027-01-04"):
+        _sweep()
+    [message] = [m for m in mail.outbox]
+    assert case.reference in message.body
+    assert f"/cases/{case.reference}/deadlines/" in message.body
+
+
+def test_hour_based_steps_are_chased_by_the_hourly_sweep(partnership, make_user):
+    from calendars.models import TimelineTemplate
+    from cases.services import case_create
+
+    builtin = TimelineTemplate.objects.get(partnership__isnull=True,
+                                           name="Rapid review plan (Lincolnshire)")
+    services.template_adopt(actor=None, partnership=partnership, builtin=builtin)
+    manager = make_user(Role.BUSINESS_MANAGER)
+    case = case_create(actor=None, partnership=partnership)
+    decided = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(decided):
+        services.anchor_record(actor=None, case=case, kind=Anchor.TRIAGE_DECIDED,
+                               occurred_on=d("2026-11-24"), occurred_at=decided)
+    # Due at 09:00 on 25 November: 'due soon' from 07:00, 'overdue' after 09:00, once each.
+    for hour, minute, expected in ((6, 30, 0), (7, 30, 1), (8, 0, 0), (9, 30, 1), (10, 30, 0)):
+        when = datetime.datetime(2026, 11, 25, hour, minute, tzinfo=datetime.UTC)
+        with time_machine.travel(when):
+            mail.outbox.clear()
+            reminders_plan_hourly()
+            reminders_send()
+            assert len(mail.outbox) == expected, (hour, minute)
+            if expected:
+                assert mail.outbox[0].to == [manager.email]

@@ -1,0 +1,182 @@
+"""Shared fixtures: partnerships and users by role, and the real-browser harness."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+
+from .factories import PartnershipFactory, user_with_role
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory(name="Alphashire Safeguarding Children Partnership", code="ALPHA")
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(name="Betashire Safeguarding Children Partnership", code="BETA")
+
+
+@pytest.fixture(autouse=True)
+def builtin_plans(request):
+    """The built-in timeline templates are migration data, which a transactional test's
+    flush removes: put them back for every test that uses the database."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("db")  # transactional or not, as the test asked
+    from calendars.builtin_templates import install
+    from calendars.models import TimelineStep, TimelineTemplate
+
+    install(TimelineTemplate, TimelineStep)
+
+
+@pytest.fixture
+def make_user(partnership):
+    def make(role: str = Role.BUSINESS_UNIT_OFFICER, **kwargs):
+        return user_with_role(kwargs.pop("partnership", partnership), role, **kwargs)
+    return make
+
+
+# --- A real Celery worker on the real broker (Redis in make test) ---------------------
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """Start ``celery worker`` in a subprocess on the test database and a private queue.
+
+    Yields (queue name, mail folder): send tasks with ``apply_async(queue=...)`` and read
+    the emails the worker wrote to the folder.
+    """
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("Celery tests need REDIS_URL (make test sets it)")
+    db = settings.DATABASES["default"]
+    database_url = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+                    f"{db['PORT'] or 5432}/{db['NAME']}")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(tmp_path)}
+    env.pop("EMAIL_URL", None)
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed at teardown
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+         "--concurrency=2", "--without-heartbeat", "--without-gossip", "--without-mingle",
+         "--loglevel=INFO", "-n", f"{queue}@%h"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("The Celery worker did not start:\n"
+                        + (tmp_path / "worker.log").read_text())
+    previous_default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue  # tasks queued by the code under test go here too
+    yield queue, tmp_path / "mail"
+    app.conf.task_default_queue = previous_default_queue
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    log.close()
+
+
+def emails_in(folder: Path) -> list[str]:
+    """Messages the file email backend wrote (one file per connection, several per file)."""
+    if not folder.exists():
+        return []
+    messages = []
+    for file in sorted(folder.iterdir()):
+        messages += [m for m in file.read_text().split("-" * 79 + "\n") if m.strip()]
+    return messages
+
+
+# --- Real browser: Debian's Chromium driven by Playwright; never a browser download ----
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class AccessibilityError(AssertionError):
+    pass
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core on the page; a serious or critical violation fails the test (WCAG 2.2 AA)."""
+    if not AXE_JS.exists():
+        pytest.fail("axe-core is missing: run make test (npm ci installs it)")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    if bad:
+        summary = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                    "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad]
+        raise AccessibilityError(f"{page.url}: {json.dumps(summary, indent=1)}")
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser context per test. Every page the journey lands on must be checked
+    with ``page.check_accessibility()``; teardown fails the test if one was skipped."""
+    context = chromium.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    browser_page = context.new_page()
+    visited: list[str] = []
+    checked: set[str] = set()
+
+    def on_navigated(frame):
+        if frame == browser_page.main_frame:
+            visited.append(frame.url)
+
+    def check():
+        check_accessibility(browser_page)
+        checked.add(browser_page.url)
+
+    browser_page.on("framenavigated", on_navigated)
+    browser_page.check_accessibility = check
+    yield browser_page
+    context.close()
+    unchecked = [url for url in visited if url not in checked]
+    assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/sign-in/")
+    page.check_accessibility()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.check_accessibility()
