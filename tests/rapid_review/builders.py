@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Agency, Partnership, Role, User
 from calendars.models import TimelineTemplate
 from cases import services as case_services
-from cases.models import TriageDecision
+from cases.models import Case, TriageDecision
 from notifications.services import notification_record
 from rapid_review.models import AgencyReturn, InformationRequest, RapidReview
 from rapid_review.services import (
@@ -55,10 +55,10 @@ def agency_with_user(partnership: Partnership, name: str | None = None, *,
     return AgencyWithUser(agency, user)
 
 
-def review_for(partnership: Partnership, officer: User | None = None, *,
-               notified_on: datetime.date | None = None) -> RapidReview:
-    """A referred case, triaged to a rapid review, with the Panel notified (today by default):
-    the 15 working day plan adopted so the requests' deadlines exist."""
+def triaged_to_rapid_review(partnership: Partnership, officer: User | None = None, *,
+                            incident_on: datetime.date | None = None) -> Case:
+    """A referred case the business unit has triaged to a rapid review, the Panel not yet
+    notified; the 15 working day plan adopted so the review's deadlines exist."""
     if not TimelineTemplate.objects.filter(partnership=partnership, is_active=True).exists():
         from calendars import services as calendar_services
 
@@ -67,14 +67,22 @@ def review_for(partnership: Partnership, officer: User | None = None, *,
             builtin=TimelineTemplate.objects.get(partnership__isnull=True, name=PLAN))
     officer = officer or officer_of(partnership)
     today = timezone.localdate()
-    notified_on = notified_on or today
-    referral = complete_draft(partnership, incident_on=notified_on)
+    referral = complete_draft(partnership, incident_on=incident_on or today)
     case = case_services.referral_submit(actor=referral.referrer, referral=referral)
     case_services.case_take_to_triage(actor=officer, case=case)
     case_services.triage_decide(
         actor=officer, case=case, meeting_date=today, attendees="Review group",
         attending_agencies=[], criteria_met=["serious_case"],
         decision=TriageDecision.Decision.RAPID_REVIEW, rationale="Notifiable incident")
+    return case
+
+
+def review_for(partnership: Partnership, officer: User | None = None, *,
+               notified_on: datetime.date | None = None) -> RapidReview:
+    """A case triaged to a rapid review with the Panel notified (today by default)."""
+    officer = officer or officer_of(partnership)
+    notified_on = notified_on or timezone.localdate()
+    case = triaged_to_rapid_review(partnership, officer, incident_on=notified_on)
     notification_record(actor=officer, case=case, became_aware_on=notified_on,
                         notified_on=notified_on, notified_by="Duty manager (fictional)",
                         children=list(case.children.all()))
