@@ -3,14 +3,11 @@ daily reminder sweep (plan, then send) over the same 100,000.
 
 Goal: each under 10 s on a 2-core machine.
 
-Never touches the developer's database. ``run()`` does the measuring in a child process
-(``python -m benchmarks.bench_deadlines --child``) whose ``DATABASE_URL`` is a throwaway
-SQLite file in a temporary directory, or ``BENCH_DATABASE_URL`` when that is set. A
-PostgreSQL ``BENCH_DATABASE_URL`` must name a database that does not exist yet: the
-benchmark creates it and drops it afterwards (it refuses to use one that already exists).
-The child also gets ``VAR_DIR`` in the temporary directory, no Redis and the in-memory
-email backend, runs the migrations, builds the data, measures, checks the results (a wrong
-result fails the benchmark) and prints one JSON line.
+Never touches the developer's database: ``run()`` does the measuring in a child process
+(``python -m benchmarks.bench_deadlines --child``) on a throwaway database, set up as
+``benchmarks/_harness.py`` describes (``BENCH_DATABASE_URL`` to use PostgreSQL). The child
+builds the data, measures, checks the results (a wrong result fails the benchmark) and
+prints one JSON line.
 
 Data: one partnership on the built-in "15 working day plan (North East Lincolnshire)";
 10,000 rapid review cases, each with a "Panel notified" anchor (on a day in the two years
@@ -34,15 +31,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
-import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
-from pathlib import Path
+
+from benchmarks._harness import child_report, child_setup, run_child, timed
 
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday, a working day
 CLOSURE = datetime.date(2025, 11, 26)  # a Wednesday, a working day mid-range
@@ -51,98 +44,10 @@ CASES = 10_000
 TEMPLATE = "15 working day plan (North East Lincolnshire)"
 SEED = 20261125
 CHILD_TIMEOUT_S = 900
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-# --------------------------------------------------------------------------- parent
-
-
-def _postgres_database(url: str):
-    """Create the PostgreSQL database named by ``url``; returns a function that drops it."""
-    import environ
-    import psycopg
-    from psycopg import sql
-
-    config = environ.Env.db_url_config(url)
-    name = config["NAME"]
-    params = {"dbname": "postgres", "user": config.get("USER") or None,
-              "password": config.get("PASSWORD") or None,
-              "host": config.get("HOST") or None, "port": config.get("PORT") or None}
-    params = {k: v for k, v in params.items() if v not in (None, "")}
-    with psycopg.connect(**params, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            raise RuntimeError(
-                f"BENCH_DATABASE_URL names database {name!r}, which already exists. The "
-                "benchmark creates and drops its own database: name one that does not exist")
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-    def drop() -> None:
-        with psycopg.connect(**params, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
-
-    return drop
 
 
 def run() -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-deadlines-") as tmp:
-        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
-        drop = _postgres_database(url) if url.startswith(("postgres", "pgsql")) else None
-        env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        # Set, not only removed: config/settings.py reads a .env file for anything unset.
-        env.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=url,
-                   BENCH_DEADLINES_DATABASE_URL=url, DEBUG="true", VAR_DIR=tmp,
-                   REDIS_URL="", EMAIL_URL="memorymail://", LOG_LEVEL="WARNING")
-        try:
-            child = subprocess.run(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "benchmarks.bench_deadlines", "--child"],
-                cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                timeout=CHILD_TIMEOUT_S, check=False)
-        finally:
-            if drop is not None:
-                drop()
-    lines = [line for line in child.stdout.splitlines() if line.strip()]
-    if child.returncode != 0 or not lines:
-        raise RuntimeError(f"bench_deadlines child failed (exit {child.returncode}):\n"
-                           f"{child.stdout[-2000:]}\n{child.stderr[-6000:]}")
-    return json.loads(lines[-1])
-
-
-# --------------------------------------------------------------------------- child
-
-
-@contextmanager
-def _timed(results: dict, key: str, queries_key: str | None = None):
-    """Wall-clock seconds into ``results[key]``; SQL statements into ``results[queries_key]``."""
-    from django.db import connection
-
-    count = [0]
-
-    def counter(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        started = time.perf_counter()
-        yield
-        results[key] = round(time.perf_counter() - started, 3)
-    if queries_key:
-        results[queries_key] = count[0]
-
-
-def _check_database() -> None:
-    """Refuse to run anywhere but the throwaway database the parent chose."""
-    import environ
-    from django.conf import settings
-
-    expected = os.environ.get("BENCH_DEADLINES_DATABASE_URL")
-    if not expected:
-        raise RuntimeError("Run benchmarks.bench_deadlines through run(), not with --child")
-    wanted = environ.Env.db_url_config(expected)
-    actual = settings.DATABASES["default"]
-    if (str(actual["NAME"]), actual.get("HOST") or "") != (str(wanted["NAME"]),
-                                                           wanted.get("HOST") or ""):
-        raise RuntimeError(f"Database is {actual['NAME']!r}, expected {wanted['NAME']!r}")
+    return run_child("benchmarks.bench_deadlines", timeout_s=CHILD_TIMEOUT_S)
 
 
 def _build(rng: random.Random) -> dict:
@@ -259,7 +164,7 @@ def _recompute(data: dict, results: dict) -> None:
     # Directly, not calendar_day_add: that also queues the same recompute as a Celery task.
     CalendarDay.objects.create(partnership=partnership, date=CLOSURE,
                                kind=CalendarDay.Kind.CLOSURE, reason="Benchmark closure")
-    with _timed(results, "recompute_100k_deadlines_s", "recompute_queries"):
+    with timed(results, "recompute_100k_deadlines_s", "recompute_queries"):
         moved = deadlines_recompute(partnership=partnership)
     results["recompute_moved"] = moved
     assert moved == should_move > 0, f"moved {moved}, expected {should_move}"
@@ -271,7 +176,7 @@ def _recompute(data: dict, results: dict) -> None:
     assert not wrong, f"{len(wrong)} deadlines have the wrong due date, e.g. {wrong[:5]}"
 
     # Nothing left to move: the same pass again (every row read, nothing written).
-    with _timed(results, "recompute_again_nothing_moves_s"):
+    with timed(results, "recompute_again_nothing_moves_s"):
         again = deadlines_recompute(partnership=partnership)
     assert again == 0, f"a second recompute moved {again} deadlines"
 
@@ -347,10 +252,10 @@ def _sweep(data: dict, rng: random.Random, results: dict) -> None:
     spread = _respread(data, rng)
     kinds, emails = _expected_reminders(spread, data["people"])
     mail.outbox = []
-    with _timed(results, "reminder_sweep_100k_deadlines_s"):
-        with _timed(results, "reminder_plan_s", "reminder_plan_queries"):
+    with timed(results, "reminder_sweep_100k_deadlines_s"):
+        with timed(results, "reminder_plan_s", "reminder_plan_queries"):
             planned = reminders_plan(today=TODAY)
-        with _timed(results, "reminder_send_s", "reminder_send_queries"):
+        with timed(results, "reminder_send_s", "reminder_send_queries"):
             sent = reminders_send(today=TODAY)
     results.update(reminders_planned=planned, reminders_sent=sent, emails_sent=len(mail.outbox))
     stored = Counter(dict(Reminder.objects.values_list("kind").annotate(n=Count("id"))))
@@ -368,25 +273,14 @@ def _sweep(data: dict, rng: random.Random, results: dict) -> None:
 
 
 def _child() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    _check_database()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
-    results = {"database": connection.vendor, "deadlines": DEADLINES}
-    with _timed(results, "migrate_s"):
-        call_command("migrate", verbosity=0, interactive=False)
+    results = child_setup("benchmarks.bench_deadlines")
+    results["deadlines"] = DEADLINES
     rng = random.Random(SEED)
-    with _timed(results, "build_data_s"):
+    with timed(results, "build_data_s"):
         data = _build(rng)
     _recompute(data, results)
     _sweep(data, rng, results)
-    sys.stdout.write(json.dumps(results, sort_keys=True) + "\n")
+    child_report(results)
 
 
 if __name__ == "__main__":
