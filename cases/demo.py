@@ -1,4 +1,5 @@
-"""Fictional demo cases at every stage referrals and triage know, made through the services.
+"""Fictional demo cases at every stage referrals and triage know, made through the services;
+the two rapid reviews among them are set up by ``rapid_review.demo``.
 
 Everything here is invented: the names are deliberately implausible and marked fictional.
 """
@@ -11,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Partnership, User
-from calendars.demo import adopt_demo_plan, run_rapid_review_clock
+from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
-from notifications.services import notification_record
+from rapid_review.demo import review_on_day_6, review_past_the_clock
 
 from . import services
 from .models import Case, Incident, Referral, TriageDecision
@@ -64,7 +65,8 @@ def _triage(case: Case, officer: User, decision: str, rationale: str,
 
 @transaction.atomic
 def seed_demo_cases(partnership: Partnership) -> None:
-    """Once per partnership: a draft, new referrals, triage, and each kind of decision."""
+    """Once per partnership: a draft, new referrals, triage, each kind of decision, and
+rapid reviews on working days 6 and 17."""
     adopt_demo_plan(partnership)
     if Case.objects.filter(partnership=partnership).exists():
         return
@@ -90,28 +92,22 @@ def seed_demo_cases(partnership: Partnership) -> None:
 
     decisions = [
         (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: serious harm, neglect suspected",
-         6, 1),
+         review_on_day_6),
         (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, neglect suspected",
-         17, 3),
+         review_past_the_clock),
         (TriageDecision.Decision.LEARNING_REVIEW_PARTNERSHIP,
-         "Not notifiable; learning about agencies working together", None, None),
+         "Not notifiable; learning about agencies working together", None),
         (TriageDecision.Decision.SINGLE_AGENCY_REVIEW,
-         "Concerns relate to one agency's practice only", None, None),
+         "Concerns relate to one agency's practice only", None),
         (TriageDecision.Decision.NO_FURTHER_ACTION,
-         "Criteria not met; learning already being acted on", None, None),
+         "Criteria not met; learning already being acted on", None),
     ]
-    for number, (decision, rationale, day, returned) in enumerate(decisions):
-        referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number + 1}",
+    for number, (decision, rationale, rapid_review) in enumerate(decisions, start=1):
+        referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number}",
                              born=born, incident_on=ago(25), what="Fictional incident")
         record = _triage(referral.case, officer, decision, rationale, partnership)
-        if day is not None:
-            notified = ago(day)
-            notification_record(
-                actor=officer, case=referral.case, became_aware_on=add_working_days(notified, -2),
-                notified_on=notified, notified_by="Demo Duty-Manager, children's services",
-                panel_reference=f"DEMO-PANEL-{number + 1:04d}",
-                children=list(referral.case.children.all()))
-            run_rapid_review_clock(referral.case, notified=notified, returned=returned)
+        if rapid_review is not None:
+            rapid_review(referral.case, officer, number)
         if decision == TriageDecision.Decision.NO_FURTHER_ACTION:
             services.challenge_record(actor=officer, decision=record,
                                       agency=referral.referring_agency, raised_on=today,

@@ -20,12 +20,12 @@ from calendars.services import calendar_for
 from calendars.working_days import add_working_days
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
-from tests.readback import docx_text, pdf_text
 from tests.rapid_review.builders import (
     agency_with_user,
     completed_return,
     triaged_to_rapid_review,
 )
+from tests.readback import docx_text, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
