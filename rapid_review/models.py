@@ -254,3 +254,45 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.contact_type}"
+
+
+class ReviewMeeting(models.Model):
+    """One session of the rapid review meeting (seed 002 holds two half-day sessions).
+
+    Quorate only with at least one representative of each statutory partner among its
+    attendees (seed 004 §4.6); the decision can only be recorded at a quorate meeting.
+    """
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField()
+    starts_at = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, help_text="Room, or how to join online")
+    outside_window_reason = models.TextField(
+        blank=True, help_text="Why the session is outside the plan's window for the meeting")
+    attendance_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the business unit confirmed it took place")
+    scheduled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Rapid review meeting on {self.held_on:%d %B %Y}"
+
+
+class MeetingAttendee(models.Model):
+    """Who attended a session, in which capacity (the terms of reference's roles)."""
+
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE,
+                                related_name="attendees")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=30, choices=TermsMember.Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"

@@ -1,8 +1,8 @@
 """Rapid review URLs: the business unit's pages under the case, the agencies' under
 information-requests/."""
 
-from .views import chronology, requests, returns, review, terms
+from .views import chronology, meetings, requests, returns, review, terms
 
 app_name = "rapid_review"
 urlpatterns = (review.urlpatterns + terms.urlpatterns + requests.urlpatterns
-               + returns.urlpatterns + chronology.urlpatterns)
+               + returns.urlpatterns + chronology.urlpatterns + meetings.urlpatterns)

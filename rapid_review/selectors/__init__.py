@@ -8,6 +8,7 @@ from .chronology import (  # noqa: F401
     scope_period,
 )
 from .clock import ReviewClock, review_clock  # noqa: F401
+from .meetings import MeetingSummary, meeting_summary, review_meetings  # noqa: F401
 from .requests import (  # noqa: F401
     agency_requests,
     agency_requests_with_states,

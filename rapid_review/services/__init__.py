@@ -8,6 +8,13 @@ from .chronology import (  # noqa: F401
     collated_returns_generate,
     master_chronology_generate,
 )
+from .meetings import (  # noqa: F401
+    meeting_attendee_add,
+    meeting_attendee_remove,
+    meeting_confirm_held,
+    meeting_schedule,
+    require_quorate,
+)
 from .requests import (  # noqa: F401
     information_request_confirm_receipt,
     information_requests_send,

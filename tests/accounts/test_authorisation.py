@@ -16,6 +16,8 @@ from cases.services import case_create
 from notifications.services import notification_record
 from rapid_review.services import (
     information_requests_send,
+    meeting_attendee_add,
+    meeting_schedule,
     return_attachment_add,
     terms_member_add,
     terms_save,
@@ -105,6 +107,11 @@ MATRIX = {
     "rapid_review:master-chronology": set(rules.REVIEW_PAPER_READERS),
     "rapid_review:master-chronology-export": set(rules.REVIEW_PAPER_READERS),
     "rapid_review:collated-returns": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:meetings": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:meeting": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:meeting-schedule": set(rules.BUSINESS_UNIT),
+    "rapid_review:meeting-attendee-add": set(rules.BUSINESS_UNIT),
+    "rapid_review:meeting-attendee-remove": set(rules.BUSINESS_UNIT),
     "cases:my-referrals": {Role.AGENCY_USER},
     "cases:my-referral": {Role.AGENCY_USER},
     "cases:referral-confirmation": {Role.AGENCY_USER},
@@ -117,7 +124,7 @@ MATRIX = {
 NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
              "rapid_review:terms-agree"}
 
-NOT_PAGES |= {"rapid_review:return-attachment-remove"}
+NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm"}
 
 
 def _named_urls(resolver=None, namespace=""):
@@ -189,6 +196,11 @@ def url_for(partnership):
         actor=referrer, agency_return=open_request.agency_return,
         date=datetime.date(2026, 1, 5), agency_department="Team", subjects="Child A",
         contact_type="Visit", details="Fictional event")
+    meeting = meeting_schedule(actor=officer, review=reviewed.rapid_review,
+                               held_on=datetime.date.today(), starts_at=None,
+                               location="Room 1", outside_window_reason="Test")
+    attendee = meeting_attendee_add(actor=officer, meeting=meeting, name="Chair Example",
+                                    role="chair")
     asked = referred_case(partnership, referrer)
     query = case_services.referral_query_ask(actor=officer, referral=asked.referral,
                                              question="Which school?")
@@ -226,6 +238,13 @@ def url_for(partnership):
         "rapid_review:master-chronology-export": {"reference": reviewed.reference,
                                                   "fmt": "csv"},
         "rapid_review:collated-returns": {"reference": reviewed.reference},
+        "rapid_review:meetings": {"reference": reviewed.reference},
+        "rapid_review:meeting-schedule": {"reference": reviewed.reference},
+        "rapid_review:meeting": {"reference": reviewed.reference, "pk": meeting.pk},
+        "rapid_review:meeting-attendee-add": {"reference": reviewed.reference,
+                                              "pk": meeting.pk},
+        "rapid_review:meeting-attendee-remove": {"reference": reviewed.reference,
+                                                 "pk": meeting.pk, "attendee_pk": attendee.pk},
         "rapid_review:return-section": {"pk": open_request.pk, "section": "summary"},
         "rapid_review:return-nil": {"pk": open_request.pk},
         "rapid_review:return-attachments": {"pk": open_request.pk},
