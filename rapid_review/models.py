@@ -296,3 +296,149 @@ class MeetingAttendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+
+class ReviewReport(models.Model):
+    """The rapid review report under seed 002 Appendix G's headings, with the assessment
+    against the LCSPR criteria and the decision, as the business unit drafts it.
+
+    ``sections`` maps a heading's key (``rapid_review.report.SECTIONS``) to its text;
+    ``criteria`` maps a criterion's code (``cases.models.TRIAGE_CRITERIA``) to
+    ``{"met": "yes" | "no" | "not_known", "evidence": str}``. Every saved edit raises
+    ``revision`` and leaves a ``ReportRevision``, so the history is never lost.
+    """
+
+    class Decision(models.TextChoices):
+        LOCAL_CSPR = "local_cspr", "Local child safeguarding practice review (LCSPR)"
+        NATIONAL_REVIEW = "national_review", "Recommend a national review to the Panel"
+        NO_FURTHER_REVIEW = "no_further_review", "No further review"
+
+    review = models.OneToOneField(RapidReview, on_delete=models.CASCADE, related_name="report")
+    sections = models.JSONField(default=dict, blank=True)
+    criteria = models.JSONField(default=dict, blank=True)
+    may_be_complex_or_national = models.BooleanField(null=True, blank=True)
+    complex_or_national_reason = models.TextField(blank=True)
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    decision_meeting = models.ForeignKey(ReviewMeeting, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+")
+    key_lines_of_enquiry = models.TextField(blank=True, help_text="For a local CSPR")
+    no_further_learning_reason = models.TextField(
+        blank=True, help_text="For no further review: why no further learning is expected")
+    dissemination = models.TextField(
+        blank=True, help_text="For no further review: how the learning found will be shared")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    def __str__(self) -> str:
+        return f"Rapid review report for {self.review.case}"
+
+
+class ReportRevision(models.Model):
+    """One saved edit of the report: which part, what it now says, who, when."""
+
+    report = models.ForeignKey(ReviewReport, on_delete=models.CASCADE,
+                               related_name="revisions")
+    number = models.PositiveIntegerField()
+    part = models.CharField(max_length=40, help_text="A section key, or assessment/decision/"
+                                                     "learning")
+    text = models.TextField(help_text="What the part says after the edit")
+    edited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"],
+                                               name="report_revision_numbers_unique")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} ({self.part})"
+
+
+class LearningItem(models.Model):
+    """A provisional learning point or an initial action: items an action plan can take up
+    later (issue 7)."""
+
+    class Kind(models.TextChoices):
+        LEARNING_POINT = "learning_point", "Provisional learning point"
+        IMMEDIATE_ACTION = "immediate_action", "Initial action"
+
+    report = models.ForeignKey(ReviewReport, on_delete=models.CASCADE,
+                               related_name="learning_items")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    owner = models.CharField(max_length=200, blank=True, help_text="Who leads an action")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    due_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class ReportVersion(models.Model):
+    """A frozen version of the report and decision record, the thing the partners sign.
+
+    ``content`` is the snapshot and ``content_sha256`` its hash; a signed version never
+    changes. An edit after the first signature voids the version (and so its signatures)
+    and the next freeze makes a new one.
+    """
+
+    report = models.ForeignKey(ReviewReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    content_sha256 = models.CharField(max_length=64)
+    frozen_at = models.DateTimeField(auto_now_add=True)
+    frozen_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"],
+                                               name="report_version_numbers_unique")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number}"
+
+
+class PartnerSignature(models.Model):
+    """A statutory partner's signature of one version, or their recorded disagreement
+    (which the business unit must resolve)."""
+
+    class Outcome(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        DISAGREED = "disagreed", "Disagreed"
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT,
+                                related_name="signatures")
+    partner = models.CharField(max_length=20, choices=StatutoryPartner.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    signed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(max_length=200)
+    signer_role = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    content_sha256 = models.CharField(max_length=64, help_text="The hash of what was read")
+    comment = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["version", "partner"], condition=Q(outcome="signed"),
+            name="one_signature_per_partner_and_version")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for {self.get_partner_display()}"
