@@ -18,4 +18,7 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage
 RUN useradd --create-home --uid 10001 app && mkdir -p /app/var && chown app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout 60, set explicitly: gunicorn's default of 30 s kills a worker mid-request.
+# Long documents (more than DOCUMENT_INLINE_MAX_ENTRIES entries) are rendered by the Celery
+# worker instead; 60 s leaves headroom for the largest ones still rendered in a request.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -487,3 +487,43 @@ class DocumentDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} sent {self.sent_at:%Y-%m-%d}"
+
+
+class DocumentPreparation(models.Model):
+    """A large document asked for and being generated off the request (a Celery task).
+
+    One unfinished preparation per document (case, kind, related key), so a second click
+    queues nothing new; a failure stays here to be shown, not lost in a worker log.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="preparations")
+    kind = models.CharField(max_length=40, choices=CaseDocument.Kind.choices)
+    related_key = models.CharField(max_length=80, blank=True)
+    filters = models.JSONField(default=dict, blank=True,
+                               help_text="What the document holds (ids, dates, words)")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(default=False)
+    message = models.CharField(max_length=300, blank=True,
+                               help_text="Why it failed, in words for the page")
+    document = models.ForeignKey(CaseDocument, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="preparations")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "related_key"],
+                                    condition=Q(finished_at__isnull=True),
+                                    name="document_preparation_pending_once"),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=False) | (Q(failed=False) & Q(document=None)),
+                name="document_preparation_outcome_when_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for case {self.case_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.finished_at is None

@@ -26,3 +26,12 @@ def referral_decision_email(decision_id: int) -> int:
     if not hasattr(decision.case, "referral"):
         return 0
     return emails.email_referral_decision(decision)
+
+
+@shared_task(acks_late=True)
+def document_prepare(preparation_id: int) -> int | None:
+    """A large generated document (master chronology, collated returns), off the request."""
+    from .documents import document_preparation_run
+
+    preparation = document_preparation_run(preparation_id=preparation_id)
+    return preparation.document_id

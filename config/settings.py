@@ -147,6 +147,9 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@reviews.example.org")
 # Absolute links in emails (reminders); the address users reach the service at.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Generated documents (master chronology, collated returns) holding more entries than this
+# are rendered by a Celery task, not inside the web request (a 2,000-row PDF takes ~15 s).
+DOCUMENT_INLINE_MAX_ENTRIES = env.int("DOCUMENT_INLINE_MAX_ENTRIES", default=300)
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -13,6 +13,8 @@ from ..selectors.chronology import CollatedReturns, ScopePeriod
 MASTER_COLUMNS = ["Date", "Agency", "Source of information", "Agency/department",
                   "Subject(s)", "Type of contact", "By whom", "Details of event",
                   "Comments/analysis of outcome"]
+# Per cent of the page width, the same in PDF and DOCX: the details get the most room.
+MASTER_WIDTHS = (8, 9, 8, 9, 9, 8, 8, 26, 15)
 
 
 def _date(value: datetime.date | None) -> str:
@@ -33,7 +35,8 @@ def _chronology_blocks(entries, scope: ScopePeriod) -> list:
         blocks.append(Paragraph(f"Scope period in the terms of reference: {scope}. "
                                 f"{flagged:,} entries fall outside it and are marked."))
     if entries:
-        blocks.append(Table(MASTER_COLUMNS, _rows(entries)))
+        blocks.append(Table(MASTER_COLUMNS, _rows(entries), widths=MASTER_WIDTHS,
+                            compact=True))
     else:
         blocks.append(Paragraph("No chronology entries have been submitted."))
     return blocks

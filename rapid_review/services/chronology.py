@@ -17,8 +17,13 @@ from django.utils import timezone
 from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
-from cases.documents import document_generate
-from cases.models import CaseDocument
+from cases.documents import (
+    PreparationRefused,
+    document_generate,
+    document_get_or_prepare,
+    document_preparer,
+)
+from cases.models import CaseDocument, DocumentPreparation
 from cases.services import CaseError
 
 from ..chronology_io import MAX_LENGTHS, REQUIRED, ChronologyUpload
@@ -142,29 +147,111 @@ def chronology_upload(*, actor: User, agency_return: AgencyReturn,
     return len(upload.rows)
 
 
+def _master_content(review: RapidReview, filters):
+    from ..documents.chronology import master_chronology_content
+    from ..selectors.chronology import all_master_entries, contributing_agencies
+
+    entries, scope = all_master_entries(review, filters)
+    described = filters.describe(contributing_agencies(review)) if filters else ""
+    return (master_chronology_content(review, entries, scope, filters_described=described),
+            len(entries))
+
+
 def master_chronology_generate(*, actor: User, review: RapidReview, filters=None
                                ) -> CaseDocument:
     """The master chronology as a stored DOCX and PDF (landscape). With filters, a separate
     document (its own ``related_key``) that says it is filtered."""
-    from ..documents.chronology import master_chronology_content
-    from ..selectors.chronology import MasterFilters, all_master_entries, contributing_agencies
+    from ..selectors.chronology import MasterFilters
 
     filters = filters or MasterFilters()
-    entries, scope = all_master_entries(review, filters)
-    described = filters.describe(contributing_agencies(review)) if filters else ""
-    content = master_chronology_content(review, entries, scope, filters_described=described)
+    content, _count = _master_content(review, filters)
     return document_generate(actor=actor, case=review.case,
                              kind=CaseDocument.Kind.MASTER_CHRONOLOGY, content=content,
                              related_key=filters.key)
 
 
-def collated_returns_generate(*, actor: User, review: RapidReview) -> CaseDocument:
-    """SCSI-7 for the review group: a new version only when something changed."""
+def master_chronology_document(*, actor: User, review: RapidReview, filters=None
+                               ) -> CaseDocument | DocumentPreparation:
+    """For a download: the stored version if the content is unchanged, rendered now if it
+    is small, else prepared by a task (the caller shows that it is being prepared)."""
+    from ..selectors.chronology import MasterFilters
+
+    filters = filters or MasterFilters()
+    content, count = _master_content(review, filters)
+    return document_get_or_prepare(actor=actor, case=review.case,
+                                   kind=CaseDocument.Kind.MASTER_CHRONOLOGY, content=content,
+                                   entries=count, related_key=filters.key,
+                                   filters=_filters_dict(filters))
+
+
+def _filters_dict(filters) -> dict:
+    """Only ids, dates and the search words travel to the task."""
+    return {"agency": filters.agency, "subject": filters.subject,
+            "date_from": filters.date_from.isoformat() if filters.date_from else None,
+            "date_to": filters.date_to.isoformat() if filters.date_to else None}
+
+
+def _filters_from(data: dict):
+    from ..selectors.chronology import MasterFilters
+
+    def day(value):
+        return datetime.date.fromisoformat(value) if value else None
+
+    return MasterFilters(agency=data.get("agency"), subject=data.get("subject") or "",
+                         date_from=day(data.get("date_from")), date_to=day(data.get("date_to")))
+
+
+def _papers_still_readable(preparation: DocumentPreparation) -> RapidReview:
+    """The view's decision again, when the task runs: the person who asked must still be
+    able to read the review papers."""
+    from ..selectors.terms import review_for_papers
+
+    user = preparation.requested_by
+    review = review_for_papers(user, preparation.case.reference) if user.is_active else None
+    if review is None or not rules.can_view_master_chronology(user, review.case):
+        raise PreparationRefused("It was not prepared because the person who asked for it "
+                                 "can no longer read this rapid review's papers")
+    return review
+
+
+@document_preparer(CaseDocument.Kind.MASTER_CHRONOLOGY)
+def master_chronology_prepare(preparation: DocumentPreparation) -> CaseDocument:
+    review = _papers_still_readable(preparation)
+    return master_chronology_generate(actor=preparation.requested_by, review=review,
+                                      filters=_filters_from(preparation.filters))
+
+
+def _collated_content(actor: User, review: RapidReview):
     from ..documents.chronology import collated_returns_content
     from ..selectors.chronology import collated_returns
 
     if not rules.can_run_rapid_review(actor, review.case):
         raise CaseError("Only the business unit can collate the returns")
-    content = collated_returns_content(review, collated_returns(review))
+    collated = collated_returns(review)
+    return collated_returns_content(review, collated), len(collated.entries)
+
+
+def collated_returns_generate(*, actor: User, review: RapidReview) -> CaseDocument:
+    """SCSI-7 for the review group: a new version only when something changed."""
+    content, _count = _collated_content(actor, review)
     return document_generate(actor=actor, case=review.case,
                              kind=CaseDocument.Kind.COLLATED_RETURNS, content=content)
+
+
+def collated_returns_request(*, actor: User, review: RapidReview
+                             ) -> CaseDocument | DocumentPreparation:
+    """The "Generate" button: as :func:`collated_returns_generate`, but a long chronology
+    is prepared by a task."""
+    content, count = _collated_content(actor, review)
+    return document_get_or_prepare(actor=actor, case=review.case,
+                                   kind=CaseDocument.Kind.COLLATED_RETURNS, content=content,
+                                   entries=count)
+
+
+@document_preparer(CaseDocument.Kind.COLLATED_RETURNS)
+def collated_returns_prepare(preparation: DocumentPreparation) -> CaseDocument:
+    review = _papers_still_readable(preparation)
+    try:
+        return collated_returns_generate(actor=preparation.requested_by, review=review)
+    except CaseError as refused:
+        raise PreparationRefused(" ".join(refused.messages)) from refused

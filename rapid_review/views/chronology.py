@@ -4,7 +4,9 @@ template, the master chronology with its exports, and the collated report (SCSI-
 An agency's chronology is found through ``rules.can_view_information_request`` (another
 agency's is 404); changes also need ``rules.can_edit_return``. The master chronology
 and collated report are the review group's papers (``rules.can_view_master_chronology``).
-Exports follow the filters on the page, and say so.
+Exports follow the filters on the page, and say so. A DOCX/PDF too long to render in the
+request (``settings.DOCUMENT_INLINE_MAX_ENTRIES``) is prepared by a Celery task: the user is
+sent back to the page, which says it is being prepared, then offers the stored version.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,7 +24,8 @@ from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from accounts.rules import require
-from cases.models import CaseDocument
+from cases.documents import document_preparation_latest
+from cases.models import CaseDocument, DocumentPreparation
 from cases.views.documents import document_response
 
 from ..chronology_io import (
@@ -53,8 +56,8 @@ from ..services.chronology import (
     chronology_entry_change,
     chronology_entry_remove,
     chronology_upload,
-    collated_returns_generate,
-    master_chronology_generate,
+    collated_returns_request,
+    master_chronology_document,
 )
 
 
@@ -249,6 +252,9 @@ def master(request, reference: str):
         "filters_described": filters.describe(agencies), "filtered": bool(filters),
         "query": _query_without_page(request),
         "out_of_scope": sum(1 for e in chronology.entries if e.out_of_scope),
+        "preparation": document_preparation_latest(
+            case=review.case, kind=CaseDocument.Kind.MASTER_CHRONOLOGY,
+            related_key=filters.key),
     })
 
 
@@ -262,8 +268,12 @@ def master_export(request, reference: str, fmt: str):
     agencies = contributing_agencies(review)
     _form, filters = _filters(request, agencies)
     if fmt in ("docx", "pdf"):
-        document = master_chronology_generate(actor=request.user, review=review,
+        document = master_chronology_document(actor=request.user, review=review,
                                               filters=filters)
+        if isinstance(document, DocumentPreparation):  # too long to render in the request
+            query = _query_without_page(request)
+            page = reverse("rapid_review:master-chronology", args=[reference])
+            return redirect(f"{page}?{query}" if query else page)
         return document_response(request, document, fmt)
     entries, _scope = all_master_entries(review, filters)
     case = review.case
@@ -294,18 +304,21 @@ def collated(request, reference: str):
     if request.method == "POST":
         require(can_generate)
         try:
-            collated_returns_generate(actor=request.user, review=review)
+            document = collated_returns_request(actor=request.user, review=review)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Collated returns generated")
+            if not isinstance(document, DocumentPreparation):  # else the page says so
+                messages.success(request, "Collated returns generated")
         return redirect("rapid_review:collated-returns", reference=reference)
     document = (CaseDocument.objects.filter(case=review.case,
                                             kind=CaseDocument.Kind.COLLATED_RETURNS)
                 .defer("docx", "pdf").order_by("-version").first())
     return render(request, "rapid_review/chronology/collated.html", {
         "review": review, "case": review.case, "document": document,
-        "can_generate": can_generate})
+        "can_generate": can_generate,
+        "preparation": document_preparation_latest(
+            case=review.case, kind=CaseDocument.Kind.COLLATED_RETURNS)})
 
 
 urlpatterns = [

@@ -1,7 +1,15 @@
 """Generated documents: both formats from one content, versions, and an audited download."""
 
+import datetime
+import hashlib
+import io
+import json
+from dataclasses import asdict
+
 import pytest
 from django.urls import reverse
+from docx import Document
+from docx.shared import Pt
 
 from accounts.models import AuditEvent, Role
 from cases.documents import (
@@ -11,8 +19,10 @@ from cases.documents import (
     SummaryList,
     Table,
     document_generate,
+    document_get_or_prepare,
+    document_preparation_run,
 )
-from cases.models import CaseDocument
+from cases.models import CaseDocument, DocumentPreparation
 from tests.cases.builders import agency_user
 from tests.cases.factories import referred_case
 from tests.readback import docx_text, pdf_text
@@ -75,3 +85,91 @@ def test_download_is_authorised_and_audited(client, case, make_user, partnership
     outsider = make_user(Role.BUSINESS_UNIT_OFFICER, partnership=other_partnership)
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_table_without_layout_hints_hashes_as_before_the_hints_existed(case):
+    """Stored documents keep their content hash, so nothing is regenerated for nothing."""
+    content = _content(case.reference)
+    before = {"title": content.title, "partnership": content.partnership,
+              "case_reference": content.case_reference, "landscape": False,
+              "blocks": [[type(b).__name__, {k: v for k, v in asdict(b).items()
+                                             if k not in ("widths", "compact")}]
+                         for b in content.blocks]}
+    assert content.sha256() == hashlib.sha256(
+        json.dumps(before, sort_keys=True, default=str).encode()).hexdigest()
+    hinted = DocumentContent("Master chronology", "Demo Partnership", case.reference).add(
+        Table(["Date", "Details"], [["2 May 2026", "Home visit"]], widths=(20, 80)))
+    plain = DocumentContent("Master chronology", "Demo Partnership", case.reference).add(
+        Table(["Date", "Details"], [["2 May 2026", "Home visit"]]))
+    assert hinted.sha256() != plain.sha256()
+
+
+def test_compact_table_has_the_same_fixed_widths_in_docx_and_pdf(case):
+    with pytest.raises(ValueError, match="One width per column"):
+        Table(["Date", "Details"], [], widths=(100,))
+    content = DocumentContent("Master chronology", "Demo Partnership", case.reference,
+                              landscape=True).add(
+        Table(["Date", "Agency", "Details"], [["2 May 2026", "Police", "Home visit " * 40]],
+              widths=(15, 15, 70), compact=True))
+    document = document_generate(actor=None, case=case,
+                                 kind=CaseDocument.Kind.MASTER_CHRONOLOGY, content=content)
+    docx = Document(io.BytesIO(bytes(document.docx)))
+    table = docx.tables[0]
+    section = docx.sections[0]
+    usable = section.page_width - section.left_margin - section.right_margin
+    widths = [cell.width for cell in table.rows[1].cells]
+    assert [round(w / usable * 100) for w in widths] == [15, 15, 70]
+    sizes = {run.font.size for row in table.rows for cell in row.cells
+             for run in cell.paragraphs[0].runs}
+    assert sizes == {Pt(8.5)}
+    assert "Home visit Home visit" in pdf_text(document.pdf)
+
+
+def test_small_documents_render_inline_and_large_ones_are_prepared_once(
+        case, make_user, settings, django_capture_on_commit_callbacks):
+    settings.DOCUMENT_INLINE_MAX_ENTRIES = 1
+    officer = make_user(Role.BUSINESS_UNIT_OFFICER)
+    kind = CaseDocument.Kind.MASTER_CHRONOLOGY
+    inline = document_get_or_prepare(actor=officer, case=case, kind=kind, entries=1,
+                                     content=_content(case.reference))
+    assert isinstance(inline, CaseDocument)
+    same = document_get_or_prepare(actor=officer, case=case, kind=kind, entries=2,
+                                   content=_content(case.reference))
+    assert same.pk == inline.pk  # unchanged content: the stored version, however long
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = document_get_or_prepare(actor=officer, case=case, kind=kind, entries=2,
+                                        content=_content(case.reference, " changed"))
+        second = document_get_or_prepare(actor=officer, case=case, kind=kind, entries=2,
+                                         content=_content(case.reference, " changed"))
+    assert isinstance(first, DocumentPreparation) and first.pk == second.pk
+    assert len(queued) == 1 and CaseDocument.objects.count() == 1
+    assert AuditEvent.objects.filter(object_type="cases.documentpreparation").count() == 1
+    # Still pending long after: its task was lost, so asking again queues it again.
+    DocumentPreparation.objects.filter(pk=first.pk).update(
+        requested_at=first.requested_at - datetime.timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        third = document_get_or_prepare(actor=officer, case=case, kind=kind, entries=2,
+                                        content=_content(case.reference, " changed"))
+    assert third.pk == first.pk and len(queued) == 1
+
+
+def test_a_preparation_that_crashes_is_recorded_failed_and_not_run_again(
+        case, make_user, monkeypatch):
+    import cases.documents as documents
+
+    calls = []
+
+    def crashing(preparation):
+        calls.append(preparation.pk)
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setitem(documents._PREPARERS, CaseDocument.Kind.MASTER_CHRONOLOGY, crashing)
+    preparation = DocumentPreparation.objects.create(
+        case=case, kind=CaseDocument.Kind.MASTER_CHRONOLOGY,
+        requested_by=make_user(Role.BUSINESS_UNIT_OFFICER))
+    done = document_preparation_run(preparation_id=preparation.pk)
+    assert done.failed and done.finished_at and done.document is None
+    assert "Something went wrong" in done.message and "crashed" not in done.message
+    assert document_preparation_run(preparation_id=preparation.pk).finished_at == \
+        done.finished_at
+    assert calls == [preparation.pk]  # the second run found it finished

@@ -265,3 +265,16 @@ def test_master_chronology_document_with_no_entries(review, make_user):
     document = master_chronology_generate(actor=make_user(Role.BUSINESS_UNIT_OFFICER),
                                           review=review)
     assert "No chronology entries have been submitted" in docx_text(bytes(document.docx))
+
+
+def test_a_chronology_at_the_inline_limit_downloads_in_the_request(client, review, mixed,
+                                                                  make_user, settings):
+    settings.DOCUMENT_INLINE_MAX_ENTRIES = 4  # the mixed review has 4 submitted entries
+    client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
+    response = client.get(master_url(review, "pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    settings.DOCUMENT_INLINE_MAX_ENTRIES = 3
+    mixed["police"].agency_return.chronology_entries.update(comments="Changed (fictional)")
+    response = client.get(master_url(review, "pdf"))
+    assert response.status_code == 302 and response["Location"] == master_url(review)
+    assert "The PDF is being prepared" in client.get(master_url(review)).content.decode()
