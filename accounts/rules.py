@@ -168,7 +168,8 @@ def can_record_notification(user: User, case) -> bool:
 # reference, letters, master chronology, collated returns) but not the rest of the case.
 REVIEW_PAPER_READERS = CASE_READERS | {Role.PARTNER_REPRESENTATIVE}
 REVIEW_PAPER_KINDS = frozenset({"partner_letter", "review_group_letter", "terms_of_reference",
-                                "master_chronology", "collated_returns"})
+                                "master_chronology", "collated_returns",
+                                "rapid_review_report", "decision_record"})
 
 
 def can_run_rapid_review(user: User, case) -> bool:
@@ -190,6 +191,12 @@ def partner_represented_by(user: User, partnership: Partnership | None) -> str:
     return next((m.statutory_partner for m in memberships_of(user)
                  if partnership is not None and m.partnership_id == partnership.pk
                  and m.role == Role.PARTNER_REPRESENTATIVE), "")
+
+
+def can_sign_report(user: User, case) -> bool:
+    """Only a partner representative of the case's partnership signs the rapid review
+    report, and only for the partner they represent (the service checks which)."""
+    return case.stage == "rapid_review" and bool(partner_represented_by(user, case.partnership))
 
 
 def can_agree_terms(user: User, terms) -> bool:

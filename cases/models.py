@@ -444,6 +444,10 @@ class CaseDocument(models.Model):
             "Information request and covering letter (SCSI-5, SCSI-6)"
         MASTER_CHRONOLOGY = "master_chronology", "Master chronology"
         COLLATED_RETURNS = "collated_returns", "Collated agency returns (SCSI-7)"
+        RAPID_REVIEW_REPORT = "rapid_review_report", "Rapid review report"
+        DECISION_RECORD = "decision_record", "Rapid review decision record (SRG-8)"
+        SUBMISSION_LETTER = "submission_letter", "Covering letter to the Panel (Letter 9)"
+        DELAY_NOTICE = "delay_notice", "Notice to the Panel of a late rapid review"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -442,3 +442,72 @@ class PartnerSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for {self.get_partner_display()}"
+
+
+class PanelSubmission(models.Model):
+    """The rapid review sent to the National Panel: the signed version, when, by whom and
+    how. Recording it meets the plan's "submit to the Panel" step."""
+
+    class Method(models.TextChoices):
+        PANEL_FORM = "panel_form", "The Panel's online notification and rapid review form"
+        SECURE_EMAIL = "secure_email", "Secure email to the Panel"
+        OTHER = "other", "Another way"
+
+    review = models.OneToOneField(RapidReview, on_delete=models.PROTECT,
+                                  related_name="submission")
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="+")
+    submitted_on = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    working_day = models.PositiveIntegerField(help_text="The review's working day it went on")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Submitted to the Panel on {self.submitted_on:%d %B %Y}"
+
+
+class DelayNotice(models.Model):
+    """The Panel told the rapid review will be later than working day 15: why, and when it
+    is now expected (seed 001)."""
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE,
+                               related_name="delay_notices")
+    reason = models.TextField()
+    expected_on = models.DateField()
+    sent_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Delay notice: expected {self.expected_on:%d %B %Y}"
+
+
+class PanelResponse(models.Model):
+    """The Panel's response (working days 16 to 30), any reply to its questions, and when it
+    was shared with the partners and the review group."""
+
+    class Outcome(models.TextChoices):
+        AGREES = "agrees", "Agrees with the partners' decision"
+        DISAGREES = "disagrees", "Does not agree with the partners' decision"
+        QUESTIONS = "questions", "Has questions for the partners"
+        NATIONAL_REVIEW = "national_review", "Will commission a national review"
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE,
+                               related_name="panel_responses")
+    received_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    summary = models.TextField()
+    reply = models.TextField(blank=True)
+    replied_on = models.DateField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Panel response of {self.received_on:%d %B %Y}"

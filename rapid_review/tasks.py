@@ -26,3 +26,19 @@ def return_reopened_email(return_id: int) -> int:
     agency_return = AgencyReturn.objects.select_related(
         "request__review__case", "request__agency").get(pk=return_id)
     return returns.email_return_reopened(agency_return)
+
+
+@shared_task(acks_late=True)
+def signoff_email(event: str, pk: int) -> int:
+    from .services.signoff import signoff_email_send
+
+    return signoff_email_send(event, pk)
+
+
+@shared_task(acks_late=True)
+def outcome_email(submission_id: int) -> int:
+    from .models import PanelSubmission
+    from .services.submission import email_outcome
+
+    return email_outcome(PanelSubmission.objects.select_related(
+        "review__case", "version__report").get(pk=submission_id))

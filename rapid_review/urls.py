@@ -1,8 +1,19 @@
 """Rapid review URLs: the business unit's pages under the case, the agencies' under
 information-requests/."""
 
-from .views import chronology, meetings, requests, returns, review, terms
+from .views import (
+    chronology,
+    meetings,
+    report,
+    requests,
+    returns,
+    review,
+    signoff,
+    submission,
+    terms,
+)
 
 app_name = "rapid_review"
 urlpatterns = (review.urlpatterns + terms.urlpatterns + requests.urlpatterns
-               + returns.urlpatterns + chronology.urlpatterns + meetings.urlpatterns)
+               + returns.urlpatterns + chronology.urlpatterns + meetings.urlpatterns
+               + report.urlpatterns + signoff.urlpatterns + submission.urlpatterns)

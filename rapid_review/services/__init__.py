@@ -15,6 +15,14 @@ from .meetings import (  # noqa: F401
     meeting_schedule,
     require_quorate,
 )
+from .report import (  # noqa: F401
+    learning_item_add,
+    learning_item_remove,
+    report_assessment_save,
+    report_decision_record,
+    report_section_save,
+    report_start,
+)
 from .requests import (  # noqa: F401
     information_request_confirm_receipt,
     information_requests_send,

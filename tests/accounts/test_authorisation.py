@@ -14,15 +14,20 @@ from cases.documents import DocumentContent, document_generate
 from cases.models import CaseDocument
 from cases.services import case_create
 from notifications.services import notification_record
+from rapid_review.models import ReviewReport
 from rapid_review.services import (
     information_requests_send,
+    learning_item_add,
     meeting_attendee_add,
     meeting_schedule,
+    report_start,
     return_attachment_add,
     terms_member_add,
     terms_save,
 )
 from rapid_review.services.chronology import chronology_entry_add
+from rapid_review.services.signoff import report_disagree, report_send_for_signature
+from rapid_review.services.submission import delay_notice_create
 from tests.cases.builders import agency_user, complete_draft
 from tests.cases.factories import referred_case
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
@@ -112,6 +117,21 @@ MATRIX = {
     "rapid_review:meeting-schedule": set(rules.BUSINESS_UNIT),
     "rapid_review:meeting-attendee-add": set(rules.BUSINESS_UNIT),
     "rapid_review:meeting-attendee-remove": set(rules.BUSINESS_UNIT),
+    # The report: the review group reads it; the business unit writes it.
+    "rapid_review:report": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:report-history": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:report-preview": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:report-section": set(rules.BUSINESS_UNIT),
+    "rapid_review:report-assessment": set(rules.BUSINESS_UNIT),
+    "rapid_review:report-decision": set(rules.BUSINESS_UNIT),
+    "rapid_review:report-learning-add": set(rules.BUSINESS_UNIT),
+    "rapid_review:report-learning-remove": set(rules.BUSINESS_UNIT),
+    "rapid_review:signoff": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:signoff-disagree": {Role.PARTNER_REPRESENTATIVE},
+    "rapid_review:signoff-resolve": set(rules.BUSINESS_UNIT),
+    "rapid_review:submission": set(rules.REVIEW_PAPER_READERS),
+    "rapid_review:delay-notice": set(rules.BUSINESS_UNIT),
+    "rapid_review:delay-notice-sent": set(rules.BUSINESS_UNIT),
     "cases:my-referrals": {Role.AGENCY_USER},
     "cases:my-referral": {Role.AGENCY_USER},
     "cases:referral-confirmation": {Role.AGENCY_USER},
@@ -124,7 +144,12 @@ MATRIX = {
 NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
              "rapid_review:terms-agree"}
 
-NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm"}
+# The submission pack needs three signatures: tests/rapid_review/test_submission.py
+# covers who may download it.
+NOT_PAGES |= {"rapid_review:signoff-send", "rapid_review:signoff-sign",
+              "rapid_review:submission-record", "rapid_review:submission-pack"}
+NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm",
+              "rapid_review:report-start"}
 
 
 def _named_urls(resolver=None, namespace=""):
@@ -201,6 +226,17 @@ def url_for(partnership):
                                location="Room 1", outside_window_reason="Test")
     attendee = meeting_attendee_add(actor=officer, meeting=meeting, name="Chair Example",
                                     role="chair")
+    report = report_start(actor=officer, review=reviewed.rapid_review)
+    learning = learning_item_add(actor=officer, report=report, kind="learning_point",
+                                 text="A point")
+    ReviewReport.objects.filter(pk=report.pk).update(decision="no_further_review")
+    version = report_send_for_signature(actor=officer, report=report)
+    police = MembershipFactory(partnership=partnership, role=Role.PARTNER_REPRESENTATIVE,
+                               statutory_partner="police").user
+    disagreement = report_disagree(actor=police, version=version,
+                                   content_sha256=version.content_sha256, comment="Not yet")
+    notice = delay_notice_create(actor=officer, review=reviewed.rapid_review, reason="Leave",
+                                 expected_on=datetime.date.today() + datetime.timedelta(days=60))
     asked = referred_case(partnership, referrer)
     query = case_services.referral_query_ask(actor=officer, referral=asked.referral,
                                              question="Which school?")
@@ -245,6 +281,23 @@ def url_for(partnership):
                                               "pk": meeting.pk},
         "rapid_review:meeting-attendee-remove": {"reference": reviewed.reference,
                                                  "pk": meeting.pk, "attendee_pk": attendee.pk},
+        "rapid_review:report": {"reference": reviewed.reference},
+        "rapid_review:signoff": {"reference": reviewed.reference},
+        "rapid_review:signoff-disagree": {"reference": reviewed.reference},
+        "rapid_review:signoff-resolve": {"reference": reviewed.reference,
+                                         "pk": disagreement.pk},
+        "rapid_review:submission": {"reference": reviewed.reference},
+        "rapid_review:delay-notice": {"reference": reviewed.reference},
+        "rapid_review:delay-notice-sent": {"reference": reviewed.reference, "pk": notice.pk},
+        "rapid_review:report-history": {"reference": reviewed.reference},
+        "rapid_review:report-preview": {"reference": reviewed.reference,
+                                        "document": "decision-record", "fmt": "docx"},
+        "rapid_review:report-section": {"reference": reviewed.reference, "key": "background"},
+        "rapid_review:report-assessment": {"reference": reviewed.reference},
+        "rapid_review:report-decision": {"reference": reviewed.reference},
+        "rapid_review:report-learning-add": {"reference": reviewed.reference},
+        "rapid_review:report-learning-remove": {"reference": reviewed.reference,
+                                                "pk": learning.pk},
         "rapid_review:return-section": {"pk": open_request.pk, "section": "summary"},
         "rapid_review:return-nil": {"pk": open_request.pk},
         "rapid_review:return-attachments": {"pk": open_request.pk},

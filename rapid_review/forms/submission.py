@@ -1,0 +1,50 @@
+"""Forms for the submission to the Panel and the delay notice."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from accounts.forms import GdsDateField, gds_helper
+
+from ..models import PanelSubmission
+
+
+class SubmissionForm(forms.Form):
+    submitted_on = GdsDateField(label="When was it submitted to the Panel?",
+                                what="the date it was submitted")
+    method = forms.ChoiceField(label="How was it submitted?",
+                               choices=PanelSubmission.Method.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Select how it was submitted"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("submitted_on", legend_size=Size.SMALL),
+                                 Field.radios("method", legend_size=Size.SMALL),
+                                 submit="Record the submission")
+
+
+class DelayNoticeForm(forms.Form):
+    reason = forms.CharField(label="Why will the rapid review be late?",
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "Enter why the rapid review will be "
+                                                         "late"})
+    expected_on = GdsDateField(label="When do you now expect to submit it?",
+                               what="the date you expect to submit it")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("reason", label_size=Size.SMALL),
+                                 Field("expected_on", legend_size=Size.SMALL),
+                                 submit="Prepare the notice")
+
+
+class NoticeSentForm(forms.Form):
+    sent_on = GdsDateField(label="When was the notice sent to the Panel?",
+                           what="the date the notice was sent")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("sent_on", legend_size=Size.SMALL),
+                                 submit="Record as sent")

@@ -1,0 +1,71 @@
+"""Reads for the sign-off: the version out for signature, each partner's state, and the
+history of voided versions with the signatures they had."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from accounts.models import StatutoryPartner
+from cases.models import CaseDocument
+
+from ..models import PartnerSignature, RapidReview, ReportVersion, ReviewReport
+
+
+@dataclass(frozen=True)
+class PartnerStatus:
+    partner: str
+    label: str
+    signature: PartnerSignature | None
+    disagreements: list[PartnerSignature]
+
+    @property
+    def open_disagreements(self) -> list[PartnerSignature]:
+        return [d for d in self.disagreements if not d.resolved_at]
+
+
+@dataclass
+class SignoffState:
+    report: ReviewReport | None
+    version: ReportVersion | None = None
+    documents: list[CaseDocument] = field(default_factory=list)
+    partners: list[PartnerStatus] = field(default_factory=list)
+    history: list[ReportVersion] = field(default_factory=list)
+
+    @property
+    def all_signed(self) -> bool:
+        return bool(self.partners) and all(p.signature for p in self.partners)
+
+    @property
+    def open_disagreements(self) -> list[PartnerSignature]:
+        return [d for p in self.partners for d in p.open_disagreements]
+
+    def status_for(self, partner: str) -> PartnerStatus | None:
+        return next((p for p in self.partners if p.partner == partner), None)
+
+
+def signoff_state(review: RapidReview) -> SignoffState:
+    """A fixed number of queries whatever the number of versions and signatures."""
+    report = ReviewReport.objects.filter(review=review).first()
+    if report is None:
+        return SignoffState(report=None)
+    versions = list(report.versions.prefetch_related(Prefetch(
+        "signatures", queryset=PartnerSignature.objects.select_related("resolved_by"))))
+    live = next((v for v in versions if v.voided_at is None), None)
+    state = SignoffState(report=report, version=live,
+                         history=[v for v in versions if v.voided_at is not None])
+    if live is None:
+        return state
+    prefix = f"report-version-{live.number}"
+    state.documents = list(CaseDocument.objects.filter(
+        case=review.case_id, related_key__in=[prefix, f"{prefix}-signed"]).defer(
+        "docx", "pdf").order_by("related_key", "kind"))
+    signatures = list(live.signatures.all())
+    for partner in StatutoryPartner:
+        mine = [s for s in signatures if s.partner == partner.value]
+        state.partners.append(PartnerStatus(
+            partner=partner.value, label=partner.label,
+            signature=next((s for s in mine if s.outcome == "signed"), None),
+            disagreements=[s for s in mine if s.outcome == "disagreed"]))
+    return state

@@ -1,0 +1,254 @@
+"""Submitting the rapid review to the National Panel (seed 003 Letter 9, seed 004 §4.7):
+the pack of signed documents, recording the submission, telling the Panel if it will be
+late (seed 001), and telling the referrer and the contributors the outcome."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import zipfile
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, Membership, Role, User
+from calendars.services import calendar_for, deadline_meet
+from calendars.working_days import add_working_days, working_days_between
+from cases.documents import DocumentContent, Paragraph, SummaryList, document_generate
+from cases.models import CaseDocument
+from cases.services import CaseError
+
+from ..models import (
+    RAPID_REVIEW_WORKING_DAYS,
+    DelayNotice,
+    PanelSubmission,
+    RapidReview,
+    ReportVersion,
+    ReviewReport,
+)
+from ..selectors.signoff import signoff_state
+from .signoff import version_key
+
+SUBMIT_STEP = "submit_rapid_review"
+# Fixed timestamps inside the ZIP, so the same documents always make the same bytes.
+ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
+
+
+def submission_due_on(review: RapidReview) -> datetime.date:
+    return add_working_days(review.started_on, RAPID_REVIEW_WORKING_DAYS,
+                            calendar_for(review.case.partnership_id))
+
+
+def _signed_version(review: RapidReview) -> ReportVersion:
+    state = signoff_state(review)
+    if state.version is None or not state.all_signed:
+        raise CaseError("All three safeguarding partners must sign the report before it is "
+                        "submitted to the Panel")
+    return state.version
+
+
+def _letter_content(review: RapidReview, version: ReportVersion) -> DocumentContent:
+    """Letter 9: the decision of the rapid review, from the record."""
+    case = review.case
+    report = version.report
+    notification = review.notification
+    signatures = version.signatures.filter(outcome="signed").order_by("partner")
+    content = DocumentContent(
+        "Decision of the rapid review of a serious child safeguarding incident",
+        case.partnership.name, case.reference)
+    content.add(
+        Paragraph("To: the Child Safeguarding Practice Review Panel"),
+        SummaryList([
+            ("Case reference", case.reference),
+            ("Panel or Ofsted reference", notification.panel_reference or "Not recorded"),
+            ("Panel notified on", f"{notification.notified_on:%-d %B %Y}"),
+            ("Rapid review meeting", f"{report.decision_meeting.held_on:%-d %B %Y}"
+             if report.decision_meeting else "Not recorded"),
+            ("Decision", ReviewReport.Decision(report.decision).label if report.decision
+             else ""),
+        ]),
+        Paragraph(f"The safeguarding partners of {case.partnership.name} have completed the "
+                  "rapid review of this serious child safeguarding incident. The rapid review "
+                  "report and the decision record, signed by the three safeguarding partners, "
+                  "are enclosed with the terms of reference."),
+        Paragraph(f"The documents are version {version.number} of the report (SHA-256 "
+                  f"{version.content_sha256})."),
+        SummaryList([(s.get_partner_display(), f"{s.signer_name}, {s.signer_role}, signed "
+                                               f"{timezone.localtime(s.signed_at):%-d %B %Y}")
+                     for s in signatures]),
+    )
+    return content
+
+
+def submission_letter(*, actor: User | None, review: RapidReview) -> CaseDocument:
+    version = _signed_version(review)
+    return document_generate(actor=actor, case=review.case,
+                             kind=CaseDocument.Kind.SUBMISSION_LETTER,
+                             content=_letter_content(review, version),
+                             related_key=version_key(version))
+
+
+def _latest(case_id: int, kind: str, related_key: str | None = None) -> CaseDocument | None:
+    documents = CaseDocument.objects.filter(case=case_id, kind=kind)
+    if related_key is not None:
+        documents = documents.filter(related_key=related_key)
+    return documents.order_by("-version", "-id").first()
+
+
+def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, bytes]:
+    """The ZIP for the Panel: the report and the signed decision record, the covering letter
+    and the terms of reference, each as DOCX and PDF, with a manifest of their SHA-256."""
+    version = _signed_version(review)
+    case = review.case
+    key = version_key(version)
+    letter = submission_letter(actor=actor, review=review)
+    parts = [
+        ("1-rapid-review-report", _latest(case.pk, CaseDocument.Kind.RAPID_REVIEW_REPORT,
+                                          key)),
+        ("2-decision-record-signed", _latest(case.pk, CaseDocument.Kind.DECISION_RECORD,
+                                             f"{key}-signed")),
+        ("3-covering-letter", letter),
+        ("4-terms-of-reference", _latest(case.pk, CaseDocument.Kind.TERMS_OF_REFERENCE)),
+    ]
+    missing = [name for name, document in parts if document is None]
+    if missing:
+        raise CaseError(f"The pack is missing: {', '.join(missing)}")
+    buffer = io.BytesIO()
+    manifest = [f"Submission to the Child Safeguarding Practice Review Panel: {case.reference}",
+                f"{case.partnership.name}", f"Report version {version.number}, SHA-256 "
+                f"{version.content_sha256}", ""]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, document in parts:
+            for fmt in ("docx", "pdf"):
+                data = bytes(getattr(document, fmt))
+                filename = f"{case.reference}-{name}.{fmt}"
+                archive.writestr(zipfile.ZipInfo(filename, ZIP_TIMESTAMP), data)
+                manifest.append(f"{hashlib.sha256(data).hexdigest()}  {filename}")
+        archive.writestr(zipfile.ZipInfo("MANIFEST.txt", ZIP_TIMESTAMP),
+                         "\n".join(manifest) + "\n")
+    return f"{case.reference}-submission-to-the-panel.zip", buffer.getvalue()
+
+
+@transaction.atomic
+def submission_record(*, actor: User, review: RapidReview, submitted_on: datetime.date,
+                      method: str) -> PanelSubmission:
+    """The rapid review went to the Panel: meets the step, tells the referrer and the
+    agencies that contributed."""
+    review = RapidReview.objects.select_for_update().select_related(
+        "case__partnership", "notification").get(pk=review.pk)
+    if hasattr(review, "submission"):
+        raise CaseError("The submission to the Panel has already been recorded")
+    version = _signed_version(review)
+    errors = {}
+    if submitted_on > timezone.localdate():
+        errors["submitted_on"] = "The date it was submitted must be today or in the past"
+    elif submitted_on < review.started_on:
+        errors["submitted_on"] = "The date it was submitted must be after the notification"
+    if method not in PanelSubmission.Method.values:
+        errors["method"] = "Select how it was submitted"
+    if errors:
+        raise CaseError(errors)
+    calendar = calendar_for(review.case.partnership_id)
+    submission = PanelSubmission.objects.create(
+        review=review, version=version, submitted_on=submitted_on, method=method,
+        working_day=max(0, working_days_between(review.started_on, submitted_on, calendar)),
+        recorded_by=actor)
+    deadline_meet(actor=actor, case=review.case, step_key=SUBMIT_STEP,
+                  met_at=timezone.make_aware(datetime.datetime.combine(
+                      submitted_on, datetime.time(12))))
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=submission,
+                 partnership=review.case.partnership,
+                 detail={"case": review.case_id, "version": version.number,
+                         "working_day": submission.working_day})
+    from ..tasks import outcome_email
+
+    transaction.on_commit(lambda: outcome_email.delay(submission.pk))
+    return submission
+
+
+def email_outcome(submission: PanelSubmission) -> int:
+    """The referring agency and every agency asked for information hear the outcome: the
+    case reference and the decision, nothing about the child."""
+    review = submission.review
+    case = review.case
+    agencies = set(review.information_requests.values_list("agency_id", flat=True))
+    referral = getattr(case, "referral", None)
+    if referral is not None:
+        agencies.add(referral.referring_agency_id)
+    recipients = sorted(set(Membership.objects.filter(
+        partnership=case.partnership_id, role=Role.AGENCY_USER, agency_id__in=agencies,
+        user__is_active=True).values_list("user__email", flat=True)))
+    decision = ReviewReport.Decision(submission.version.report.decision).label
+    subject = f"Outcome of rapid review {case.reference}"
+    body = (f"The rapid review of case {case.reference} was submitted to the Child "
+            f"Safeguarding Practice Review Panel on {submission.submitted_on:%-d %B %Y}.\n\n"
+            f"The safeguarding partners' decision: {decision}.\n\n"
+            f"Thank you for your agency's contribution. The business unit will contact you "
+            f"about any learning or actions for your agency.\n")
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+                           for to in recipients])
+
+
+def _delay_content(review: RapidReview, notice: DelayNotice) -> DocumentContent:
+    case = review.case
+    return DocumentContent("Rapid review: notice of a late submission",
+                           case.partnership.name, case.reference).add(
+        Paragraph("To: the Child Safeguarding Practice Review Panel"),
+        SummaryList([
+            ("Case reference", case.reference),
+            ("Panel or Ofsted reference", review.notification.panel_reference or
+             "Not recorded"),
+            ("Panel notified on", f"{review.notification.notified_on:%-d %B %Y}"),
+            ("Rapid review due on", f"{submission_due_on(review):%-d %B %Y} "
+                                    f"(working day {RAPID_REVIEW_WORKING_DAYS})"),
+            ("Now expected on", f"{notice.expected_on:%-d %B %Y}"),
+        ]),
+        Paragraph(f"Why it will be late: {notice.reason}"))
+
+
+@transaction.atomic
+def delay_notice_create(*, actor: User, review: RapidReview, reason: str,
+                        expected_on: datetime.date) -> DelayNotice:
+    """Prepared before working day 15 passes, so the Panel hears why and when."""
+    review = RapidReview.objects.select_for_update().select_related(
+        "case__partnership", "notification").get(pk=review.pk)
+    if hasattr(review, "submission"):
+        raise CaseError("The rapid review has already been submitted")
+    reason = reason.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "Enter why the rapid review will be late"
+    if expected_on <= submission_due_on(review):
+        errors["expected_on"] = (f"The expected date must be after the due date, "
+                                 f"{submission_due_on(review):%-d %B %Y}")
+    if errors:
+        raise CaseError(errors)
+    notice = DelayNotice.objects.create(review=review, reason=reason, expected_on=expected_on,
+                                        created_by=actor)
+    document_generate(actor=actor, case=review.case, kind=CaseDocument.Kind.DELAY_NOTICE,
+                      content=_delay_content(review, notice),
+                      related_key=f"delay-notice-{notice.pk}")
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=notice,
+                 partnership=review.case.partnership,
+                 detail={"case": review.case_id, "expected_on": expected_on.isoformat()})
+    return notice
+
+
+@transaction.atomic
+def delay_notice_mark_sent(*, actor: User, notice: DelayNotice,
+                           sent_on: datetime.date) -> DelayNotice:
+    notice = DelayNotice.objects.select_for_update().select_related(
+        "review__case__partnership").get(pk=notice.pk)
+    if sent_on > timezone.localdate() or sent_on < timezone.localdate(notice.created_at):
+        raise CaseError({"sent_on": "The date it was sent must be between the day it was "
+                                    "prepared and today"})
+    notice.sent_on = sent_on
+    notice.save(update_fields=["sent_on"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=notice,
+                 partnership=notice.review.case.partnership,
+                 detail={"case": notice.review.case_id, "sent_on": sent_on.isoformat()})
+    return notice

@@ -1,0 +1,226 @@
+"""The rapid review report's pages: its Appendix G headings, the assessment against the
+criteria, the decision and the learning items. The business unit writes them; the review
+group (partner representatives included) reads the report and its history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import rules
+from accounts.audit import audit_record, audit_view
+from accounts.forms import apply_service_errors
+from accounts.models import AuditEvent
+from cases.documents import FORMATS, render_docx, render_pdf
+
+from ..documents.report import decision_record_content, report_content
+from ..forms.meetings import partnership_agencies
+from ..forms.report import AssessmentForm, DecisionForm, LearningItemForm, SectionForm
+from ..models import LearningItem, RapidReview, ReviewReport
+from ..report import SECTIONS
+from ..selectors.report import decision_meetings, report_page, report_revisions
+from ..selectors.terms import review_for_papers
+from ..services import (
+    learning_item_add,
+    learning_item_remove,
+    report_assessment_save,
+    report_decision_record,
+    report_section_save,
+    report_start,
+)
+from .terms import _review_to_edit
+
+GUIDANCE = {key: (heading, guidance) for key, heading, guidance in SECTIONS}
+PREVIEWS = {"report": (report_content, "rapid-review-report"),
+            "decision-record": (decision_record_content, "decision-record")}
+
+
+def _posted(request):
+    """The form's data on a POST, even an empty one (so an empty form shows its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _readable_review(request, reference: str) -> RapidReview:
+    review = review_for_papers(request.user, reference)
+    if review is None:
+        raise Http404
+    return review
+
+
+def _can_edit(request, review: RapidReview) -> bool:
+    return rules.can_run_rapid_review(request.user, review.case) and not review.stopped_on
+
+
+def _report_to_edit(request, reference: str) -> ReviewReport:
+    review = _review_to_edit(request, reference)
+    return get_object_or_404(ReviewReport.objects.select_related("review__case__partnership"),
+                             review=review)
+
+
+def _report_page(request, review: RapidReview, *, error: str = ""):
+    page = report_page(review)
+    audit_view(actor=request.user, obj=page.report if page else review.case)
+    return render(request, "rapid_review/report/detail.html", {
+        "review": review, "case": review.case, "page": page, "error": error,
+        "can_edit": _can_edit(request, review)}, status=400 if error else 200)
+
+
+@require_GET
+def report(request, reference: str):
+    return _report_page(request, _readable_review(request, reference))
+
+
+@require_POST
+def report_start_view(request, reference: str):
+    review = _review_to_edit(request, reference)
+    try:
+        report_start(actor=request.user, review=review)
+    except ValidationError as error:
+        return _report_page(request, review, error=" ".join(error.messages))
+    messages.success(request, "Report started from the record. Check each section")
+    return redirect("rapid_review:report", reference=reference)
+
+
+@require_http_methods(["GET", "POST"])
+def report_section(request, reference: str, key: str):
+    if key not in GUIDANCE:
+        raise Http404
+    report = _report_to_edit(request, reference)
+    heading, guidance = GUIDANCE[key]
+    form = SectionForm(_posted(request), initial={"text": report.sections.get(key, "")},
+                       heading=heading, guidance=guidance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_section_save(actor=request.user, report=report, key=key,
+                                text=form.cleaned_data["text"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{heading} saved")
+            return redirect("rapid_review:report", reference=reference)
+    return render(request, "rapid_review/report/section.html",
+                  {"form": form, "case": report.review.case, "heading": heading})
+
+
+@require_http_methods(["GET", "POST"])
+def report_assessment(request, reference: str):
+    report = _report_to_edit(request, reference)
+    form = AssessmentForm(_posted(request), initial=AssessmentForm.initial_from(report))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_assessment_save(actor=request.user, report=report, **form.service_values())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Assessment saved")
+            return redirect("rapid_review:report", reference=reference)
+    return render(request, "rapid_review/report/assessment.html",
+                  {"form": form, "case": report.review.case})
+
+
+@require_http_methods(["GET", "POST"])
+def report_decision(request, reference: str):
+    report = _report_to_edit(request, reference)
+    meetings = decision_meetings(report.review)
+    initial = {"meeting": report.decision_meeting_id, "decision": report.decision,
+               "key_lines_of_enquiry": report.key_lines_of_enquiry,
+               "no_further_learning_reason": report.no_further_learning_reason,
+               "dissemination": report.dissemination}
+    form = DecisionForm(_posted(request), initial=initial, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_decision_record(actor=request.user, report=report, **form.service_values())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("rapid_review:report", reference=reference)
+    return render(request, "rapid_review/report/decision.html",
+                  {"form": form, "case": report.review.case, "meetings": meetings})
+
+
+@require_http_methods(["GET", "POST"])
+def learning_add(request, reference: str):
+    report = _report_to_edit(request, reference)
+    form = LearningItemForm(_posted(request),
+                            initial={"kind": request.GET.get("kind", "")},
+                            agencies=partnership_agencies(report.review.case.partnership))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = learning_item_add(actor=request.user, report=report, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{item.get_kind_display()} added")
+            return redirect("rapid_review:report", reference=reference)
+    return render(request, "rapid_review/report/learning_add.html",
+                  {"form": form, "case": report.review.case})
+
+
+@require_http_methods(["GET", "POST"])
+def learning_remove(request, reference: str, pk: int):
+    report = _report_to_edit(request, reference)
+    item = get_object_or_404(LearningItem, report=report, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            learning_item_remove(actor=request.user, item=item)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, f"{item.get_kind_display()} removed")
+            return redirect("rapid_review:report", reference=reference)
+    return render(request, "rapid_review/report/learning_remove.html",
+                  {"item": item, "case": report.review.case, "error": error},
+                  status=400 if error else 200)
+
+
+@require_GET
+def report_history(request, reference: str):
+    review = _readable_review(request, reference)
+    report = get_object_or_404(ReviewReport, review=review)
+    audit_view(actor=request.user, obj=report)
+    return render(request, "rapid_review/report/history.html", {
+        "case": review.case, "report": report, "revisions": report_revisions(report)})
+
+
+@require_GET
+def report_preview(request, reference: str, document: str, fmt: str):
+    """The report or decision record as it stands, rendered now and not stored: what the
+    partners sign is the version the sign-off freezes."""
+    review = _readable_review(request, reference)
+    if document not in PREVIEWS or fmt not in FORMATS:
+        raise Http404
+    report = get_object_or_404(ReviewReport.objects.select_related(
+        "review__case__partnership", "review__notification", "decision_meeting"),
+        review=review)
+    build, name = PREVIEWS[document]
+    content = build(report)
+    data = render_pdf(content) if fmt == "pdf" else render_docx(content)
+    audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=report,
+                 partnership=review.case.partnership,
+                 detail={"case": review.case_id, "preview": document, "format": fmt,
+                         "revision": report.revision})
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = \
+        f'attachment; filename="{review.case.reference}-{name}-draft.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_BASE = "cases/<str:reference>/rapid-review/report/"
+urlpatterns = [
+    path(_BASE, report, name="report"),
+    path(f"{_BASE}start/", report_start_view, name="report-start"),
+    path(f"{_BASE}sections/<str:key>/", report_section, name="report-section"),
+    path(f"{_BASE}assessment/", report_assessment, name="report-assessment"),
+    path(f"{_BASE}decision/", report_decision, name="report-decision"),
+    path(f"{_BASE}learning/add/", learning_add, name="report-learning-add"),
+    path(f"{_BASE}learning/<int:pk>/remove/", learning_remove, name="report-learning-remove"),
+    path(f"{_BASE}history/", report_history, name="report-history"),
+    path(f"{_BASE}preview/<str:document>.<str:fmt>", report_preview, name="report-preview"),
+]

@@ -1,0 +1,158 @@
+"""Sign-off pages: the partners read the exact version and sign it or disagree; the
+business unit sends the report for signature and resolves disagreements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import rules
+from accounts.audit import audit_view
+from accounts.forms import apply_service_errors
+from accounts.models import StatutoryPartner
+from accounts.rules import require
+
+from ..forms.signoff import DisagreeForm, ResolveForm, SignForm
+from ..models import PartnerSignature, RapidReview, ReviewReport
+from ..selectors.signoff import signoff_state
+from ..selectors.terms import review_for_papers
+from ..services.signoff import (
+    disagreement_resolve,
+    report_disagree,
+    report_send_for_signature,
+    report_sign,
+)
+from .terms import _review_to_edit
+
+
+def _readable_review(request, reference: str) -> RapidReview:
+    review = review_for_papers(request.user, reference)
+    if review is None:
+        raise Http404
+    return review
+
+
+def _signoff_page(request, review: RapidReview, *, form: SignForm | None = None,
+                  error: str = "", status: int = 200):
+    state = signoff_state(review)
+    case = review.case
+    partner = rules.partner_represented_by(request.user, case.partnership)
+    mine = state.status_for(partner) if partner else None
+    can_sign = (state.version is not None and rules.can_sign_report(request.user, case)
+                and mine is not None and mine.signature is None and not review.stopped_on)
+    if can_sign and form is None:
+        form = SignForm(initial={"content_sha256": state.version.content_sha256,
+                                 "signer_role": f"{StatutoryPartner(partner).label} "
+                                                "representative"})
+    if can_sign:
+        form.helper.form_action = reverse("rapid_review:signoff-sign", args=[case.reference])
+    audit_view(actor=request.user, obj=case)
+    return render(request, "rapid_review/signoff/page.html", {
+        "review": review, "case": case, "state": state, "form": form if can_sign else None,
+        "partner_label": StatutoryPartner(partner).label if partner else "",
+        "can_sign": can_sign, "error": error,
+        "can_manage": rules.can_run_rapid_review(request.user, case) and not review.stopped_on,
+    }, status=status)
+
+
+@require_GET
+def signoff(request, reference: str):
+    return _signoff_page(request, _readable_review(request, reference))
+
+
+@require_POST
+def signoff_send(request, reference: str):
+    review = _review_to_edit(request, reference)
+    report = get_object_or_404(ReviewReport, review=review)
+    try:
+        version = report_send_for_signature(actor=request.user, report=report)
+    except ValidationError as refused:
+        return _signoff_page(request, review, error=" ".join(refused.messages), status=400)
+    messages.success(request, f"Version {version.number} sent to the three partners for "
+                              "signature")
+    return redirect("rapid_review:signoff", reference=reference)
+
+
+def _live_version_for_partner(request, review: RapidReview):
+    require(rules.can_sign_report(request.user, review.case))
+    state = signoff_state(review)
+    if state.version is None:
+        raise Http404
+    return state.version
+
+
+@require_POST
+def signoff_sign(request, reference: str):
+    review = _readable_review(request, reference)
+    version = _live_version_for_partner(request, review)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            report_sign(actor=request.user, version=version,
+                        content_sha256=form.cleaned_data["content_sha256"],
+                        signer_role=form.cleaned_data["signer_role"],
+                        partner=request.POST.get("partner") or None)
+        except ValidationError as refused:
+            apply_service_errors(form, refused)
+        else:
+            messages.success(request, f"You signed version {version.number}")
+            return redirect("rapid_review:signoff", reference=reference)
+    return _signoff_page(request, review, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def signoff_disagree(request, reference: str):
+    review = _readable_review(request, reference)
+    version = _live_version_for_partner(request, review)
+    form = DisagreeForm(request.POST or None,
+                        initial={"content_sha256": version.content_sha256})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_disagree(actor=request.user, version=version, **form.cleaned_data,
+                            partner=request.POST.get("partner") or None)
+        except ValidationError as refused:
+            apply_service_errors(form, refused)
+        else:
+            messages.success(request, "Your disagreement was recorded and sent to the "
+                                      "business unit")
+            return redirect("rapid_review:signoff", reference=reference)
+    return render(request, "rapid_review/signoff/disagree.html",
+                  {"form": form, "case": review.case, "version": version})
+
+
+@require_http_methods(["GET", "POST"])
+def signoff_resolve(request, reference: str, pk: int):
+    review = _review_to_edit(request, reference)
+    signature = get_object_or_404(
+        PartnerSignature.objects.select_related("version"), pk=pk,
+        version__report__review=review, outcome=PartnerSignature.Outcome.DISAGREED,
+        resolved_at__isnull=True)
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            disagreement_resolve(actor=request.user, signature=signature,
+                                 resolution=form.cleaned_data["resolution"])
+        except ValidationError as refused:
+            apply_service_errors(form, refused)
+        else:
+            messages.success(request, "Resolution saved and sent to the partner")
+            return redirect("rapid_review:signoff", reference=reference)
+    return render(request, "rapid_review/signoff/resolve.html",
+                  {"form": form, "case": review.case, "signature": signature})
+
+
+urlpatterns = [
+    path("cases/<str:reference>/rapid-review/sign-off/", signoff, name="signoff"),
+    path("cases/<str:reference>/rapid-review/sign-off/send/", signoff_send,
+         name="signoff-send"),
+    path("cases/<str:reference>/rapid-review/sign-off/sign/", signoff_sign,
+         name="signoff-sign"),
+    path("cases/<str:reference>/rapid-review/sign-off/disagree/", signoff_disagree,
+         name="signoff-disagree"),
+    path("cases/<str:reference>/rapid-review/sign-off/disagreements/<int:pk>/resolve/",
+         signoff_resolve, name="signoff-resolve"),
+]

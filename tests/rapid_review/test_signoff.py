@@ -1,0 +1,237 @@
+"""Three-partner sign-off: each partner representative signs the exact frozen version for
+their own partner only; an edit voids the version and its signatures and tells the
+signers; a disagreement waits for the business unit's resolution."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import Role, StatutoryPartner
+from calendars.models import DeadlineStatus
+from cases.models import CaseDocument
+from rapid_review.models import PartnerSignature, ReportVersion, ReviewReport
+from rapid_review.services import meeting_attendee_add, meeting_confirm_held, meeting_schedule
+from rapid_review.services.signoff import (
+    disagreement_resolve,
+    report_changed,
+    report_disagree,
+    report_send_for_signature,
+    report_sign,
+    signoff_email_send,
+)
+from tests.factories import user_with_role
+from tests.notifications.builders import partner_representatives
+from tests.rapid_review.builders import agency_with_user, review_for
+from tests.readback import pdf_text
+
+pytestmark = pytest.mark.django_db
+NOTIFIED = datetime.date(2026, 11, 2)
+MEETING = datetime.date(2026, 11, 17)
+LATER = datetime.datetime(2026, 11, 19, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.BUSINESS_UNIT_OFFICER)
+
+
+@pytest.fixture
+def partners(partnership):
+    return partner_representatives(partnership)
+
+
+@pytest.fixture
+def report(partnership, officer, partners):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):
+        review = review_for(partnership, officer, notified_on=NOTIFIED)
+    meeting = meeting_schedule(actor=officer, review=review, held_on=MEETING, starts_at=None,
+                               location="Room 1 (fictional)")
+    with time_machine.travel(LATER):
+        for name, role in [("Lena Example", "la_representative"),
+                           ("Percy Example", "police_representative"),
+                           ("Ivy Example", "icb_representative")]:
+            meeting_attendee_add(actor=officer, meeting=meeting, name=name, role=role)
+        meeting_confirm_held(actor=officer, meeting=meeting)
+    return ReviewReport.objects.create(
+        review=review, sections={"introduction": "This rapid review (fictional)."},
+        decision=ReviewReport.Decision.LOCAL_CSPR, decision_meeting=meeting,
+        key_lines_of_enquiry="How did agencies share information? (fictional)",
+        updated_by=officer)
+
+
+def _sign_all(version, partners, order=StatutoryPartner.values):
+    return [report_sign(actor=partners[p], version=version,
+                        content_sha256=version.content_sha256, signer_role="Director")
+            for p in order]
+
+
+def test_sending_freezes_a_hashed_version_with_its_documents(report, officer):
+    with time_machine.travel(LATER):
+        version = report_send_for_signature(actor=officer, report=report)
+        assert report_send_for_signature(actor=officer, report=report) == version
+    assert version.number == 1 and len(version.content_sha256) == 64
+    documents = CaseDocument.objects.filter(case=report.review.case,
+                                            related_key="report-version-1")
+    assert {d.kind for d in documents} == {CaseDocument.Kind.RAPID_REVIEW_REPORT,
+                                           CaseDocument.Kind.DECISION_RECORD}
+    record = pdf_text(documents.get(kind=CaseDocument.Kind.DECISION_RECORD).pdf)
+    assert version.content_sha256 in record.replace("\n", "").replace(" ", "")
+
+
+def test_a_decision_is_needed_before_sending(report, officer):
+    report.decision = ""
+    report.save()
+    with pytest.raises(ValidationError, match="Record the decision"):
+        report_send_for_signature(actor=officer, report=report)
+
+
+def test_three_signatures_meet_the_step_and_store_the_signed_record(report, officer,
+                                                                     partners):
+    with time_machine.travel(LATER):
+        version = report_send_for_signature(actor=officer, report=report)
+        signatures = _sign_all(version, partners)
+    assert [s.signer_name for s in signatures] == [
+        partners[p].full_name for p in StatutoryPartner.values]
+    assert all(s.content_sha256 == version.content_sha256 for s in signatures)
+    step = report.review.case.deadlines.get(step__key="partners_sign")
+    assert step.status == DeadlineStatus.MET
+    signed = CaseDocument.objects.get(case=report.review.case,
+                                      related_key="report-version-1-signed")
+    text = re.sub(r"\s+", " ", pdf_text(signed.pdf))
+    for partner in partners.values():
+        assert partner.full_name in text
+    assert "19 November 2026" in text
+
+
+def test_a_partner_signs_only_for_their_own_partner_and_only_once(report, officer,
+                                                                  partners):
+    version = report_send_for_signature(actor=officer, report=report)
+    police = partners[StatutoryPartner.POLICE]
+    with pytest.raises(ValidationError, match="you can sign only for it"):
+        report_sign(actor=police, version=version, content_sha256=version.content_sha256,
+                    signer_role="Chief Superintendent", partner=StatutoryPartner.ICB)
+    signature = report_sign(actor=police, version=version,
+                            content_sha256=version.content_sha256, signer_role="Chief Supt")
+    assert signature.partner == StatutoryPartner.POLICE
+    with pytest.raises(ValidationError, match="already signed"):
+        report_sign(actor=police, version=version, content_sha256=version.content_sha256,
+                    signer_role="Chief Supt")
+    for outsider in (officer, agency_with_user(report.review.case.partnership).user):
+        with pytest.raises(ValidationError, match="Only the safeguarding partners"):
+            report_sign(actor=outsider, version=version,
+                        content_sha256=version.content_sha256, signer_role="x")
+
+
+def test_a_stale_hash_is_refused(report, officer, partners):
+    version = report_send_for_signature(actor=officer, report=report)
+    with pytest.raises(ValidationError, match="changed while you were reading"):
+        report_sign(actor=partners[StatutoryPartner.LOCAL_AUTHORITY], version=version,
+                    content_sha256="0" * 64, signer_role="Director")
+
+
+def test_an_edit_voids_the_version_and_its_signatures_and_tells_the_signers(
+        report, officer, partners, mailoutbox):
+    version = report_send_for_signature(actor=officer, report=report)
+    police = partners[StatutoryPartner.POLICE]
+    report_sign(actor=police, version=version, content_sha256=version.content_sha256,
+                signer_role="Chief Supt")
+    report_changed(actor=officer, report=report)  # nothing changed: nothing happens
+    assert report.versions.count() == 1
+    report.sections = {**report.sections, "case_summary": "Added after signing (fictional)"}
+    report.save()
+    report_changed(actor=officer, report=report)
+    version.refresh_from_db()
+    assert version.voided_at is not None
+    new = report.versions.get(voided_at__isnull=True)
+    assert new.number == 2 and new.content_sha256 != version.content_sha256
+    assert not new.signatures.exists()
+    with pytest.raises(ValidationError, match="no longer current"):
+        report_sign(actor=partners[StatutoryPartner.ICB], version=version,
+                    content_sha256=version.content_sha256, signer_role="Director")
+    assert signoff_email_send("signatures_voided", version.pk) == 1
+    assert mailoutbox[-1].to == [police.email]
+    assert "signature is needed again" in mailoutbox[-1].subject
+    assert "fictional" not in mailoutbox[-1].body
+    # Signed versions never change: the signature still points at version 1's hash.
+    assert PartnerSignature.objects.get(version=version).content_sha256 == \
+        version.content_sha256
+
+
+def test_a_disagreement_is_resolved_by_the_business_unit(report, officer, partners):
+    version = report_send_for_signature(actor=officer, report=report)
+    icb = partners[StatutoryPartner.ICB]
+    with pytest.raises(ValidationError) as refused:
+        report_disagree(actor=icb, version=version, content_sha256=version.content_sha256,
+                        comment="  ")
+    assert "comment" in refused.value.message_dict
+    disagreement = report_disagree(actor=icb, version=version,
+                                   content_sha256=version.content_sha256,
+                                   comment="The health visiting section is incomplete")
+    with pytest.raises(ValidationError, match="Only the business unit"):
+        disagreement_resolve(actor=icb, signature=disagreement, resolution="x")
+    resolved = disagreement_resolve(actor=officer, signature=disagreement,
+                                    resolution="Section rewritten with the provider")
+    assert resolved.resolved_by == officer
+    with pytest.raises(ValidationError, match="already been resolved"):
+        disagreement_resolve(actor=officer, signature=disagreement, resolution="again")
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+def test_the_partner_signs_through_the_page_and_cannot_sign_for_another(
+        client, report, officer, partners):
+    ref = report.review.case.reference
+    client.force_login(officer)
+    assert client.post(reverse("rapid_review:signoff-send", args=[ref])).status_code == 302
+    version = ReportVersion.objects.get(report=report)
+    police = partners[StatutoryPartner.POLICE]
+    client.force_login(police)
+    page = client.get(reverse("rapid_review:signoff", args=[ref])).content.decode()
+    assert "Sign for the police" in page and version.content_sha256 in page
+    sign = reverse("rapid_review:signoff-sign", args=[ref])
+    response = client.post(sign, {"content_sha256": version.content_sha256,
+                                  "signer_role": "Chief Supt", "confirm": "on",
+                                  "partner": StatutoryPartner.ICB})
+    assert response.status_code == 400
+    assert "you can sign only for it" in response.content.decode()
+    response = client.post(sign, {"content_sha256": version.content_sha256,
+                                  "signer_role": "", "partner": ""})
+    body = response.content.decode()
+    assert "Enter your role" in body and "Confirm you have read this version" in body
+    response = client.post(sign, {"content_sha256": version.content_sha256,
+                                  "signer_role": "Chief Supt", "confirm": "on"})
+    assert response.status_code == 302
+    assert version.signatures.get().signed_by == police
+
+
+def test_signoff_pages_are_404_outside_the_review_group(client, report, officer, partners,
+                                                        other_partnership):
+    ref = report.review.case.reference
+    report_send_for_signature(actor=officer, report=report)
+    agency = agency_with_user(report.review.case.partnership).user
+    elsewhere = user_with_role(other_partnership, Role.PARTNER_REPRESENTATIVE,
+                               statutory_partner=StatutoryPartner.POLICE)
+    for user in (agency, elsewhere):
+        client.force_login(user)
+        assert client.get(reverse("rapid_review:signoff", args=[ref])).status_code == 404
+    client.force_login(officer)
+    assert client.get(reverse("rapid_review:signoff-disagree",
+                              args=[ref])).status_code == 404
+
+
+def test_the_signoff_page_uses_a_fixed_number_of_queries(client, report, officer, partners,
+                                                         django_assert_max_num_queries):
+    ref = report.review.case.reference
+    for number in range(3):
+        version = report_send_for_signature(actor=officer, report=report)
+        _sign_all(version, partners, order=[StatutoryPartner.POLICE, StatutoryPartner.ICB])
+        report.sections = {**report.sections, "background": f"Edit {number}"}
+        report.save()
+        report_changed(actor=officer, report=report)
+    client.force_login(partners[StatutoryPartner.POLICE])
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("rapid_review:signoff", args=[ref])).status_code == 200

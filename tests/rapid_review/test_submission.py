@@ -1,0 +1,197 @@
+"""Submission to the Panel: the signed pack (the same from the page and from
+export_submission), recording it against the working-day 15 step, the outcome emails, and
+the delay notice."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Role, StatutoryPartner
+from calendars.models import DeadlineStatus
+from rapid_review.models import PanelSubmission, ReviewReport
+from rapid_review.services import (
+    meeting_attendee_add,
+    meeting_confirm_held,
+    meeting_schedule,
+    terms_save,
+)
+from rapid_review.services.signoff import report_send_for_signature, report_sign
+from rapid_review.services.submission import (
+    delay_notice_create,
+    delay_notice_mark_sent,
+    email_outcome,
+    submission_pack,
+    submission_record,
+)
+from tests.notifications.builders import partner_representatives
+from tests.rapid_review.builders import agency_with_user, review_for, send_requests
+from tests.readback import docx_text, pdf_text
+
+pytestmark = pytest.mark.django_db
+NOTIFIED = datetime.date(2026, 11, 2)
+DAY_15 = datetime.date(2026, 11, 23)
+SIGNED = datetime.datetime(2026, 11, 19, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.BUSINESS_UNIT_OFFICER)
+
+
+@pytest.fixture
+def partners(partnership):
+    return partner_representatives(partnership)
+
+
+def _report(partnership, officer, partners, *, sign=True):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):
+        review = review_for(partnership, officer, notified_on=NOTIFIED)
+        school = agency_with_user(partnership, "Alphashire Primary School (fictional)")
+        send_requests(review, [school.agency], officer)
+        terms_save(actor=officer, review=review, children=list(review.case.children.all()),
+                   people=[], scope_from=datetime.date(2025, 11, 1),
+                   scope_to=datetime.date(2026, 11, 1),
+                   meeting_dates=[datetime.date(2026, 11, 17)],
+                   returns_due_on=datetime.date(2026, 11, 9))
+    meeting = meeting_schedule(actor=officer, review=review,
+                               held_on=datetime.date(2026, 11, 17), starts_at=None,
+                               location="Room 1 (fictional)")
+    with time_machine.travel(SIGNED):
+        for name, role in [("Lena Example", "la_representative"),
+                           ("Percy Example", "police_representative"),
+                           ("Ivy Example", "icb_representative")]:
+            meeting_attendee_add(actor=officer, meeting=meeting, name=name, role=role)
+        meeting_confirm_held(actor=officer, meeting=meeting)
+        report = ReviewReport.objects.create(
+            review=review, sections={"introduction": "A rapid review (fictional)."},
+            decision=ReviewReport.Decision.NO_FURTHER_REVIEW, decision_meeting=meeting,
+            no_further_learning_reason="Learning already known (fictional)",
+            dissemination="Seven-minute briefing (fictional)", updated_by=officer)
+        version = report_send_for_signature(actor=officer, report=report)
+        if sign:
+            for partner in StatutoryPartner.values:
+                report_sign(actor=partners[partner], version=version,
+                            content_sha256=version.content_sha256, signer_role="Director")
+    return review, school
+
+
+def test_the_pack_holds_every_document_and_is_the_same_from_the_command(
+        partnership, officer, partners, tmp_path):
+    review, _school = _report(partnership, officer, partners)
+    filename, data = submission_pack(actor=officer, review=review)
+    ref = review.case.reference
+    assert filename == f"{ref}-submission-to-the-panel.zip"
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(archive.namelist())
+    assert names == sorted(["MANIFEST.txt"] + [
+        f"{ref}-{part}.{fmt}" for part in ("1-rapid-review-report", "2-decision-record-signed",
+                                           "3-covering-letter", "4-terms-of-reference")
+        for fmt in ("docx", "pdf")])
+    letter = docx_text(archive.read(f"{ref}-3-covering-letter.docx"))
+    assert "No further review" in letter and partners["police"].full_name in letter
+    record = pdf_text(archive.read(f"{ref}-2-decision-record-signed.pdf"))
+    assert partners["icb"].full_name.split()[-1] in record
+    call_command("export_submission", ref, "--out", str(tmp_path))
+    assert (tmp_path / filename).read_bytes() == data
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD,
+                                     detail__via="export_submission").exists()
+
+
+def test_no_pack_and_no_submission_until_all_three_have_signed(partnership, officer,
+                                                               partners, tmp_path):
+    review, _school = _report(partnership, officer, partners, sign=False)
+    with pytest.raises(ValidationError, match="must sign"):
+        submission_pack(actor=officer, review=review)
+    with pytest.raises(ValidationError, match="must sign"):
+        submission_record(actor=officer, review=review, submitted_on=DAY_15,
+                          method="panel_form")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="must sign"):
+        call_command("export_submission", review.case.reference, "--out", str(tmp_path))
+
+
+def test_recording_the_submission_meets_day_15_and_tells_the_contributors(
+        partnership, officer, partners, mailoutbox):
+    review, school = _report(partnership, officer, partners)
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)):
+        with pytest.raises(ValidationError) as refused:
+            submission_record(actor=officer, review=review,
+                              submitted_on=datetime.date(2026, 11, 25), method="panel_form")
+        assert "submitted_on" in refused.value.message_dict
+        submission = submission_record(actor=officer, review=review, submitted_on=DAY_15,
+                                       method="panel_form")
+        with pytest.raises(ValidationError, match="already been recorded"):
+            submission_record(actor=officer, review=review, submitted_on=DAY_15,
+                              method="panel_form")
+    assert submission.working_day == 15
+    step = review.case.deadlines.get(step__key="submit_rapid_review")
+    assert step.status == DeadlineStatus.MET
+    mailoutbox.clear()
+    email_outcome(submission)
+    recipients = {address for m in mailoutbox for address in m.to}
+    assert school.user.email in recipients
+    assert review.case.referral.referrer.email in recipients
+    assert all("No further review" in m.body and "Testchild" not in m.body
+               for m in mailoutbox)
+
+
+def test_a_delay_notice_says_why_and_when(partnership, officer, partners):
+    review, _school = _report(partnership, officer, partners, sign=False)
+    with pytest.raises(ValidationError) as refused:
+        delay_notice_create(actor=officer, review=review, reason="",
+                            expected_on=datetime.date(2026, 11, 20))
+    assert set(refused.value.message_dict) == {"reason", "expected_on"}
+    notice = delay_notice_create(actor=officer, review=review,
+                                 reason="The ICB representative is on leave (fictional)",
+                                 expected_on=datetime.date(2026, 11, 27))
+    document = review.case.documents.get(related_key=f"delay-notice-{notice.pk}")
+    text = pdf_text(document.pdf)
+    assert "27 November 2026" in text and "on leave" in text
+    delay_notice_mark_sent(actor=officer, notice=notice, sent_on=notice.created_at.date())
+    notice.refresh_from_db()
+    assert notice.sent_on is not None
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+def test_the_business_unit_downloads_the_pack_and_records_the_submission(
+        client, partnership, officer, partners):
+    review, _school = _report(partnership, officer, partners)
+    ref = review.case.reference
+    client.force_login(officer)
+    page = client.get(reverse("rapid_review:submission", args=[ref])).content.decode()
+    assert "Download the submission pack (ZIP)" in page
+    response = client.get(reverse("rapid_review:submission-pack", args=[ref]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD,
+                                     detail__kind="submission_pack").exists()
+    url = reverse("rapid_review:submission-record", args=[ref])
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)):
+        response = client.post(url, {"submitted_on_0": "23", "submitted_on_1": "11",
+                                     "submitted_on_2": "2026"})
+        assert response.status_code == 400
+        assert "Select how it was submitted" in response.content.decode()
+        assert 'value="23"' in response.content.decode()
+        response = client.post(url, {"submitted_on_0": "23", "submitted_on_1": "11",
+                                     "submitted_on_2": "2026", "method": "panel_form"})
+    assert response.status_code == 302
+    assert PanelSubmission.objects.get(review=review).working_day == 15
+
+
+def test_partners_read_the_submission_page_but_not_the_pack(client, partnership, officer,
+                                                            partners, other_partnership):
+    review, school = _report(partnership, officer, partners)
+    ref = review.case.reference
+    client.force_login(partners["police"])
+    assert client.get(reverse("rapid_review:submission", args=[ref])).status_code == 200
+    assert client.get(reverse("rapid_review:submission-pack", args=[ref])).status_code == 404
+    client.force_login(school.user)
+    assert client.get(reverse("rapid_review:submission", args=[ref])).status_code == 404
