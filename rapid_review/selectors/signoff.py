@@ -20,10 +20,6 @@ class PartnerStatus:
     signature: PartnerSignature | None
     disagreements: list[PartnerSignature]
 
-    @property
-    def open_disagreements(self) -> list[PartnerSignature]:
-        return [d for d in self.disagreements if not d.resolved_at]
-
 
 @dataclass
 class SignoffState:
@@ -37,9 +33,7 @@ class SignoffState:
     def all_signed(self) -> bool:
         return bool(self.partners) and all(p.signature for p in self.partners)
 
-    @property
-    def open_disagreements(self) -> list[PartnerSignature]:
-        return [d for p in self.partners for d in p.open_disagreements]
+    unresolved: list[PartnerSignature] = field(default_factory=list)
 
     def status_for(self, partner: str) -> PartnerStatus | None:
         return next((p for p in self.partners if p.partner == partner), None)
@@ -54,7 +48,9 @@ def signoff_state(review: RapidReview) -> SignoffState:
         "signatures", queryset=PartnerSignature.objects.select_related("resolved_by"))))
     live = next((v for v in versions if v.voided_at is None), None)
     state = SignoffState(report=report, version=live,
-                         history=[v for v in versions if v.voided_at is not None])
+                         history=[v for v in versions if v.voided_at is not None],
+                         unresolved=[s for v in versions for s in v.signatures.all()
+                                     if s.outcome == "disagreed" and not s.resolved_at])
     if live is None:
         return state
     prefix = f"report-version-{live.number}"
