@@ -472,9 +472,11 @@ def my_referral(request, reference: str):
     questions = [(q, QueryAnswerForm(query=q, action=reverse(
         "cases:referral-query-answer", kwargs={"reference": reference, "pk": q.pk}))
         if q.pk in open_ids else None) for q in queries]
+    from rapid_review.selectors.submission import review_outcome  # rapid review builds on cases
+
     return render(request, "cases/referral/my_referral.html", {
         **_answers(referral), "status": _agency_status(referral), "questions": questions,
-        "open_count": len(open_ids)})
+        "open_count": len(open_ids), "review_outcome": review_outcome(referral.case)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -195,3 +195,16 @@ def test_partners_read_the_submission_page_but_not_the_pack(client, partnership,
     assert client.get(reverse("rapid_review:submission-pack", args=[ref])).status_code == 404
     client.force_login(school.user)
     assert client.get(reverse("rapid_review:submission", args=[ref])).status_code == 404
+
+
+def test_the_referrer_sees_the_outcome_in_the_app(client, partnership, officer, partners):
+    review, _school = _report(partnership, officer, partners)
+    referrer = review.case.referral.referrer
+    page = reverse("cases:my-referral", args=[review.case.reference])
+    client.force_login(referrer)
+    assert 'id="review-outcome"' not in client.get(page).content.decode()
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)):
+        submission_record(actor=officer, review=review, submitted_on=DAY_15,
+                          method="panel_form")
+    body = client.get(page).content.decode()
+    assert "No further review (sent to the National Panel on 23 November 2026)" in body
