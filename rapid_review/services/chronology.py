@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
+from calendars.services import deadline_meet
 from cases.documents import (
     PreparationRefused,
     document_generate,
@@ -232,10 +233,13 @@ def _collated_content(actor: User, review: RapidReview):
 
 
 def collated_returns_generate(*, actor: User, review: RapidReview) -> CaseDocument:
-    """SCSI-7 for the review group: a new version only when something changed."""
+    """SCSI-7 for the review group: a new version only when something changed. The first
+    one meets the plan's "collate returns" step."""
     content, _count = _collated_content(actor, review)
-    return document_generate(actor=actor, case=review.case,
-                             kind=CaseDocument.Kind.COLLATED_RETURNS, content=content)
+    document = document_generate(actor=actor, case=review.case,
+                                 kind=CaseDocument.Kind.COLLATED_RETURNS, content=content)
+    deadline_meet(actor=actor, case=review.case, step_key="collate_returns")
+    return document
 
 
 def collated_returns_request(*, actor: User, review: RapidReview
@@ -243,9 +247,12 @@ def collated_returns_request(*, actor: User, review: RapidReview
     """The "Generate" button: as :func:`collated_returns_generate`, but a long chronology
     is prepared by a task."""
     content, count = _collated_content(actor, review)
-    return document_get_or_prepare(actor=actor, case=review.case,
-                                   kind=CaseDocument.Kind.COLLATED_RETURNS, content=content,
-                                   entries=count)
+    result = document_get_or_prepare(actor=actor, case=review.case,
+                                     kind=CaseDocument.Kind.COLLATED_RETURNS, content=content,
+                                     entries=count)
+    if isinstance(result, CaseDocument):
+        deadline_meet(actor=actor, case=review.case, step_key="collate_returns")
+    return result
 
 
 @document_preparer(CaseDocument.Kind.COLLATED_RETURNS)

@@ -114,6 +114,7 @@ def _freeze(actor: User, report: ReviewReport) -> ReportVersion:
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=version,
                  partnership=case.partnership,
                  detail={"case": case.pk, "version": number, "sha256": version.content_sha256})
+    deadline_meet(actor=actor, case=case, step_key="send_decision_record")
     _email_later("version_ready", version.pk)
     return version
 

@@ -237,6 +237,8 @@ def test_collated_report_has_every_return_nil_return_missing_agency_and_chronolo
     assert "Not generated yet" in client.get(page).content.decode()
     assert client.post(page).status_code == 302
     document = CaseDocument.objects.get(kind=CaseDocument.Kind.COLLATED_RETURNS)
+    collate = review.case.deadlines.filter(step__key="collate_returns").first()
+    assert collate is None or collate.status != "open"  # the plan's step, where it has one
     html = client.get(page).content.decode()
     assert reverse("cases:document-download",
                    args=[review.case.reference, document.pk, "pdf"]) in html

@@ -74,6 +74,8 @@ def test_sending_freezes_a_hashed_version_with_its_documents(report, officer):
         version = report_send_for_signature(actor=officer, report=report)
         assert report_send_for_signature(actor=officer, report=report) == version
     assert version.number == 1 and len(version.content_sha256) == 64
+    sent = report.review.case.deadlines.get(step__key="send_decision_record")
+    assert sent.status == DeadlineStatus.MISSED  # day 12 was 18 November: a day late
     documents = CaseDocument.objects.filter(case=report.review.case,
                                             related_key="report-version-1")
     assert {d.kind for d in documents} == {CaseDocument.Kind.RAPID_REVIEW_REPORT,
