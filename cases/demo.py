@@ -1,5 +1,5 @@
 """Fictional demo cases at every stage referrals and triage know, made through the services;
-the two rapid reviews among them are set up by ``rapid_review.demo``.
+the rapid reviews among them are set up by ``rapid_review.demo``.
 
 Everything here is invented: the names are deliberately implausible and marked fictional.
 """
@@ -14,7 +14,13 @@ from django.utils import timezone
 from accounts.models import Agency, Partnership, User
 from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
-from rapid_review.demo import review_on_day_6, review_past_the_clock
+from rapid_review.demo import (
+    review_on_day_6,
+    review_past_the_clock,
+    review_submitted,
+    review_waiting_for_signatures,
+    review_with_panel_response,
+)
 
 from . import services
 from .models import Case, Incident, Referral, TriageDecision
@@ -66,7 +72,8 @@ def _triage(case: Case, officer: User, decision: str, rationale: str,
 @transaction.atomic
 def seed_demo_cases(partnership: Partnership) -> None:
     """Once per partnership: a draft, new referrals, triage, each kind of decision, and
-rapid reviews on working days 6 and 17."""
+    rapid reviews on working days 6 and 17, waiting for signatures, submitted, and with the
+    Panel's response."""
     adopt_demo_plan(partnership)
     if Case.objects.filter(partnership=partnership).exists():
         return
@@ -101,10 +108,16 @@ rapid reviews on working days 6 and 17."""
          "Concerns relate to one agency's practice only", None),
         (TriageDecision.Decision.NO_FURTHER_ACTION,
          "Criteria not met; learning already being acted on", None),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: serious harm, agencies not "
+         "working together", review_waiting_for_signatures),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: serious harm, recurrent themes",
+         review_submitted),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, improvements needed",
+         review_with_panel_response),
     ]
     for number, (decision, rationale, rapid_review) in enumerate(decisions, start=1):
         referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number}",
-                             born=born, incident_on=ago(25), what="Fictional incident")
+                             born=born, incident_on=ago(30), what="Fictional incident")
         record = _triage(referral.case, officer, decision, rationale, partnership)
         if rapid_review is not None:
             rapid_review(referral.case, officer, number)

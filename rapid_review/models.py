@@ -23,6 +23,12 @@ class RapidReview(models.Model):
                                    help_text="Why the partners decided the criteria are not met")
     stopped_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+    next_step = models.CharField(
+        max_length=20, blank=True,
+        choices=[("lcspr", "A local child safeguarding practice review (LCSPR)"),
+                 ("national_review", "A national review, commissioned by the Panel"),
+                 ("action_plan", "An action plan")],
+        help_text="Where the case went after the Panel's response")
 
     def __str__(self) -> str:
         return f"Rapid review of {self.case}"

@@ -42,3 +42,12 @@ def outcome_email(submission_id: int) -> int:
 
     return email_outcome(PanelSubmission.objects.select_related(
         "review__case", "version__report").get(pk=submission_id))
+
+
+@shared_task(acks_late=True)
+def panel_response_email(response_id: int) -> int:
+    from .models import PanelResponse
+    from .services.panel_response import email_panel_response
+
+    return email_panel_response(PanelResponse.objects.select_related(
+        "review__case").get(pk=response_id))

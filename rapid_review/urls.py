@@ -4,6 +4,7 @@ information-requests/."""
 from .views import (
     chronology,
     meetings,
+    panel_response,
     report,
     requests,
     returns,
@@ -16,4 +17,5 @@ from .views import (
 app_name = "rapid_review"
 urlpatterns = (review.urlpatterns + terms.urlpatterns + requests.urlpatterns
                + returns.urlpatterns + chronology.urlpatterns + meetings.urlpatterns
-               + report.urlpatterns + signoff.urlpatterns + submission.urlpatterns)
+               + report.urlpatterns + signoff.urlpatterns + submission.urlpatterns
+               + panel_response.urlpatterns)

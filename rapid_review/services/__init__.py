@@ -15,6 +15,12 @@ from .meetings import (  # noqa: F401
     meeting_schedule,
     require_quorate,
 )
+from .panel_response import (  # noqa: F401
+    case_move_on,
+    panel_response_record,
+    panel_response_reply,
+    panel_response_share,
+)
 from .report import (  # noqa: F401
     learning_item_add,
     learning_item_remove,

@@ -16,13 +16,14 @@ from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from calendars.services import calendar_for
 from calendars.working_days import add_working_days
-from cases.models import CaseDocument
+from cases.models import CaseDocument, Stage
 
 from ..forms.submission import DelayNoticeForm, NoticeSentForm, SubmissionForm
-from ..models import DelayNotice, PanelSubmission, RapidReview
+from ..models import DelayNotice, PanelResponse, PanelSubmission, RapidReview
 from ..selectors import review_clock
 from ..selectors.signoff import signoff_state
 from ..selectors.terms import review_for_papers
+from ..services.panel_response import REPLY_OUTCOMES, NextStep, review_next_step
 from ..services.submission import (
     delay_notice_create,
     delay_notice_mark_sent,
@@ -36,7 +37,7 @@ WARN_FROM_DAY = 13
 
 
 def _page(request, review: RapidReview, *, form: SubmissionForm | None = None,
-          status: int = 200):
+          status: int = 200, error: str = ""):
     case = review.case
     can_manage = rules.can_run_rapid_review(request.user, case) and not review.stopped_on
     submission = PanelSubmission.objects.filter(review=review).select_related(
@@ -53,8 +54,13 @@ def _page(request, review: RapidReview, *, form: SubmissionForm | None = None,
     if form is not None:
         form.helper.form_action = reverse("rapid_review:submission-record",
                                           args=[case.reference])
+    responses = list(PanelResponse.objects.filter(review=review)) if submission else []
+    next_step = review_next_step(review) if responses else None
     audit_view(actor=request.user, obj=case)
     return render(request, "rapid_review/submission/page.html", {
+        "responses": responses, "reply_outcomes": REPLY_OUTCOMES, "error": error,
+        "next_step": (dict(NextStep.CHOICES).get(next_step) or Stage(next_step).label)
+        if next_step else None,
         "review": review, "case": case, "state": state, "submission": submission,
         "due_on": submission_due_on(review), "clock": review_clock(review),
         "warn": submission is None and timezone.localdate() >= warn_from,

@@ -14,12 +14,13 @@ from cases.documents import DocumentContent, document_generate
 from cases.models import CaseDocument
 from cases.services import case_create
 from notifications.services import notification_record
-from rapid_review.models import ReviewReport
+from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
     information_requests_send,
     learning_item_add,
     meeting_attendee_add,
     meeting_schedule,
+    panel_response_record,
     report_start,
     return_attachment_add,
     terms_member_add,
@@ -132,6 +133,10 @@ MATRIX = {
     "rapid_review:submission": set(rules.REVIEW_PAPER_READERS),
     "rapid_review:delay-notice": set(rules.BUSINESS_UNIT),
     "rapid_review:delay-notice-sent": set(rules.BUSINESS_UNIT),
+    # The Panel's response: the business unit records it; readers see it on the submission.
+    "rapid_review:panel-response-record": set(rules.BUSINESS_UNIT),
+    "rapid_review:panel-response-reply": set(rules.BUSINESS_UNIT),
+    "rapid_review:panel-response-move-on": set(rules.BUSINESS_UNIT),
     "cases:my-referrals": {Role.AGENCY_USER},
     "cases:my-referral": {Role.AGENCY_USER},
     "cases:referral-confirmation": {Role.AGENCY_USER},
@@ -149,7 +154,7 @@ NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-ge
 NOT_PAGES |= {"rapid_review:signoff-send", "rapid_review:signoff-sign",
               "rapid_review:submission-record", "rapid_review:submission-pack"}
 NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm",
-              "rapid_review:report-start"}
+              "rapid_review:report-start", "rapid_review:panel-response-share"}
 
 
 def _named_urls(resolver=None, namespace=""):
@@ -237,6 +242,14 @@ def url_for(partnership):
                                    content_sha256=version.content_sha256, comment="Not yet")
     notice = delay_notice_create(actor=officer, review=reviewed.rapid_review, reason="Leave",
                                  expected_on=datetime.date.today() + datetime.timedelta(days=60))
+    # Submitted (straight into the table: the three signatures are test_submission's) and
+    # answered by the Panel with questions.
+    PanelSubmission.objects.create(review=reviewed.rapid_review, version=version,
+                                   submitted_on=datetime.date.today(), method="panel_form",
+                                   working_day=1, recorded_by=officer)
+    panel_response = panel_response_record(
+        actor=officer, review=reviewed.rapid_review, received_on=datetime.date.today(),
+        outcome="questions", summary="Questions (fictional)")
     asked = referred_case(partnership, referrer)
     query = case_services.referral_query_ask(actor=officer, referral=asked.referral,
                                              question="Which school?")
@@ -289,6 +302,10 @@ def url_for(partnership):
         "rapid_review:submission": {"reference": reviewed.reference},
         "rapid_review:delay-notice": {"reference": reviewed.reference},
         "rapid_review:delay-notice-sent": {"reference": reviewed.reference, "pk": notice.pk},
+        "rapid_review:panel-response-record": {"reference": reviewed.reference},
+        "rapid_review:panel-response-reply": {"reference": reviewed.reference,
+                                              "pk": panel_response.pk},
+        "rapid_review:panel-response-move-on": {"reference": reviewed.reference},
         "rapid_review:report-history": {"reference": reviewed.reference},
         "rapid_review:report-preview": {"reference": reviewed.reference,
                                         "document": "decision-record", "fmt": "docx"},

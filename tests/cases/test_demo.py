@@ -1,3 +1,6 @@
+import datetime
+import functools
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,12 +15,20 @@ from rapid_review.models import (
     AgencyReturn,
     ChronologyEntry,
     InformationRequest,
+    PanelResponse,
+    PanelSubmission,
+    PartnerSignature,
     RapidReview,
+    ReportVersion,
+    ReviewMeeting,
+    ReviewReport,
     TermsAgreement,
 )
 from rapid_review.selectors import review_clock
 from rapid_review.selectors.chronology import scope_period
 from rapid_review.selectors.requests import chase_list
+from rapid_review.selectors.signoff import signoff_state
+from rapid_review.services.signoff import report_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +48,8 @@ def test_demo_has_a_case_at_every_referral_and_triage_stage():
 def _counts():
     return {model.__name__: model.objects.count() for model in (
         Case, RapidReview, TermsAgreement, InformationRequest, AgencyReturn, ChronologyEntry,
-        CaseDocument, DocumentDispatch, AnchorEvent, Deadline, AuditEvent)}
+        CaseDocument, DocumentDispatch, AnchorEvent, Deadline, AuditEvent, ReviewMeeting,
+        ReviewReport, ReportVersion, PartnerSignature, PanelSubmission, PanelResponse)}
 
 
 def test_demo_has_a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(
@@ -107,3 +119,94 @@ def test_demo_has_a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the
         User.objects.get(email="officer@demo.example"), case.partnership)}
     assert chase == {"Demoshire Hospitals NHS Trust (fictional)",
                      "Demoshire Community Health: health visiting (fictional)"}
+
+
+def _review(child: str) -> RapidReview:
+    return RapidReview.objects.select_related("case").get(
+        case__children__full_name=f"{child} (fictional)")
+
+
+def _on(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment)
+
+
+def _day(review: RapidReview, n: int) -> datetime.date:
+    """Working day n of the review, by its partnership's calendar."""
+    return add_working_days(review.started_on, n, calendar_for(review.case.partnership_id))
+
+
+def test_demo_has_rapid_reviews_waiting_for_signatures_submitted_and_with_a_panel_response(
+        client):
+    call_command("seed_demo", verbosity=0)
+    officer = User.objects.get(email="officer@demo.example")
+    client.force_login(officer)
+    for child, day in (("Demo Child 6", 13), ("Demo Child 7", 18), ("Demo Child 8", 25)):
+        review = _review(child)
+        case = review.case
+        assert review_clock(review).day == day
+        on = functools.partial(_day, review)
+
+        # A quorate meeting on working day 11 decided a local CSPR, with key lines of enquiry.
+        report = review.report
+        meeting = report.decision_meeting
+        assert meeting.held_on == on(11) and _on(meeting.attendance_confirmed_at) == on(11)
+        assert {"la_representative", "police_representative", "icb_representative"} <= set(
+            meeting.attendees.values_list("role", flat=True))
+        assert report.decision == ReviewReport.Decision.LOCAL_CSPR
+        assert report.key_lines_of_enquiry and report.sections["conclusions"]
+        assert report.learning_items.count() == 2 and _on(report.decided_at) == on(11)
+        assert {_on(r.edited_at) for r in report.revisions.all()} <= {on(9), on(10), on(11)}
+
+        # Version 1 frozen on working day 12, its documents stored with it.
+        version = signoff_state(review).version
+        assert version.number == 1 and _on(version.frozen_at) == on(12)
+        assert not report.versions.filter(voided_at__isnull=False).exists()
+        assert case.documents.filter(related_key="report-version-1").count() == 2
+        for step in ("collate_returns", "rapid_review_meeting", "send_decision_record"):
+            assert case.deadlines.get(step__key=step).status == DeadlineStatus.MET
+        assert not case.deadlines.filter(status=DeadlineStatus.MISSED).exists()
+
+        for name in ("overview", "signoff", "submission"):
+            assert client.get(reverse(f"rapid_review:{name}",
+                                      args=[case.reference])).status_code == 200
+
+    # Waiting: the police signed on day 12; the local authority and the ICB have not.
+    waiting = _review("Demo Child 6")
+    state = signoff_state(waiting)
+    signed = {p.partner: p.signature for p in state.partners if p.signature}
+    assert list(signed) == ["police"]
+    assert _on(signed["police"].signed_at) == _day(waiting, 12)
+    assert not state.all_signed and not hasattr(waiting, "submission")
+    assert waiting.case.deadlines.get(step__key="partners_sign").status == DeadlineStatus.OPEN
+
+    # Submitted on working day 15 after the three signatures on days 12 to 14.
+    for child in ("Demo Child 7", "Demo Child 8"):
+        review = _review(child)
+        on = functools.partial(_day, review)
+        state = signoff_state(review)
+        assert state.all_signed
+        assert sorted(_on(p.signature.signed_at) for p in state.partners) == [
+            on(12), on(13), on(14)]
+        submission = PanelSubmission.objects.get(review=review)
+        assert submission.version == state.version
+        assert submission.submitted_on == on(15) and submission.working_day == 15
+        assert submission.method == PanelSubmission.Method.PANEL_FORM
+        assert _on(submission.recorded_at) == on(15)
+        signed_record = review.case.documents.get(related_key="report-version-1-signed")
+        assert signed_record.version == 1 and _on(signed_record.created_at) == on(14)
+        for step in ("partners_sign", "submit_rapid_review"):
+            assert review.case.deadlines.get(step__key=step).status == DeadlineStatus.MET
+    assert not _review("Demo Child 7").panel_responses.exists()
+
+    # The Panel agreed on working day 22.
+    answered = _review("Demo Child 8")
+    response = answered.panel_responses.get()
+    assert response.outcome == PanelResponse.Outcome.AGREES
+    assert response.received_on == _day(answered, 22) and response.summary
+
+    # A demo partner can sign the waiting review's version.
+    version = signoff_state(waiting).version
+    report_sign(actor=User.objects.get(email="la.partner@demo.example"), version=version,
+                content_sha256=version.content_sha256,
+                signer_role="Director of Children's Services (fictional)")
+    assert signoff_state(waiting).status_for("local_authority").signature is not None
