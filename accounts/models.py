@@ -74,6 +74,11 @@ class Partnership(models.Model):
         default=False,
         help_text="The review group's triage decision is a recommendation that an executive "
                   "group (e.g. an Assurance Executive) approves")
+    rapid_review_endorsement = models.CharField(
+        max_length=20, blank=True,
+        choices=[("executive", "Executive group"), ("independent_chair", "Independent chair")],
+        help_text="Who must endorse the signed rapid review before it goes to the Panel, if "
+                  "anyone (seed 002: the Assurance Executive; seed 004: an independent chair)")
 
     class Meta:
         ordering = ["name"]

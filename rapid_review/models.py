@@ -450,6 +450,27 @@ class PartnerSignature(models.Model):
         return f"{self.get_outcome_display()} for {self.get_partner_display()}"
 
 
+class ReportEndorsement(models.Model):
+    """The executive group's or independent chair's endorsement of a signed version, where
+    the partnership asks for one; the business unit records it for them."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT,
+                                related_name="endorsements")
+    endorsed_by_name = models.CharField(max_length=200)
+    endorsed_by_role = models.CharField(max_length=200)
+    endorsed_on = models.DateField()
+    content_sha256 = models.CharField(max_length=64, help_text="The version endorsed")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version"],
+                                               name="one_endorsement_per_version")]
+
+    def __str__(self) -> str:
+        return f"Endorsed by {self.endorsed_by_name}"
+
+
 class PanelSubmission(models.Model):
     """The rapid review sent to the National Panel: the signed version, when, by whom and
     how. Recording it meets the plan's "submit to the Panel" step."""

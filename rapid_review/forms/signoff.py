@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
-from accounts.forms import gds_helper
+from accounts.forms import GdsDateField, gds_helper
 
 
 class SignForm(forms.Form):
@@ -57,3 +57,22 @@ class ResolveForm(forms.Form):
         self.helper = gds_helper(Field.textarea("resolution", label_size=Size.MEDIUM,
                                                 label_tag="h1"),
                                  submit="Save the resolution")
+
+
+class EndorsementForm(forms.Form):
+    endorsed_by_name = forms.CharField(
+        label="Who endorsed it?", max_length=200,
+        error_messages={"required": "Enter the name of the person who endorsed it"})
+    endorsed_by_role = forms.CharField(
+        label="Their role", max_length=200,
+        help_text="For example, Independent chair or Chair of the Assurance Executive",
+        error_messages={"required": "Enter their role"})
+    endorsed_on = GdsDateField(label="When did they endorse it?",
+                               what="the date it was endorsed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("endorsed_by_name", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
+            Field.text("endorsed_by_role", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
+            Field("endorsed_on", legend_size=Size.SMALL), submit="Record the endorsement")

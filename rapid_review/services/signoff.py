@@ -28,7 +28,7 @@ from cases.documents import Paragraph, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
 
-from ..models import PartnerSignature, ReportVersion, ReviewReport
+from ..models import PartnerSignature, ReportEndorsement, ReportVersion, ReviewReport
 
 SIGN_STEP = "partners_sign"
 
@@ -328,3 +328,51 @@ def signoff_email_send(event: str, pk: int) -> int:
     text = f"{body}\n\n{link}\n"
     return send_mass_mail([(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
                            for address in to])
+
+
+def endorsement_required(review) -> str:
+    """Who must endorse the signed version before submission ('' when nobody), as the
+    partnership's setting says."""
+    partnership = review.case.partnership
+    return partnership.get_rapid_review_endorsement_display() \
+        if partnership.rapid_review_endorsement else ""
+
+
+@transaction.atomic
+def report_endorse(*, actor: User, version: ReportVersion, endorsed_by_name: str,
+                   endorsed_by_role: str, endorsed_on) -> ReportEndorsement:
+    """The business unit records the executive's or independent chair's endorsement of the
+    version all three partners signed."""
+    version = ReportVersion.objects.select_for_update().select_related(
+        "report__review__case__partnership").get(pk=version.pk)
+    review = version.report.review
+    case = review.case
+    if not rules.can_run_rapid_review(actor, case):
+        raise CaseError("Only the business unit records an endorsement")
+    who = endorsement_required(review)
+    if not who:
+        raise CaseError("This partnership does not ask for an endorsement")
+    signed = list(version.signatures.filter(outcome=PartnerSignature.Outcome.SIGNED))
+    if version.voided_at or len({s.partner for s in signed}) < len(StatutoryPartner.values):
+        raise CaseError("Only the version all three partners signed can be endorsed")
+    if version.endorsements.exists():
+        raise CaseError(f"Version {version.number} has already been endorsed")
+    errors = {}
+    if not endorsed_by_name.strip():
+        errors["endorsed_by_name"] = "Enter the name of the person who endorsed it"
+    if not endorsed_by_role.strip():
+        errors["endorsed_by_role"] = f"Enter their role, for example {who}"
+    last_signed = max(timezone.localdate(s.signed_at) for s in signed)
+    if endorsed_on > timezone.localdate() or endorsed_on < last_signed:
+        errors["endorsed_on"] = (f"The date it was endorsed must be between "
+                                 f"{last_signed:%-d %B %Y} and today")
+    if errors:
+        raise CaseError(errors)
+    endorsement = ReportEndorsement.objects.create(
+        version=version, endorsed_by_name=endorsed_by_name.strip(),
+        endorsed_by_role=endorsed_by_role.strip(), endorsed_on=endorsed_on,
+        content_sha256=version.content_sha256, recorded_by=actor)
+    audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=endorsement,
+                 partnership=case.partnership,
+                 detail={"case": case.pk, "version": version.number})
+    return endorsement

@@ -31,7 +31,7 @@ from ..models import (
     ReviewReport,
 )
 from ..selectors.signoff import signoff_state
-from .signoff import version_key
+from .signoff import endorsement_required, version_key
 
 SUBMIT_STEP = "submit_rapid_review"
 # Fixed timestamps inside the ZIP, so the same documents always make the same bytes.
@@ -48,6 +48,10 @@ def _signed_version(review: RapidReview) -> ReportVersion:
     if state.version is None or not state.all_signed:
         raise CaseError("All three safeguarding partners must sign the report before it is "
                         "submitted to the Panel")
+    who = endorsement_required(review)
+    if who and not state.version.endorsements.exists():
+        raise CaseError(f"The {who.lower()} must endorse version {state.version.number} "
+                        "before it is submitted to the Panel")
     return state.version
 
 
@@ -81,6 +85,10 @@ def _letter_content(review: RapidReview, version: ReportVersion) -> DocumentCont
                                                f"{timezone.localtime(s.signed_at):%-d %B %Y}")
                      for s in signatures]),
     )
+    for endorsement in version.endorsements.all():
+        content.add(Paragraph(f"Endorsed by {endorsement.endorsed_by_name}, "
+                              f"{endorsement.endorsed_by_role}, on "
+                              f"{endorsement.endorsed_on:%-d %B %Y}."))
     return content
 
 

@@ -16,13 +16,15 @@ from accounts.forms import apply_service_errors
 from accounts.models import StatutoryPartner
 from accounts.rules import require
 
-from ..forms.signoff import DisagreeForm, ResolveForm, SignForm
+from ..forms.signoff import DisagreeForm, EndorsementForm, ResolveForm, SignForm
 from ..models import PartnerSignature, RapidReview, ReviewReport
 from ..selectors.signoff import signoff_state
 from ..selectors.terms import review_for_papers
 from ..services.signoff import (
     disagreement_resolve,
+    endorsement_required,
     report_disagree,
+    report_endorse,
     report_send_for_signature,
     report_sign,
 )
@@ -54,7 +56,8 @@ def _signoff_page(request, review: RapidReview, *, form: SignForm | None = None,
     return render(request, "rapid_review/signoff/page.html", {
         "review": review, "case": case, "state": state, "form": form if can_sign else None,
         "partner_label": StatutoryPartner(partner).label if partner else "",
-        "can_sign": can_sign, "error": error,
+        "can_sign": can_sign, "error": error, "endorser": endorsement_required(review),
+        "endorsement": state.version.endorsements.first() if state.version else None,
         "can_manage": rules.can_run_rapid_review(request.user, case) and not review.stopped_on,
     }, status=status)
 
@@ -145,6 +148,26 @@ def signoff_resolve(request, reference: str, pk: int):
                   {"form": form, "case": review.case, "signature": signature})
 
 
+@require_http_methods(["GET", "POST"])
+def signoff_endorse(request, reference: str):
+    review = _review_to_edit(request, reference)
+    state = signoff_state(review)
+    if state.version is None or not state.all_signed or not endorsement_required(review):
+        raise Http404
+    form = EndorsementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_endorse(actor=request.user, version=state.version, **form.cleaned_data)
+        except ValidationError as refused:
+            apply_service_errors(form, refused)
+        else:
+            messages.success(request, f"Endorsement of version {state.version.number} recorded")
+            return redirect("rapid_review:signoff", reference=reference)
+    return render(request, "rapid_review/signoff/endorse.html",
+                  {"form": form, "case": review.case, "version": state.version,
+                   "endorser": endorsement_required(review)})
+
+
 urlpatterns = [
     path("cases/<str:reference>/rapid-review/sign-off/", signoff, name="signoff"),
     path("cases/<str:reference>/rapid-review/sign-off/send/", signoff_send,
@@ -153,6 +176,8 @@ urlpatterns = [
          name="signoff-sign"),
     path("cases/<str:reference>/rapid-review/sign-off/disagree/", signoff_disagree,
          name="signoff-disagree"),
+    path("cases/<str:reference>/rapid-review/sign-off/endorse/", signoff_endorse,
+         name="signoff-endorse"),
     path("cases/<str:reference>/rapid-review/sign-off/disagreements/<int:pk>/resolve/",
          signoff_resolve, name="signoff-resolve"),
 ]

@@ -149,10 +149,11 @@ MATRIX = {
 NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
              "rapid_review:terms-agree"}
 
-# The submission pack needs three signatures: tests/rapid_review/test_submission.py
-# covers who may download it.
+# The submission pack and the endorsement need three signatures: test_submission.py and
+# test_signoff.py in tests/rapid_review cover who may use them.
 NOT_PAGES |= {"rapid_review:signoff-send", "rapid_review:signoff-sign",
-              "rapid_review:submission-record", "rapid_review:submission-pack"}
+              "rapid_review:submission-record", "rapid_review:submission-pack",
+              "rapid_review:signoff-endorse"}
 NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm",
               "rapid_review:report-start", "rapid_review:panel-response-share"}
 

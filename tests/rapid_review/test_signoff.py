@@ -3,7 +3,9 @@ their own partner only; an edit voids the version and its signatures and tells t
 signers; a disagreement waits for the business unit's resolution."""
 
 import datetime
+import io
 import re
+import zipfile
 
 import pytest
 import time_machine
@@ -14,19 +16,26 @@ from accounts.models import Role, StatutoryPartner
 from calendars.models import DeadlineStatus
 from cases.models import CaseDocument
 from rapid_review.models import PartnerSignature, ReportVersion, ReviewReport
-from rapid_review.services import meeting_attendee_add, meeting_confirm_held, meeting_schedule
+from rapid_review.services import (
+    meeting_attendee_add,
+    meeting_confirm_held,
+    meeting_schedule,
+    terms_save,
+)
 from rapid_review.services.signoff import (
     disagreement_resolve,
     report_changed,
     report_disagree,
+    report_endorse,
     report_send_for_signature,
     report_sign,
     signoff_email_send,
 )
+from rapid_review.services.submission import submission_pack
 from tests.factories import user_with_role
 from tests.notifications.builders import partner_representatives
 from tests.rapid_review.builders import agency_with_user, review_for
-from tests.readback import pdf_text
+from tests.readback import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 NOTIFIED = datetime.date(2026, 11, 2)
@@ -237,3 +246,45 @@ def test_the_signoff_page_uses_a_fixed_number_of_queries(client, report, officer
     client.force_login(partners[StatutoryPartner.POLICE])
     with django_assert_max_num_queries(16):
         assert client.get(reverse("rapid_review:signoff", args=[ref])).status_code == 200
+
+
+def test_where_the_partnership_asks_the_signed_version_is_endorsed_before_submission(
+        client, report, officer, partners):
+    with time_machine.travel(LATER):
+        version = report_send_for_signature(actor=officer, report=report)
+        with pytest.raises(ValidationError, match="does not ask for an endorsement"):
+            report_endorse(actor=officer, version=version, endorsed_by_name="Chair",
+                           endorsed_by_role="Independent chair",
+                           endorsed_on=LATER.date())
+        partnership = report.review.case.partnership
+        partnership.rapid_review_endorsement = "independent_chair"
+        partnership.save()
+        _sign_all(version, partners)
+        with pytest.raises(ValidationError, match="independent chair must endorse version 1"):
+            submission_pack(actor=officer, review=report.review)
+        client.force_login(officer)
+        ref = report.review.case.reference
+        page = client.get(reverse("rapid_review:signoff", args=[ref])).content.decode()
+        assert "record the endorsement" in page
+        url = reverse("rapid_review:signoff-endorse", args=[ref])
+        response = client.post(url, {"endorsed_by_name": "Cass Chair (fictional)",
+                                     "endorsed_by_role": "", "endorsed_on_0": "19",
+                                     "endorsed_on_1": "11", "endorsed_on_2": "2026"})
+        assert "Enter their role" in response.content.decode()
+        assert 'value="Cass Chair (fictional)"' in response.content.decode()
+        response = client.post(url, {"endorsed_by_name": "Cass Chair (fictional)",
+                                     "endorsed_by_role": "Independent chair",
+                                     "endorsed_on_0": "19", "endorsed_on_1": "11",
+                                     "endorsed_on_2": "2026"})
+        assert response.status_code == 302
+        review = report.review
+        terms_save(actor=officer, review=review, children=list(review.case.children.all()),
+                   people=[], scope_from=datetime.date(2025, 11, 1), scope_to=NOTIFIED,
+                   meeting_dates=[MEETING], returns_due_on=MEETING)
+        _filename, data = submission_pack(actor=officer, review=review)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    letter = next(n for n in archive.namelist() if "covering-letter.docx" in n)
+    assert "Endorsed by Cass Chair (fictional), Independent chair, on 19 November 2026" in \
+        docx_text(archive.read(letter))
+    client.force_login(partners[StatutoryPartner.POLICE])
+    assert client.get(reverse("rapid_review:signoff-endorse", args=[ref])).status_code == 404
