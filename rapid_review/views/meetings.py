@@ -129,8 +129,23 @@ def meeting_confirm(request, reference: str, pk: int):
     return redirect("rapid_review:meeting", reference=reference, pk=pk)
 
 
+@require_GET
+def referral_paper(request, reference: str):
+    """The referral and the notification, for the review group before the meeting: what the
+    case page shows, without the business unit's working (queries, deadlines, triage)."""
+    review = _readable_review(request, reference)
+    case = review.case
+    audit_view(actor=request.user, obj=case)
+    return render(request, "rapid_review/meetings/referral_paper.html", {
+        "review": review, "case": case, "notification": review.notification,
+        "referral": getattr(case, "referral", None), "incident": getattr(case, "incident", None),
+        "notified_children": list(review.notification.children.all())})
+
+
 urlpatterns = [
     path("cases/<str:reference>/rapid-review/meetings/", meetings, name="meetings"),
+    path("cases/<str:reference>/rapid-review/meetings/papers/referral/", referral_paper,
+         name="meeting-referral-paper"),
     path("cases/<str:reference>/rapid-review/meetings/schedule/", meeting_schedule_view,
          name="meeting-schedule"),
     path("cases/<str:reference>/rapid-review/meetings/<int:pk>/", meeting, name="meeting"),

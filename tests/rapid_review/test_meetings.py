@@ -197,3 +197,18 @@ def test_the_meeting_pages_use_a_fixed_number_of_queries(client, officer, review
         with django_assert_max_num_queries(14):
             assert client.get(reverse("rapid_review:meeting",
                                       args=[ref, meeting.pk])).status_code == 200
+
+
+def test_the_review_group_reads_the_referral_and_notification_before_the_meeting(
+        client, officer, review, partnership, django_assert_max_num_queries):
+    url = reverse("rapid_review:meeting-referral-paper", args=[review.case.reference])
+    partner = user_with_role(partnership, Role.PARTNER_REPRESENTATIVE,
+                             statutory_partner="icb")
+    client.force_login(partner)
+    with django_assert_max_num_queries(20):
+        body = client.get(url).content.decode()
+    assert "Testchild Example" in body and "Fictional test incident" in body
+    assert "Duty manager (fictional)" in body
+    assert "Questions to the referrer" not in body
+    client.force_login(agency_with_user(partnership).user)
+    assert client.get(url).status_code == 404
