@@ -180,3 +180,17 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     page.check_accessibility()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in/")
+    page.check_accessibility()
+
+
+def fill_date(page, legend: str, day, *, exact: bool = False) -> None:
+    """A GOV.UK date input, found by its fieldset's legend."""
+    group = page.get_by_role("group", name=legend, exact=exact)
+    group.get_by_label("Day", exact=True).fill(str(day.day))
+    group.get_by_label("Month", exact=True).fill(str(day.month))
+    group.get_by_label("Year", exact=True).fill(str(day.year))

@@ -10,47 +10,34 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import rules
 from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 
 from ..forms.meetings import AttendeeForm, MeetingForm, partnership_agencies
 from ..models import MeetingAttendee, RapidReview, ReviewMeeting
 from ..selectors import meeting_summary, review_clock, review_meetings
-from ..selectors.terms import review_for_papers
 from ..services import (
     meeting_attendee_add,
     meeting_attendee_remove,
     meeting_confirm_held,
     meeting_schedule,
 )
-from .terms import _review_to_edit
-
-
-def _readable_review(request, reference: str) -> RapidReview:
-    review = review_for_papers(request.user, reference)
-    if review is None:
-        raise Http404
-    return review
-
-
-def _can_record(request, review: RapidReview) -> bool:
-    return rules.can_run_rapid_review(request.user, review.case) and not review.stopped_on
+from .access import can_edit_review, review_to_edit, review_to_read
 
 
 @require_GET
 def meetings(request, reference: str):
-    review = _readable_review(request, reference)
+    review = review_to_read(request, reference)
     sessions, window = review_meetings(review)
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/meetings/list.html", {
         "review": review, "case": review.case, "sessions": sessions, "window": window,
-        "clock": review_clock(review), "can_record": _can_record(request, review)})
+        "clock": review_clock(review), "can_record": can_edit_review(request, review)})
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_schedule_view(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,17 +59,17 @@ def _meeting_page(request, review: RapidReview, pk: int, *, error: str = ""):
     audit_view(actor=request.user, obj=summary.meeting)
     return render(request, "rapid_review/meetings/detail.html", {
         "review": review, "case": review.case, "summary": summary, "error": error,
-        "can_record": _can_record(request, review)}, status=400 if error else 200)
+        "can_record": can_edit_review(request, review)}, status=400 if error else 200)
 
 
 @require_GET
 def meeting(request, reference: str, pk: int):
-    return _meeting_page(request, _readable_review(request, reference), pk)
+    return _meeting_page(request, review_to_read(request, reference), pk)
 
 
 @require_http_methods(["GET", "POST"])
 def attendee_add(request, reference: str, pk: int):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     session = get_object_or_404(ReviewMeeting, review=review, pk=pk)
     form = AttendeeForm(request.POST or None, agencies=partnership_agencies(
         review.case.partnership))
@@ -100,7 +87,7 @@ def attendee_add(request, reference: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def attendee_remove(request, reference: str, pk: int, attendee_pk: int):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     attendee = get_object_or_404(MeetingAttendee.objects.select_related("meeting"),
                                  meeting__review=review, meeting__pk=pk, pk=attendee_pk)
     error = ""
@@ -119,7 +106,7 @@ def attendee_remove(request, reference: str, pk: int, attendee_pk: int):
 
 @require_POST
 def meeting_confirm(request, reference: str, pk: int):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     session = get_object_or_404(ReviewMeeting, review=review, pk=pk)
     try:
         meeting_confirm_held(actor=request.user, meeting=session)
@@ -133,7 +120,7 @@ def meeting_confirm(request, reference: str, pk: int):
 def referral_paper(request, reference: str):
     """The referral and the notification, for the review group before the meeting: what the
     case page shows, without the business unit's working (queries, deadlines, triage)."""
-    review = _readable_review(request, reference)
+    review = review_to_read(request, reference)
     case = review.case
     audit_view(actor=request.user, obj=case)
     return render(request, "rapid_review/meetings/referral_paper.html", {

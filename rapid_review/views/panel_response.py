@@ -23,8 +23,8 @@ from ..services.panel_response import (
     panel_response_share,
     review_next_step,
 )
+from .access import review_to_edit
 from .submission import _page as submission_page
-from .terms import _review_to_edit
 
 
 def _data(request):
@@ -35,7 +35,7 @@ def _data(request):
 def _submitted_review(request, reference: str) -> tuple[RapidReview, PanelSubmission]:
     """The business unit's, once the review has gone to the Panel (nothing to respond to
     before)."""
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     submission = PanelSubmission.objects.filter(review=review).first()
     if submission is None:
         raise Http404

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import rules
 from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
@@ -23,7 +22,6 @@ from ..forms.report import AssessmentForm, DecisionForm, LearningItemForm, Secti
 from ..models import LearningItem, RapidReview, ReviewReport
 from ..report import SECTIONS
 from ..selectors.report import decision_meetings, report_page, report_revisions
-from ..selectors.terms import review_for_papers
 from ..services import (
     learning_item_add,
     learning_item_remove,
@@ -32,7 +30,7 @@ from ..services import (
     report_section_save,
     report_start,
 )
-from .terms import _review_to_edit
+from .access import can_edit_review, review_to_edit, review_to_read
 
 GUIDANCE = {key: (heading, guidance) for key, heading, guidance in SECTIONS}
 PREVIEWS = {"report": (report_content, "rapid-review-report"),
@@ -44,19 +42,8 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _readable_review(request, reference: str) -> RapidReview:
-    review = review_for_papers(request.user, reference)
-    if review is None:
-        raise Http404
-    return review
-
-
-def _can_edit(request, review: RapidReview) -> bool:
-    return rules.can_run_rapid_review(request.user, review.case) and not review.stopped_on
-
-
 def _report_to_edit(request, reference: str) -> ReviewReport:
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     return get_object_or_404(ReviewReport.objects.select_related("review__case__partnership"),
                              review=review)
 
@@ -66,17 +53,17 @@ def _report_page(request, review: RapidReview, *, error: str = ""):
     audit_view(actor=request.user, obj=page.report if page else review.case)
     return render(request, "rapid_review/report/detail.html", {
         "review": review, "case": review.case, "page": page, "error": error,
-        "can_edit": _can_edit(request, review)}, status=400 if error else 200)
+        "can_edit": can_edit_review(request, review)}, status=400 if error else 200)
 
 
 @require_GET
 def report(request, reference: str):
-    return _report_page(request, _readable_review(request, reference))
+    return _report_page(request, review_to_read(request, reference))
 
 
 @require_POST
 def report_start_view(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     try:
         report_start(actor=request.user, review=review)
     except ValidationError as error:
@@ -181,7 +168,7 @@ def learning_remove(request, reference: str, pk: int):
 
 @require_GET
 def report_history(request, reference: str):
-    review = _readable_review(request, reference)
+    review = review_to_read(request, reference)
     report = get_object_or_404(ReviewReport, review=review)
     audit_view(actor=request.user, obj=report)
     return render(request, "rapid_review/report/history.html", {
@@ -192,7 +179,7 @@ def report_history(request, reference: str):
 def report_preview(request, reference: str, document: str, fmt: str):
     """The report or decision record as it stands, rendered now and not stored: what the
     partners sign is the version the sign-off freezes."""
-    review = _readable_review(request, reference)
+    review = review_to_read(request, reference)
     if document not in PREVIEWS or fmt not in FORMATS:
         raise Http404
     report = get_object_or_404(ReviewReport.objects.select_related(

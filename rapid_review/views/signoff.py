@@ -19,7 +19,6 @@ from accounts.rules import require
 from ..forms.signoff import DisagreeForm, EndorsementForm, ResolveForm, SignForm
 from ..models import PartnerSignature, RapidReview, ReviewReport
 from ..selectors.signoff import signoff_state
-from ..selectors.terms import review_for_papers
 from ..services.signoff import (
     disagreement_resolve,
     endorsement_required,
@@ -28,14 +27,7 @@ from ..services.signoff import (
     report_send_for_signature,
     report_sign,
 )
-from .terms import _review_to_edit
-
-
-def _readable_review(request, reference: str) -> RapidReview:
-    review = review_for_papers(request.user, reference)
-    if review is None:
-        raise Http404
-    return review
+from .access import can_edit_review, review_to_edit, review_to_read
 
 
 def _signoff_page(request, review: RapidReview, *, form: SignForm | None = None,
@@ -58,18 +50,18 @@ def _signoff_page(request, review: RapidReview, *, form: SignForm | None = None,
         "partner_label": StatutoryPartner(partner).label if partner else "",
         "can_sign": can_sign, "error": error, "endorser": endorsement_required(review),
         "endorsement": state.version.endorsements.first() if state.version else None,
-        "can_manage": rules.can_run_rapid_review(request.user, case) and not review.stopped_on,
+        "can_manage": can_edit_review(request, review),
     }, status=status)
 
 
 @require_GET
 def signoff(request, reference: str):
-    return _signoff_page(request, _readable_review(request, reference))
+    return _signoff_page(request, review_to_read(request, reference))
 
 
 @require_POST
 def signoff_send(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     report = get_object_or_404(ReviewReport, review=review)
     try:
         version = report_send_for_signature(actor=request.user, report=report)
@@ -90,7 +82,7 @@ def _live_version_for_partner(request, review: RapidReview):
 
 @require_POST
 def signoff_sign(request, reference: str):
-    review = _readable_review(request, reference)
+    review = review_to_read(request, reference)
     version = _live_version_for_partner(request, review)
     form = SignForm(request.POST)
     if form.is_valid():
@@ -109,7 +101,7 @@ def signoff_sign(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def signoff_disagree(request, reference: str):
-    review = _readable_review(request, reference)
+    review = review_to_read(request, reference)
     version = _live_version_for_partner(request, review)
     form = DisagreeForm(request.POST or None,
                         initial={"content_sha256": version.content_sha256})
@@ -129,7 +121,7 @@ def signoff_disagree(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def signoff_resolve(request, reference: str, pk: int):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     signature = get_object_or_404(
         PartnerSignature.objects.select_related("version"), pk=pk,
         version__report__review=review, outcome=PartnerSignature.Outcome.DISAGREED,
@@ -150,7 +142,7 @@ def signoff_resolve(request, reference: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def signoff_endorse(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     state = signoff_state(review)
     if state.version is None or not state.all_signed or not endorsement_required(review):
         raise Http404

@@ -10,7 +10,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import rules
 from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
@@ -22,7 +21,6 @@ from ..forms.submission import DelayNoticeForm, NoticeSentForm, SubmissionForm
 from ..models import DelayNotice, PanelResponse, PanelSubmission, RapidReview
 from ..selectors import review_clock
 from ..selectors.signoff import signoff_state
-from ..selectors.terms import review_for_papers
 from ..services.panel_response import REPLY_OUTCOMES, NextStep, review_next_step
 from ..services.submission import (
     delay_notice_create,
@@ -31,7 +29,7 @@ from ..services.submission import (
     submission_pack,
     submission_record,
 )
-from .terms import _review_to_edit
+from .access import can_edit_review, review_to_edit, review_to_read
 
 WARN_FROM_DAY = 13
 
@@ -39,7 +37,7 @@ WARN_FROM_DAY = 13
 def _page(request, review: RapidReview, *, form: SubmissionForm | None = None,
           status: int = 200, error: str = ""):
     case = review.case
-    can_manage = rules.can_run_rapid_review(request.user, case) and not review.stopped_on
+    can_manage = can_edit_review(request, review)
     submission = PanelSubmission.objects.filter(review=review).select_related(
         "recorded_by", "version").first()
     state = signoff_state(review)
@@ -70,15 +68,13 @@ def _page(request, review: RapidReview, *, form: SubmissionForm | None = None,
 
 @require_GET
 def submission(request, reference: str):
-    review = review_for_papers(request.user, reference)
-    if review is None:
-        raise Http404
+    review = review_to_read(request, reference)
     return _page(request, review)
 
 
 @require_GET
 def pack(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     try:
         filename, data = submission_pack(actor=request.user, review=review)
     except ValidationError as refused:  # not signed yet: nothing to download
@@ -94,7 +90,7 @@ def pack(request, reference: str):
 
 @require_POST
 def record(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     form = SubmissionForm(request.POST)
     if form.is_valid():
         try:
@@ -110,7 +106,7 @@ def record(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def delay_notice(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     form = DelayNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +123,7 @@ def delay_notice(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def delay_notice_sent(request, reference: str, pk: int):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     notice = get_object_or_404(DelayNotice, review=review, pk=pk, sent_on__isnull=True)
     form = NoticeSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,11 +16,10 @@ from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import StatutoryPartner
 from accounts.rules import require
-from cases.selectors import cases_visible_to
 
 from ..forms.terms import MEETING_DATE_FIELDS, TermsForm, TermsMemberForm
 from ..models import RapidReview, TermsMember, TermsOfReference
-from ..selectors.terms import review_for_papers, review_papers, terms_summary
+from ..selectors.terms import review_papers, terms_summary
 from ..services import (
     terms_agree,
     terms_defaults,
@@ -29,16 +27,7 @@ from ..services import (
     terms_member_remove,
     terms_save,
 )
-
-
-def _review_to_edit(request, reference: str) -> RapidReview:
-    """Setting the terms is the business unit's, while the review runs."""
-    case = get_object_or_404(cases_visible_to(request.user), reference=reference)
-    require(rules.can_run_rapid_review(request.user, case))
-    review = get_object_or_404(RapidReview.objects.select_related(
-        "case__partnership", "notification"), case=case)
-    require(review.stopped_on is None)
-    return review
+from .access import can_edit_review, review_to_edit, review_to_read
 
 
 def _terms_page(request, review: RapidReview, *, agree_error: str = "", status: int = 200):
@@ -49,8 +38,7 @@ def _terms_page(request, review: RapidReview, *, agree_error: str = "", status: 
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/terms/detail.html", {
         "review": review, "case": review.case, "summary": summary,
-        "can_edit": rules.can_run_rapid_review(request.user, review.case)
-        and review.stopped_on is None,
+        "can_edit": can_edit_review(request, review),
         "partner": partner, "partner_label": StatutoryPartner(partner).label if partner else "",
         "can_agree": can_agree and partner not in summary.agreed_partners,
         "agree_error": agree_error,
@@ -59,15 +47,13 @@ def _terms_page(request, review: RapidReview, *, agree_error: str = "", status: 
 
 @require_GET
 def terms(request, reference: str):
-    review = review_for_papers(request.user, reference)
-    if review is None:
-        raise Http404
+    review = review_to_read(request, reference)
     return _terms_page(request, review)
 
 
 @require_http_methods(["GET", "POST"])
 def terms_edit(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     case = review.case
     existing = TermsOfReference.objects.filter(review=review).first()
     if existing:
@@ -97,7 +83,7 @@ def terms_edit(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def terms_member_add_view(request, reference: str):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     existing = TermsOfReference.objects.filter(review=review).first()
     if existing is None:
         return redirect("rapid_review:terms-edit", reference=reference)
@@ -117,7 +103,7 @@ def terms_member_add_view(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def terms_member_remove_view(request, reference: str, pk: int):
-    review = _review_to_edit(request, reference)
+    review = review_to_edit(request, reference)
     member = get_object_or_404(TermsMember, pk=pk, terms__review=review)
     if request.method == "POST":
         terms_member_remove(actor=request.user, member=member)
@@ -130,9 +116,7 @@ def terms_member_remove_view(request, reference: str, pk: int):
 
 @require_POST
 def terms_agree_view(request, reference: str):
-    review = review_for_papers(request.user, reference)
-    if review is None:
-        raise Http404
+    review = review_to_read(request, reference)
     terms_of_reference = get_object_or_404(TermsOfReference.objects.select_related(
         "review__case__partnership"), review=review)
     require(rules.can_agree_terms(request.user, terms_of_reference))

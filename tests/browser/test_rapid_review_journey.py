@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from calendars.services import calendar_for
 from calendars.working_days import add_working_days
-from tests.conftest import sign_in
+from tests.conftest import fill_date, sign_in, sign_out
 from tests.factories import PASSWORD
 from tests.rapid_review.builders import (
     agency_with_user,
@@ -33,19 +33,6 @@ HEADER = ["Date", "Source of information", "Agency/department", "Subject(s)",
           "Type of contact", "By whom", "Details of event", "Comments/analysis of outcome"]
 
 
-def _fill_date(page, legend: str, day: datetime.date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day", exact=True).fill(str(day.day))
-    group.get_by_label("Month", exact=True).fill(str(day.month))
-    group.get_by_label("Year", exact=True).fill(str(day.year))
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-    page.check_accessibility()
-
-
 def _open_request(page, reference: str) -> None:
     page.get_by_role("link", name="Information requests").first.click()
     page.check_accessibility()
@@ -56,7 +43,7 @@ def _open_request(page, reference: str) -> None:
 def _add_entry(page, day: datetime.date, contact: str, details: str) -> None:
     page.get_by_role("link", name="Add an entry").click()
     page.check_accessibility()
-    _fill_date(page, "Date of the event", day)
+    fill_date(page, "Date of the event", day)
     page.get_by_label("Agency or department").fill("Response and patrol (fictional)")
     page.get_by_label("Subject(s)").fill("Child A; Mother")
     page.get_by_label("Type of contact").fill(contact)
@@ -109,9 +96,9 @@ def test_information_is_gathered_and_merged_into_the_master_chronology(
     page.check_accessibility()
     page.get_by_role("link", name="Record the notification to the National Panel").click()
     page.check_accessibility()
-    _fill_date(page, "When did the local authority become aware?",
+    fill_date(page, "When did the local authority become aware?",
                add_working_days(today, -2, calendar))
-    _fill_date(page, "When was the Panel notified?", add_working_days(today, -1, calendar))
+    fill_date(page, "When was the Panel notified?", add_working_days(today, -1, calendar))
     page.get_by_label("Who notified the Panel?").fill("Duty manager, children's services")
     page.get_by_label("Testchild Example").check()
     page.get_by_role("button", name="Save notification").click()
@@ -130,7 +117,7 @@ def test_information_is_gathered_and_merged_into_the_master_chronology(
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "3 information requests sent")
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
     review = case.rapid_review
     police_request, hospital_request, school_request = (
         review.information_requests.get(agency=a.agency) for a in (police, hospital, school))
@@ -161,7 +148,7 @@ def test_information_is_gathered_and_merged_into_the_master_chronology(
         page.check_accessibility()
     page.goto("/")
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
 
     # The hospital uploads a spreadsheet with a bad row, sees the error, fixes the file.
     middle = today - datetime.timedelta(days=20)
@@ -192,7 +179,7 @@ def test_information_is_gathered_and_merged_into_the_master_chronology(
     page.get_by_role("link", name="Back to the return").first.click()
     page.check_accessibility()
     _submit(page, "Named Nurse Example")
-    _sign_out(page)
+    sign_out(page)
 
     # The school makes a nil return.
     sign_in(page, school.user.email, PASSWORD)
@@ -205,7 +192,7 @@ def test_information_is_gathered_and_merged_into_the_master_chronology(
     page.get_by_role("button", name="Save and continue").click()
     page.check_accessibility()
     _submit(page, "Head Teacher Example")
-    _sign_out(page)
+    sign_out(page)
 
     # The officer sees all three entries in date order, then downloads them.
     sign_in(page, officer.email, PASSWORD)

@@ -11,17 +11,10 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cases import services
 from cases.models import Case, Child, Incident, Person, Referral, ReferralQuery, Stage
-from tests.conftest import sign_in
+from tests.conftest import fill_date, sign_in, sign_out
 from tests.factories import PASSWORD, AgencyFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fill_date(page, legend: str, value: datetime.date) -> None:
-    group = page.get_by_role("group", name=legend, exact=True)
-    group.get_by_label("Day", exact=True).fill(str(value.day))
-    group.get_by_label("Month", exact=True).fill(str(value.month))
-    group.get_by_label("Year", exact=True).fill(str(value.year))
 
 
 def _radio(page, legend: str, label: str) -> None:
@@ -36,12 +29,6 @@ def _save(page) -> None:
 
 def _open_task(page, name: str) -> None:
     page.get_by_role("link", name=name, exact=True).click()
-    page.check_accessibility()
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/sign-in/")
     page.check_accessibility()
 
 
@@ -67,7 +54,7 @@ def test_agency_user_refers_an_incident_from_draft_to_submitted_case(page, partn
     _open_task(page, "Children")
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a child")
     page.get_by_label("Full name").fill("Testchild Example")
-    _fill_date(page, "Date of birth", datetime.date(2019, 3, 4))
+    fill_date(page, "Date of birth", datetime.date(2019, 3, 4), exact=True)
     _radio(page, "Gender", "Female")
     page.get_by_label("Ethnicity (optional)").fill("White British")
     page.get_by_label("Address (optional)").fill("1 Test Street\nTesttown")
@@ -91,7 +78,7 @@ def test_agency_user_refers_an_incident_from_draft_to_submitted_case(page, partn
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Testchild Example's child protection plan")
     plan_start = today - datetime.timedelta(days=90)
-    _fill_date(page, "When did the plan start?", plan_start)
+    fill_date(page, "When did the plan start?", plan_start, exact=True)
     _radio(page, "What is the category of the plan?", "Neglect")
     _save(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Children")
@@ -100,7 +87,7 @@ def test_agency_user_refers_an_incident_from_draft_to_submitted_case(page, partn
     assert (child.nhs_number, child.protection_plan_start) == ("9434765919", plan_start)
 
     # Sign out; the draft is still there after signing back in.
-    _sign_out(page)
+    sign_out(page)
     sign_in(page, referrer.email, PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="Refer an incident").click()
@@ -140,7 +127,8 @@ def test_agency_user_refers_an_incident_from_draft_to_submitted_case(page, partn
     page.get_by_label("Agency", exact=True).select_option(label=police.name)
     page.get_by_label("Nature of the involvement or intervention").fill(
         "Attended two domestic incidents at the address")
-    _fill_date(page, "Involved from (optional)", today - datetime.timedelta(days=200))
+    fill_date(page, "Involved from (optional)", today - datetime.timedelta(days=200),
+              exact=True)
     _save(page)
     expect(page.locator(".govuk-summary-card")).to_contain_text(police.name)
     page.get_by_role("button", name="Continue").click()
@@ -148,7 +136,7 @@ def test_agency_user_refers_an_incident_from_draft_to_submitted_case(page, partn
 
     # The incident.
     _open_task(page, "The incident")
-    _fill_date(page, "Date of the incident", incident_on)
+    fill_date(page, "Date of the incident", incident_on, exact=True)
     page.get_by_label("Time of the incident (optional)").fill("14:30")
     page.get_by_label("Where did it happen?").fill("The family home")
     _radio(page, "Did it happen in the partnership's area?", "Yes")
@@ -206,7 +194,7 @@ def test_agency_user_refers_an_incident_from_draft_to_submitted_case(page, partn
     assert list(Person.objects.values_list("full_name", flat=True)) == ["Testparent Example"]
     incident = Incident.objects.get(case=case)
     assert (incident.occurred_on, incident.harm) == (incident_on, Incident.Harm.SERIOUS_HARM)
-    _sign_out(page)
+    sign_out(page)
 
     # Someone from another agency of the same partnership cannot open it.
     outsider = MembershipFactory(partnership=partnership, role=Role.AGENCY_USER,

@@ -9,24 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.conftest import emails_in, sign_in
+from tests.conftest import emails_in, fill_date, sign_in, sign_out
 from tests.factories import PASSWORD
 from tests.rapid_review.builders import agency_with_user, review_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-
-
-def _fill_date(page, legend: str, day) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day", exact=True).fill(str(day.day))
-    group.get_by_label("Month", exact=True).fill(str(day.month))
-    group.get_by_label("Year", exact=True).fill(str(day.year))
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-    page.check_accessibility()
 
 
 def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_worker,
@@ -61,7 +48,7 @@ def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_wo
     # The follow-up call: receipt confirmed.
     page.get_by_role("link", name="Record receipt for Alphashire Police (fictional)").click()
     page.check_accessibility()
-    _fill_date(page, "When did the agency confirm it received the request?", today)
+    fill_date(page, "When did the agency confirm it received the request?", today)
     page.get_by_label("Note of the call (optional)").fill("Spoke to the duty inspector")
     page.get_by_role("button", name="Record receipt").click()
     page.check_accessibility()
@@ -69,7 +56,7 @@ def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_wo
         "Spoke to the duty inspector")
     police_request = review.information_requests.get(agency=police.agency)
     return_link = reverse("rapid_review:return", args=[police_request.pk])
-    _sign_out(page)
+    sign_out(page)
 
     # The police's safeguarding mailbox is emailed the link, with the case reference only.
     for _ in range(300):
@@ -91,7 +78,7 @@ def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_wo
     page.check_accessibility()
     page.get_by_label("The child").check()
     page.get_by_label("The suspected perpetrator").check()
-    _fill_date(page, "When did your agency's involvement start?",
+    fill_date(page, "When did your agency's involvement start?",
                today - datetime.timedelta(days=365))
     page.get_by_label("Which services did your agency provide?").fill(
         "Response to three domestic abuse call-outs (fictional)")
@@ -116,7 +103,7 @@ def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_wo
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter the date the records were secured")
     page.check_accessibility()
-    _fill_date(page, "When were the records secured?", today)
+    fill_date(page, "When were the records secured?", today)
     page.get_by_role("button", name="Save and continue").click()
     page.check_accessibility()
     expect(page.locator("#records-status")).to_have_text("Completed")
@@ -128,7 +115,7 @@ def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_wo
     page.get_by_role("button", name="Submit return").click()
     expect(page.locator(".govuk-panel")).to_contain_text("Return submitted")
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
 
     # The school makes a nil return.
     sign_in(page, school.user.email, PASSWORD)
@@ -150,7 +137,7 @@ def test_requests_go_out_and_a_return_and_a_nil_return_come_back(page, celery_wo
     page.get_by_role("button", name="Submit return").click()
     expect(page.locator(".govuk-panel")).to_contain_text("Return submitted")
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
 
     # The officer sees both returns.
     sign_in(page, officer.email, PASSWORD)

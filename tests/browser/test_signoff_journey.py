@@ -26,19 +26,13 @@ from rapid_review.services import (
     report_assessment_save,
     terms_save,
 )
-from tests.conftest import emails_in, sign_in
+from tests.conftest import emails_in, sign_in, sign_out
 from tests.factories import PASSWORD
 from tests.notifications.builders import partner_representatives
 from tests.rapid_review.builders import review_for
 from tests.readback import docx_text, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-    page.check_accessibility()
 
 
 def _flat(text: str) -> str:
@@ -56,7 +50,7 @@ def _sign(page, partner, signoff_url: str, version: int) -> None:
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         f"You signed version {version}")
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
 
 
 def test_from_a_quorate_meeting_to_three_signatures_and_the_pack(page, celery_worker,
@@ -132,7 +126,7 @@ def test_from_a_quorate_meeting_to_three_signatures_and_the_pack(page, celery_wo
     page.get_by_role("button", name="Send for signature").click()
     page.check_accessibility()
     expect(page.locator("#signoff-status")).to_contain_text("Version 1 is out for signature")
-    _sign_out(page)
+    sign_out(page)
     signoff_url = reverse("rapid_review:signoff", args=[ref])
 
     # The local authority signs; the police disagree instead.
@@ -148,7 +142,7 @@ def test_from_a_quorate_meeting_to_three_signatures_and_the_pack(page, celery_wo
         "Background must include the 2024 police contact (fictional)")
     page.get_by_role("button", name="Record the disagreement").click()
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
 
     # The officer edits the report (version 2, signatures void) and answers the police.
     sign_in(page, officer.email, PASSWORD)
@@ -171,7 +165,7 @@ def test_from_a_quorate_meeting_to_three_signatures_and_the_pack(page, celery_wo
         "Background rewritten with the police (fictional)")
     page.get_by_role("button", name="Save the resolution").click()
     page.check_accessibility()
-    _sign_out(page)
+    sign_out(page)
     for _ in range(300):  # the worker tells the local authority to sign again
         if any(la.email in m and "signature is needed again" in m for m in emails_in(mail)):
             break

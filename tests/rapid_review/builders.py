@@ -130,3 +130,23 @@ def submitted_return(request: InformationRequest, user: User | None = None, *,
         completed_return(request, user)
     return agency_return_submit(actor=user, agency_return=request.agency_return,
                                 authorised_by="Pat Example-Lead")
+
+
+QUORUM = [("Lena Example", "la_representative"), ("Percy Example", "police_representative"),
+          ("Ivy Example", "icb_representative")]
+
+
+def held_quorate_meeting(review: RapidReview, officer: User, held_on: datetime.date):
+    """A session scheduled, attended by the three partners' representatives and confirmed.
+    Call on or after ``held_on`` (time_machine), as the services require."""
+    from rapid_review.services import (
+        meeting_attendee_add,
+        meeting_confirm_held,
+        meeting_schedule,
+    )
+
+    meeting = meeting_schedule(actor=officer, review=review, held_on=held_on, starts_at=None,
+                               location="Room 1 (fictional)")
+    for name, role in QUORUM:
+        meeting_attendee_add(actor=officer, meeting=meeting, name=name, role=role)
+    return meeting_confirm_held(actor=officer, meeting=meeting)

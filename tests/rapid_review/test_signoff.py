@@ -17,9 +17,6 @@ from calendars.models import DeadlineStatus
 from cases.models import CaseDocument
 from rapid_review.models import PartnerSignature, ReportVersion, ReviewReport
 from rapid_review.services import (
-    meeting_attendee_add,
-    meeting_confirm_held,
-    meeting_schedule,
     terms_save,
 )
 from rapid_review.services.signoff import (
@@ -34,7 +31,7 @@ from rapid_review.services.signoff import (
 from rapid_review.services.submission import submission_pack
 from tests.factories import user_with_role
 from tests.notifications.builders import partner_representatives
-from tests.rapid_review.builders import agency_with_user, review_for
+from tests.rapid_review.builders import agency_with_user, held_quorate_meeting, review_for
 from tests.readback import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +54,8 @@ def partners(partnership):
 def report(partnership, officer, partners):
     with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):
         review = review_for(partnership, officer, notified_on=NOTIFIED)
-    meeting = meeting_schedule(actor=officer, review=review, held_on=MEETING, starts_at=None,
-                               location="Room 1 (fictional)")
     with time_machine.travel(LATER):
-        for name, role in [("Lena Example", "la_representative"),
-                           ("Percy Example", "police_representative"),
-                           ("Ivy Example", "icb_representative")]:
-            meeting_attendee_add(actor=officer, meeting=meeting, name=name, role=role)
-        meeting_confirm_held(actor=officer, meeting=meeting)
+        meeting = held_quorate_meeting(review, officer, MEETING)
     return ReviewReport.objects.create(
         review=review, sections={"introduction": "This rapid review (fictional)."},
         decision=ReviewReport.Decision.LOCAL_CSPR, decision_meeting=meeting,

@@ -16,9 +16,6 @@ from accounts.models import AuditEvent, Role, StatutoryPartner
 from calendars.models import DeadlineStatus
 from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
-    meeting_attendee_add,
-    meeting_confirm_held,
-    meeting_schedule,
     terms_save,
 )
 from rapid_review.services.signoff import report_send_for_signature, report_sign
@@ -30,7 +27,12 @@ from rapid_review.services.submission import (
     submission_record,
 )
 from tests.notifications.builders import partner_representatives
-from tests.rapid_review.builders import agency_with_user, review_for, send_requests
+from tests.rapid_review.builders import (
+    agency_with_user,
+    held_quorate_meeting,
+    review_for,
+    send_requests,
+)
 from tests.readback import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -59,15 +61,8 @@ def _report(partnership, officer, partners, *, sign=True):
                    scope_to=datetime.date(2026, 11, 1),
                    meeting_dates=[datetime.date(2026, 11, 17)],
                    returns_due_on=datetime.date(2026, 11, 9))
-    meeting = meeting_schedule(actor=officer, review=review,
-                               held_on=datetime.date(2026, 11, 17), starts_at=None,
-                               location="Room 1 (fictional)")
     with time_machine.travel(SIGNED):
-        for name, role in [("Lena Example", "la_representative"),
-                           ("Percy Example", "police_representative"),
-                           ("Ivy Example", "icb_representative")]:
-            meeting_attendee_add(actor=officer, meeting=meeting, name=name, role=role)
-        meeting_confirm_held(actor=officer, meeting=meeting)
+        meeting = held_quorate_meeting(review, officer, datetime.date(2026, 11, 17))
         report = ReviewReport.objects.create(
             review=review, sections={"introduction": "A rapid review (fictional)."},
             decision=ReviewReport.Decision.NO_FURTHER_REVIEW, decision_meeting=meeting,
