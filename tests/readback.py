@@ -1,15 +1,20 @@
 """Reading generated documents back, as a person opening them would."""
 
 import io
+import re
 import shutil
 import subprocess
 
 from docx import Document
 
 
-def pdf_text(data: bytes) -> str:
-    """The PDF's text as pdftotext (poppler-utils, installed by make test) extracts it."""
-    return subprocess.run([shutil.which("pdftotext"), "-layout", "-", "-"],  # noqa: S603
+def pdf_text(data: bytes, *, layout: bool = True) -> str:
+    """The PDF's text as pdftotext (poppler-utils, installed by make test) extracts it.
+
+    ``layout=False`` reads in content order: a name wrapped inside a table cell comes out
+    whole rather than interleaved with the next column's text."""
+    return subprocess.run([shutil.which("pdftotext"), *(["-layout"] if layout else []),  # noqa: S603
+                           "-", "-"],
                           input=bytes(data),
                           capture_output=True, check=True).stdout.decode()
 
@@ -19,3 +24,8 @@ def docx_text(data: bytes) -> str:
     document = Document(io.BytesIO(bytes(data)))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed and words wrapped at a hyphen joined again, as a reader reads."""
+    return re.sub(r"(\w)- (?=\w)", r"\1-", re.sub(r"\s+", " ", text))

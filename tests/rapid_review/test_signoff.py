@@ -4,7 +4,6 @@ signers; a disagreement waits for the business unit's resolution."""
 
 import datetime
 import io
-import re
 import zipfile
 
 import pytest
@@ -32,7 +31,7 @@ from rapid_review.services.submission import submission_pack
 from tests.factories import user_with_role
 from tests.notifications.builders import partner_representatives
 from tests.rapid_review.builders import agency_with_user, held_quorate_meeting, review_for
-from tests.readback import docx_text, pdf_text
+from tests.readback import docx_text, flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 NOTIFIED = datetime.date(2026, 11, 2)
@@ -103,7 +102,7 @@ def test_three_signatures_meet_the_step_and_store_the_signed_record(report, offi
     assert step.status == DeadlineStatus.MET
     signed = CaseDocument.objects.get(case=report.review.case,
                                       related_key="report-version-1-signed")
-    text = re.sub(r"\s+", " ", pdf_text(signed.pdf))
+    text = flat(pdf_text(signed.pdf, layout=False))
     for partner in partners.values():
         assert partner.full_name in text
     assert "19 November 2026" in text
