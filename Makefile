@@ -7,6 +7,9 @@ PORT ?= 8000
 PROJECT := spr
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(PROJECT)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Two pytest processes, each on its own test database (pytest-xdist); Celery tests use a
+# private queue each, so the two never share work. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint setup setup-test clean check-compose
 
@@ -36,7 +39,7 @@ test: setup-test
 	DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: setup
 	@DEBUG=true $(PY) -m benchmarks
