@@ -1,6 +1,10 @@
 """The demo's rapid reviews at sign-off, submitted and answered: every page of the meeting,
 sign-off, submission and Panel response opens for the people who use it and passes axe,
-including its error states."""
+including its error states; then the two partners still to sign the waiting review sign it
+and the business unit downloads its pack."""
+
+import io
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +12,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
 from cases.models import Case
-from tests.conftest import sign_in
+from tests.conftest import sign_in, sign_out
+from tests.readback import flat, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,3 +75,27 @@ def test_the_demo_review_pages_open_and_pass_axe(page):
     _visit(page, "signoff-disagree", waiting.reference)
     _submit_empty(page, "Record the disagreement")
     _visit(page, "meeting-referral-paper", waiting.reference)
+
+    sign_out(page)
+
+    # The local authority and the ICB sign; the pack holds the three signatures.
+    for email in ("la.partner@demo.example", "icb.partner@demo.example"):
+        sign_in(page, email, DEMO_PASSWORD)
+        _visit(page, "signoff", waiting.reference)
+        page.get_by_label("Your role").fill("Director (fictional)")
+        page.get_by_label("I have read this version").check()
+        page.get_by_role("button", name="Sign this version").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("You signed version")
+        page.check_accessibility()
+        sign_out(page)
+    sign_in(page, "officer@demo.example", DEMO_PASSWORD)
+    _visit(page, "submission", waiting.reference)
+    expect(page.locator("#signoff-summary")).to_contain_text("signed by all three")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the submission pack (ZIP)").click()
+    archive = zipfile.ZipFile(io.BytesIO(info.value.path().read_bytes()))
+    record = flat(pdf_text(archive.read(
+        f"{waiting.reference}-2-decision-record-signed.pdf"), layout=False))
+    for email in ("la.partner@demo.example", "police.partner@demo.example",
+                  "icb.partner@demo.example"):
+        assert User.objects.get(email=email).full_name in record, email

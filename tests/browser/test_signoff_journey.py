@@ -6,6 +6,7 @@ signatures with names and dates."""
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
@@ -183,10 +184,7 @@ def test_from_a_quorate_meeting_to_three_signatures_and_the_pack(page, celery_wo
     with open(info.value.path(), "rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     signed_on = f"{today:%-d %B %Y}"
-    def pdf_reading_order(data):
-        return pdf_text(data, layout=False)
-
-    for fmt, read in (("docx", docx_text), ("pdf", pdf_reading_order)):
+    for fmt, read in (("docx", docx_text), ("pdf", functools.partial(pdf_text, layout=False))):
         report_text = flat(read(archive.read(f"{ref}-1-rapid-review-report.{fmt}")))
         positions = [report_text.find(heading) for _key, heading, _guidance in SECTIONS]
         assert -1 not in positions and positions == sorted(positions), (fmt, positions)
