@@ -134,6 +134,9 @@ def check_accessibility(page) -> None:
     """Run axe-core on the page; a serious or critical violation fails the test (WCAG 2.2 AA)."""
     if not AXE_JS.exists():
         pytest.fail("axe-core is missing: run make test (npm ci installs it)")
+    # A click that navigates returns once the new document is committed, maybe before it
+    # has a <head>: check the page the user sees once it has loaded.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
