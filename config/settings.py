@@ -2,9 +2,11 @@
 
 With nothing set, the service runs on SQLite, a filesystem Celery broker and file-based
 email under ``var/``. Production sets ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL`` and
-``EMAIL_URL``; with ``DEBUG`` off a missing ``SECRET_KEY`` refuses to start.
+``EMAIL_URL``; with ``DEBUG`` off a missing ``SECRET_KEY`` refuses to start, except for
+the management commands that only read the code (``CODE_ONLY_COMMANDS``).
 """
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -21,11 +23,16 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# Checking models and migrations needs no key: the key stays empty, so anything that did
+# try to sign with it would still fail (Django refuses an empty SECRET_KEY when read).
+CODE_ONLY_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
+    elif not (Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2]
+              and sys.argv[1] in CODE_ONLY_COMMANDS):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -62,6 +62,15 @@ def test_debug_is_off_by_default_and_a_missing_secret_refuses_to_start():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_migrations_can_be_checked_without_a_secret_but_nothing_else_runs():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+    result = _run(["manage.py", "check"])
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
 def test_deploy_checks_pass_with_debug_off():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                   DEBUG="False", SECRET_KEY="k8#Lz" * 12, ALLOWED_HOSTS="example.org")
