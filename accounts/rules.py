@@ -234,9 +234,15 @@ def can_edit_return(user: User, agency_return) -> bool:
             and request.agency_id in agency_ids_of(user, request.review.case.partnership))
 
 
+def can_edit_rapid_review(user: User, review) -> bool:
+    """The business unit's work on a rapid review (meetings, report, sign-off, submission),
+    while the review runs."""
+    return review.stopped_on is None and can_run_rapid_review(user, review.case)
+
+
 def can_send_information_requests(user: User, review) -> bool:
     """Sending, confirming receipt and reopening: the business unit, while the review runs."""
-    return review.stopped_on is None and can_run_rapid_review(user, review.case)
+    return can_edit_rapid_review(user, review)
 
 
 def can_answer_information_request(user: User, request) -> bool:

@@ -1,5 +1,6 @@
 """Who gets a rapid review's pages: the review group reads its papers, the business unit
-runs it while it is open. Everyone else gets 404, like anything out of scope."""
+runs it while it is open (``accounts.rules``). Everyone else gets 404, like anything out of
+scope."""
 
 from __future__ import annotations
 
@@ -25,13 +26,7 @@ def review_to_read(request, reference: str) -> RapidReview:
 def review_to_edit(request, reference: str) -> RapidReview:
     """The business unit's work on the review, while it runs."""
     case = get_object_or_404(cases_visible_to(request.user), reference=reference)
-    require(rules.can_run_rapid_review(request.user, case))
     review = get_object_or_404(RapidReview.objects.select_related(
         "case__partnership", "notification"), case=case)
-    require(review.stopped_on is None)
+    require(rules.can_edit_rapid_review(request.user, review))
     return review
-
-
-def can_edit_review(request, review: RapidReview) -> bool:
-    """Whether the page offers the business unit's actions."""
-    return rules.can_run_rapid_review(request.user, review.case) and not review.stopped_on

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import rules
 from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 
@@ -22,7 +23,7 @@ from ..services import (
     meeting_confirm_held,
     meeting_schedule,
 )
-from .access import can_edit_review, review_to_edit, review_to_read
+from .access import review_to_edit, review_to_read
 
 
 @require_GET
@@ -32,7 +33,8 @@ def meetings(request, reference: str):
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/meetings/list.html", {
         "review": review, "case": review.case, "sessions": sessions, "window": window,
-        "clock": review_clock(review), "can_record": can_edit_review(request, review)})
+        "clock": review_clock(review),
+        "can_record": rules.can_edit_rapid_review(request.user, review)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +61,8 @@ def _meeting_page(request, review: RapidReview, pk: int, *, error: str = ""):
     audit_view(actor=request.user, obj=summary.meeting)
     return render(request, "rapid_review/meetings/detail.html", {
         "review": review, "case": review.case, "summary": summary, "error": error,
-        "can_record": can_edit_review(request, review)}, status=400 if error else 200)
+        "can_record": rules.can_edit_rapid_review(request.user, review)},
+        status=400 if error else 200)
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import rules
 from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
@@ -30,7 +31,7 @@ from ..services import (
     report_section_save,
     report_start,
 )
-from .access import can_edit_review, review_to_edit, review_to_read
+from .access import review_to_edit, review_to_read
 
 GUIDANCE = {key: (heading, guidance) for key, heading, guidance in SECTIONS}
 PREVIEWS = {"report": (report_content, "rapid-review-report"),
@@ -53,7 +54,8 @@ def _report_page(request, review: RapidReview, *, error: str = ""):
     audit_view(actor=request.user, obj=page.report if page else review.case)
     return render(request, "rapid_review/report/detail.html", {
         "review": review, "case": review.case, "page": page, "error": error,
-        "can_edit": can_edit_review(request, review)}, status=400 if error else 200)
+        "can_edit": rules.can_edit_rapid_review(request.user, review)},
+        status=400 if error else 200)
 
 
 @require_GET

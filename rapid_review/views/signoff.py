@@ -27,7 +27,7 @@ from ..services.signoff import (
     report_send_for_signature,
     report_sign,
 )
-from .access import can_edit_review, review_to_edit, review_to_read
+from .access import review_to_edit, review_to_read
 
 
 def _signoff_page(request, review: RapidReview, *, form: SignForm | None = None,
@@ -50,7 +50,7 @@ def _signoff_page(request, review: RapidReview, *, form: SignForm | None = None,
         "partner_label": StatutoryPartner(partner).label if partner else "",
         "can_sign": can_sign, "error": error, "endorser": endorsement_required(review),
         "endorsement": state.version.endorsements.first() if state.version else None,
-        "can_manage": can_edit_review(request, review),
+        "can_manage": rules.can_edit_rapid_review(request.user, review),
     }, status=status)
 
 

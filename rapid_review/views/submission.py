@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import rules
 from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
@@ -29,7 +30,7 @@ from ..services.submission import (
     submission_pack,
     submission_record,
 )
-from .access import can_edit_review, review_to_edit, review_to_read
+from .access import review_to_edit, review_to_read
 
 WARN_FROM_DAY = 13
 
@@ -37,7 +38,7 @@ WARN_FROM_DAY = 13
 def _page(request, review: RapidReview, *, form: SubmissionForm | None = None,
           status: int = 200, error: str = ""):
     case = review.case
-    can_manage = can_edit_review(request, review)
+    can_manage = rules.can_edit_rapid_review(request.user, review)
     submission = PanelSubmission.objects.filter(review=review).select_related(
         "recorded_by", "version").first()
     state = signoff_state(review)

@@ -27,7 +27,7 @@ from ..services import (
     terms_member_remove,
     terms_save,
 )
-from .access import can_edit_review, review_to_edit, review_to_read
+from .access import review_to_edit, review_to_read
 
 
 def _terms_page(request, review: RapidReview, *, agree_error: str = "", status: int = 200):
@@ -38,7 +38,7 @@ def _terms_page(request, review: RapidReview, *, agree_error: str = "", status: 
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/terms/detail.html", {
         "review": review, "case": review.case, "summary": summary,
-        "can_edit": can_edit_review(request, review),
+        "can_edit": rules.can_edit_rapid_review(request.user, review),
         "partner": partner, "partner_label": StatutoryPartner(partner).label if partner else "",
         "can_agree": can_agree and partner not in summary.agreed_partners,
         "agree_error": agree_error,
