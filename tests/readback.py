@@ -27,5 +27,14 @@ def docx_text(data: bytes) -> str:
 
 
 def flat(text: str) -> str:
-    """Whitespace collapsed and words wrapped at a hyphen joined again, as a reader reads."""
-    return re.sub(r"(\w)- (?=\w)", r"\1-", re.sub(r"\s+", " ", text))
+    """Whitespace collapsed: text wrapped over lines reads as one line."""
+    return re.sub(r"\s+", " ", text)
+
+
+def has_name(text: str, name: str) -> bool:
+    """Whether a person's name is in the text as a reader would see it. A name that wraps
+    at a hyphen in a table cell loses that hyphen in pdftotext, so spaces and hyphens are
+    ignored on both sides."""
+    def squash(value: str) -> str:
+        return re.sub(r"[\s-]", "", value)
+    return squash(name) in squash(text)

@@ -15,7 +15,7 @@ from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from cases.models import Case
 from tests.conftest import sign_in, sign_out
-from tests.readback import flat, pdf_text
+from tests.readback import flat, has_name, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,4 +98,4 @@ def test_the_demo_review_pages_open_and_pass_axe(page):
         f"{waiting.reference}-2-decision-record-signed.pdf"), layout=False))
     for email in ("la.partner@demo.example", "police.partner@demo.example",
                   "icb.partner@demo.example"):
-        assert User.objects.get(email=email).full_name in record, email
+        assert has_name(record, User.objects.get(email=email).full_name), email

@@ -31,7 +31,7 @@ from rapid_review.services.submission import submission_pack
 from tests.factories import user_with_role
 from tests.notifications.builders import partner_representatives
 from tests.rapid_review.builders import agency_with_user, held_quorate_meeting, review_for
-from tests.readback import docx_text, flat, pdf_text
+from tests.readback import docx_text, flat, has_name, pdf_text
 
 pytestmark = pytest.mark.django_db
 NOTIFIED = datetime.date(2026, 11, 2)
@@ -104,7 +104,7 @@ def test_three_signatures_meet_the_step_and_store_the_signed_record(report, offi
                                       related_key="report-version-1-signed")
     text = flat(pdf_text(signed.pdf, layout=False))
     for partner in partners.values():
-        assert partner.full_name in text
+        assert has_name(text, partner.full_name)
     assert "19 November 2026" in text
 
 
