@@ -23,18 +23,23 @@ def audit_record(
     actor: User | None = None,
     obj: models.Model | None = None,
     partnership: Partnership | None = None,
+    partnership_id: int | None = None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. ``detail`` must hold ids and codes only, never names or NHS numbers."""
+    """Append one event. ``detail`` must hold ids and codes only, never names or NHS numbers.
+
+    Pass ``partnership_id`` when only the id is at hand, to spare a query."""
+    owner = ({"partnership_id": partnership_id} if partnership is None and partnership_id
+             else {"partnership": partnership or _partnership_of(obj)})
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        partnership=partnership or _partnership_of(obj),
         ip_address=client_ip_var.get(),
         request_id=request_id_var.get(),
         detail=detail or {},
+        **owner,
     )
 
 

@@ -159,17 +159,45 @@ def can_waive_deadline(user: User, deadline) -> bool:
     return can_waive_deadlines_on(user, deadline.case)
 
 
+# The local authority may notify the Panel from the referral until a rapid review runs,
+# whatever triage decided; letters to the partners go from the referral too.
+NOTIFIABLE_STAGES = frozenset({"referred", "more_information", "triage", "rapid_review",
+                               "learning_review", "single_agency_review",
+                               "no_further_action"})
+LETTER_STAGES = frozenset({"referred", "more_information", "triage", "rapid_review"})
+
+
 def can_record_notification(user: User, case) -> bool:
-    return case.stage == "rapid_review" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+    return (case.stage in NOTIFIABLE_STAGES
+            and has_any_role(user, case.partnership, BUSINESS_UNIT))
+
+
+def can_send_letters(user: User, case) -> bool:
+    return case.stage in LETTER_STAGES and has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+def can_record_looked_after_notices(user: User, case) -> bool:
+    return case.stage != "draft" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+def can_manage_lcspr(user: User, case) -> bool:
+    """The LCSPR's dates: the business unit, while the case is at its LCSPR."""
+    return case.stage == "lcspr" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+
+
+def can_mark_deadline_done(user: User, deadline) -> bool:
+    """Steps the service cannot see done are ticked off by the business unit."""
+    return has_any_role(user, deadline.case.partnership, BUSINESS_UNIT)
 
 
 # Rapid review papers -----------------------------------------------------------------
 # The partner representatives sit on the review group: they read its papers (terms of
 # reference, letters, master chronology, collated returns) but not the rest of the case.
 REVIEW_PAPER_READERS = CASE_READERS | {Role.PARTNER_REPRESENTATIVE}
-REVIEW_PAPER_KINDS = frozenset({"partner_letter", "review_group_letter", "terms_of_reference",
-                                "master_chronology", "collated_returns",
-                                "rapid_review_report", "decision_record"})
+REVIEW_PAPER_KINDS = frozenset({"partner_letter", "review_group_letter", "rapid_review_letter",
+                                "terms_of_reference", "master_chronology", "collated_returns",
+                                "rapid_review_report", "decision_record",
+                                "decision_record_letter"})
 
 
 def can_run_rapid_review(user: User, case) -> bool:

@@ -1,117 +1,208 @@
-"""The built-in timeline templates, from the partnerships' procedures in shared/seeds.
+"""The built-in timeline templates, each from one of the partnerships' procedures.
 
 Partnerships copy one and edit their copy; these rows are the library they copy from.
-Step tuple: key, label, anchor, offset, unit, direction, window_start, role, agency-due,
-days-before reminders, escalate after N working days overdue.
+Every step says what it counts from (the event its procedure names), which calendar it
+counts on (the statutory time limits count England's bank holidays only), and which
+action of the product meets it. ``docs/timelines.md`` sets each step beside the
+procedure's own words; ``tests/calendars/test_builtin_plans.py`` checks them by hand-counted
+dates.
 """
+
+from __future__ import annotations
 
 WD, HOURS, MONTHS = "working_days", "hours", "calendar_months"
 AFTER, BEFORE = "after", "before"
+STATUTORY, LOCAL = "statutory", "partnership"
 BUO, BM, PARTNER = "business_unit_officer", "business_manager", "partner_representative"
+AGENCY_USER = "agency_user"
 
-NOTIFY_PANEL = ("notify_panel", "Notify the National Panel", "became_aware", 5, WD, AFTER,
-                None, BUO, False, [2, 1], 1)
-REPORT_TO_PARTNERS = ("report_to_partners", "Report the incident to the safeguarding partners",
-                      "became_aware", 5, WD, AFTER, None, BUO, False, [1], 1)
-AGENCY_RETURNS = ("agency_returns_due", "Agency returns due", "information_request_sent", 5,
-                  WD, AFTER, None, "", True, [2, 1], 1)
-SUBMIT_15 = ("submit_rapid_review", "Submit rapid review to the Panel", "notification_sent",
-             15, WD, AFTER, None, BM, False, [5, 2, 1], 1)
-LCSPR_6_MONTHS = ("complete_lcspr", "Complete the LCSPR (6 month target)",
-                  "decision_to_commission_lcspr", 6, MONTHS, AFTER, None, BM, False, [20, 5], 5)
-FINAL_REPORT = ("send_final_lcspr_report",
-                "Send final LCSPR report to Panel, Secretary of State and Ofsted",
-                "planned_publication", 7, WD, BEFORE, None, BM, False, [5, 2, 1], 1)
+
+def step(key: str, label: str, anchor: str, offset: int, met_by: str, *, unit: str = WD,
+         direction: str = AFTER, window_start: int | None = None, role: str = BUO,
+         agency: bool = False, calendar: str = LOCAL, remind: tuple[int, ...] = (1,),
+         on_day: bool = True, escalate: int | None = 1) -> dict:
+    return {"key": key, "label": label, "anchor": anchor, "offset": offset, "unit": unit,
+            "direction": direction, "window_start": window_start, "responsible_role": role,
+            "responsible_is_agency": agency, "calendar": calendar, "met_by": met_by,
+            "remind_days_before": list(remind), "remind_on_day": on_day,
+            "remind_daily_when_overdue": True, "escalate_after": escalate}
+
+
+# Every plan ------------------------------------------------------------------------------
+# Seed 000 (and seed 003 "as soon as possible"): the agency refers within 1 working day of
+# the incident. Met by the referral itself, so it records how promptly referrals come.
+REFER = step("refer_incident", "Refer the incident to the business unit", "incident", 1,
+             "referral_submitted", role=AGENCY_USER, agency=True, remind=(), escalate=None)
+# Children Act 2004 s16C, Working Together: the local authority notifies the Panel within 5
+# working days of becoming aware, and reports the incident to the partners in the same time.
+NOTIFY_PANEL = step("notify_panel", "Notify the National Panel", "became_aware", 5,
+                    "panel_notified", calendar=STATUTORY, remind=(2, 1))
+REPORT_TO_PARTNERS = step("report_to_partners",
+                          "Report the incident to the safeguarding partners", "became_aware",
+                          5, "partner_letter_sent", calendar=STATUTORY)
+# A looked-after child's death: the Secretary of State and Ofsted, whatever the pathway.
+NOTIFY_SECRETARY_OF_STATE = step(
+    "notify_secretary_of_state", "Tell the Secretary of State a looked-after child died",
+    "looked_after_child_died", 5, "secretary_of_state_notified", calendar=STATUTORY,
+    remind=(2, 1))
+NOTIFY_OFSTED = step("notify_ofsted", "Tell Ofsted a looked-after child died",
+                     "looked_after_child_died", 5, "ofsted_notified", calendar=STATUTORY,
+                     remind=(2, 1))
+AGENCY_RETURNS = step("agency_returns_due", "Agency returns due", "information_request_sent",
+                      5, "return_submitted", role="", agency=True, remind=(2, 1))
+# Working Together: the rapid review within 15 working days of the notification; if it
+# will be late, the Panel is told why and when before then (seeds 000 and 001).
+SUBMIT_15 = step("submit_rapid_review", "Submit the rapid review to the Panel",
+                 "notification_sent", 15, "rapid_review_submitted", role=BM,
+                 calendar=STATUTORY, remind=(5, 2, 1))
+TELL_PANEL_IF_LATE = step("tell_panel_if_late",
+                          "Tell the Panel if the rapid review will be late, and why",
+                          "notification_sent", 15, "delay_notice_sent", role=BM,
+                          calendar=STATUTORY, remind=(2,), on_day=True)
+# Seed 001: the Panel's response arrives between working days 16 and 30. Awaited, not
+# done: the business unit is reminded only once it is late, to chase.
+PANEL_RESPONSE = step("panel_response", "The Panel's response is expected",
+                      "notification_sent", 30, "panel_response_received", window_start=16,
+                      calendar=STATUTORY, remind=(), on_day=False, escalate=5)
+LCSPR_6_MONTHS = step("complete_lcspr", "Complete the LCSPR (6 month target)",
+                      "decision_to_commission_lcspr", 6, "final_report_sent", unit=MONTHS,
+                      role=BM, remind=(20, 5), escalate=5)
+FINAL_REPORT = step("send_final_lcspr_report",
+                    "Send the final LCSPR report to the Panel, the Secretary of State and "
+                    "Ofsted", "planned_publication", 7, "final_report_sent", direction=BEFORE,
+                    role=BM, calendar=STATUTORY, remind=(5, 2, 1))
+
+EVERY_PLAN_BEFORE = [REFER, NOTIFY_PANEL, NOTIFY_SECRETARY_OF_STATE, NOTIFY_OFSTED]
+EVERY_PLAN_AFTER = [TELL_PANEL_IF_LATE, SUBMIT_15, PANEL_RESPONSE, LCSPR_6_MONTHS, FINAL_REPORT]
+
+DEFAULT_PLAN = "Statutory minimum (Working Together 2023)"
 
 TEMPLATES = [
     {
-        "name": "Statutory minimum (Working Together 2023)",
-        "source": "Working Together to Safeguard Children 2023, chapter 5; shared/seeds 001",
-        "description": "Only the statutory time limits: notification within 5 working days, "
-                       "rapid review within 15, final LCSPR report 7 working days before "
-                       "publication.",
-        "steps": [NOTIFY_PANEL, REPORT_TO_PARTNERS, SUBMIT_15, LCSPR_6_MONTHS, FINAL_REPORT],
+        "name": DEFAULT_PLAN,
+        "source": "Working Together to Safeguard Children 2023, chapter 5",
+        "description": "The statutory time limits only: notification within 5 working days of "
+                       "becoming aware, rapid review within 15 working days of the "
+                       "notification, final LCSPR report 7 working days before publication, "
+                       "all on England's bank holidays; with the 5 working days agencies have "
+                       "for their returns. A partnership that has not chosen a plan uses it.",
+        "steps": [*EVERY_PLAN_BEFORE, REPORT_TO_PARTNERS, AGENCY_RETURNS, *EVERY_PLAN_AFTER],
     },
     {
         "name": "15 working day plan (North East Lincolnshire)",
-        "source": "shared/seeds 003, flowcharts 1 to 3 (SCSI-1 to SCSI-7, SRG-8, Letter 9)",
-        "description": "Day-by-day plan: letters on day 1 and 2, agency returns on day 7, "
-                       "collation on day 8, meeting on day 11, partners sign on day 14, "
-                       "submission on day 15.",
+        "source": "North East Lincolnshire flowcharts 1 to 3 (SCSI-1 to SCSI-7, SRG-8, "
+                  "Letter 9)",
+        "description": "Counted from receiving the notification of the incident (SCSI-1): "
+                       "letters on days 1 and 2, agency returns on day 7, collation on day 8, "
+                       "meeting on day 11, decision record to the partners on day 12, their "
+                       "conference on day 14, decision to the Panel on day 15.",
         "steps": [
-            NOTIFY_PANEL,
-            ("inform_partners", "Inform the safeguarding partners (SCSI-2)", "notification_sent",
-             1, WD, AFTER, None, BUO, False, [], 1),
-            ("schedule_meeting", "Schedule the rapid review meeting for working day 11",
-             "notification_sent", 1, WD, AFTER, None, BUO, False, [], 2),
-            ("send_group_letters", "Send letters to the review group and partners (SCSI-3, "
-             "SCSI-4)", "notification_sent", 2, WD, AFTER, None, BUO, False, [1], 1),
-            ("send_information_requests", "Send information requests to agencies (SCSI-5, "
-             "SCSI-6)", "notification_sent", 2, WD, AFTER, None, BUO, False, [1], 1),
+            *EVERY_PLAN_BEFORE,
+            step("inform_partners", "Inform the safeguarding partners (SCSI-2)",
+                 "referral_received", 1, "partner_letter_sent", remind=()),
+            step("schedule_meeting", "Schedule the rapid review meeting for working day 11",
+                 "referral_received", 1, "meeting_scheduled", remind=(), escalate=2),
+            step("arrange_partners_conference",
+                 "Arrange the safeguarding partners' conference for working day 14",
+                 "referral_received", 1, "marked_done", remind=(), escalate=2),
+            step("send_group_letter", "Send the letter to the review group (SCSI-3)",
+                 "referral_received", 2, "review_group_letter_sent"),
+            step("send_rapid_review_letter",
+                 "Send the rapid review letter to the safeguarding partners (SCSI-4)",
+                 "referral_received", 2, "rapid_review_letter_sent"),
+            step("send_information_requests",
+                 "Send information requests to agencies (SCSI-5, SCSI-6)",
+                 "referral_received", 2, "information_requests_sent"),
+            step("confirm_receipt", "Phone the agency to confirm it has the request",
+                 "information_request_sent", 0, "receipt_confirmed", remind=()),
             AGENCY_RETURNS,
-            ("collate_returns", "Collate returns into the rapid review report (SCSI-7)",
-             "notification_sent", 8, WD, AFTER, None, BUO, False, [1], 1),
-            ("rapid_review_meeting", "Rapid review meeting", "notification_sent", 11, WD, AFTER,
-             None, BUO, False, [3, 1], 1),
-            ("send_decision_record", "Send the decision record to the partners (SRG-8)",
-             "notification_sent", 12, WD, AFTER, None, BUO, False, [1], 1),
-            ("partners_sign", "Partners sign decision record", "notification_sent", 14, WD,
-             AFTER, None, PARTNER, False, [2, 1], 1),
-            SUBMIT_15[:1] + ("Submit rapid review to the Panel (Letter 9)",) + SUBMIT_15[2:],
-            LCSPR_6_MONTHS,
-            FINAL_REPORT,
+            step("collate_returns", "Collate the returns for the review group (SCSI-7)",
+                 "referral_received", 8, "returns_collated"),
+            step("rapid_review_meeting", "Rapid review meeting", "referral_received", 11,
+                 "meeting_held", remind=(3, 1)),
+            step("send_decision_record",
+                 "Send the decision record and its covering letter to the partners (SRG-8)",
+                 "referral_received", 12, "decision_record_sent"),
+            step("partners_sign", "Partners sign the decision record at their conference",
+                 "referral_received", 14, "partners_signed", role=PARTNER, remind=(2, 1)),
+            step("send_to_panel", "Send the signed decision record to the Panel (Letter 9)",
+                 "referral_received", 15, "rapid_review_submitted", role=BM, remind=(2, 1)),
+            *EVERY_PLAN_AFTER,
         ],
     },
     {
         "name": "Rapid review plan (Lincolnshire)",
-        "source": "shared/seeds 002, chapter 2 and Appendix C",
-        "description": "Review group told within 24 hours, terms of reference meeting within "
-                       "48 hours, rapid review panel meetings between working days 8 and 13, "
-                       "sign-off on day 14, submission on day 15.",
+        "source": "Lincolnshire review guidance, chapter 2 and Appendix C",
+        "description": "Counted from receiving the partner's referral: review group told "
+                       "within 24 hours of the decision to start, terms of reference meeting "
+                       "within 48 hours, terms and chronology template out and returns "
+                       "collated by day 7, panel meetings and ratification between days 8 "
+                       "and 13, Assurance Executive sign-off on day 14, submission on day 15.",
         "steps": [
-            NOTIFY_PANEL,
+            *EVERY_PLAN_BEFORE,
             REPORT_TO_PARTNERS,
-            ("inform_review_group", "Tell the review group (SIRG) a rapid review has started",
-             "triage_decided", 24, HOURS, AFTER, None, BM, False, [], 1),
-            ("terms_of_reference_meeting", "Hold the terms of reference meeting",
-             "triage_decided", 48, HOURS, AFTER, None, BM, False, [], 1),
+            step("inform_review_group",
+                 "Tell the review group (SIRG) and the Assurance Executive a rapid review has "
+                 "started (SCSI-3)", "triage_decided", 24, "review_group_letter_sent",
+                 unit=HOURS, role=BM, remind=()),
+            step("terms_of_reference_meeting",
+                 "Hold the terms of reference meeting: the partners agree the terms",
+                 "triage_decided", 48, "terms_agreed", unit=HOURS, role=BM, remind=()),
+            step("send_information_requests",
+                 "Send the terms of reference and chronology template to agencies",
+                 "referral_received", 7, "information_requests_sent", remind=(2, 1)),
             AGENCY_RETURNS,
-            ("rapid_review_meeting", "Rapid review panel meetings", "notification_sent", 13, WD,
-             AFTER, 8, BUO, False, [3, 1], 1),
-            ("partners_sign", "Partners sign decision record", "notification_sent", 14, WD,
-             AFTER, None, PARTNER, False, [2, 1], 1),
-            SUBMIT_15,
-            LCSPR_6_MONTHS,
-            FINAL_REPORT,
+            step("collate_returns", "Circulate the collated chronology to the panel",
+                 "referral_received", 7, "returns_collated"),
+            step("rapid_review_meeting", "Rapid review panel meetings", "referral_received",
+                 13, "meeting_held", window_start=8, remind=(3, 1)),
+            step("partners_sign", "Ratification: the partners agree the final report",
+                 "referral_received", 13, "partners_signed", window_start=8, role=PARTNER,
+                 remind=(2, 1)),
+            step("executive_sign_off", "Assurance Executive signs off the report",
+                 "referral_received", 14, "report_endorsed", role=BM),
+            step("send_to_panel", "Submit the rapid review report to the Panel",
+                 "referral_received", 15, "rapid_review_submitted", role=BM, remind=(2, 1)),
+            *EVERY_PLAN_AFTER,
         ],
     },
     {
         "name": "Rapid review plan (West Midlands)",
-        "source": "shared/seeds 004, sections 4.3 to 4.7",
-        "description": "Scoping template to agencies within 2 working days of the referral, "
-                       "returns within 5, meeting between working days 7 and 13, outcome to "
-                       "the Panel within 2 working days of the meeting.",
+        "source": "West Midlands procedure, sections 4.1 to 4.7",
+        "description": "Counted from receiving the referral: scoping template to agencies "
+                       "within 2 working days and the meeting date set then, returns within "
+                       "5, meeting between working days 7 and 13, outcome to the Panel "
+                       "within 2 working days of the meeting, rapid review complete within "
+                       "15 working days of becoming aware.",
         "steps": [
-            NOTIFY_PANEL,
-            ("send_information_requests", "Send the scoping template to agencies (Documents 2 "
-             "and 3)", "referral_received", 2, WD, AFTER, None, BUO, False, [1], 1),
+            *EVERY_PLAN_BEFORE,
+            step("send_information_requests",
+                 "Send the scoping template to agencies (Documents 2 and 3)",
+                 "referral_received", 2, "information_requests_sent"),
+            step("schedule_meeting", "Set the date of the rapid review meeting",
+                 "referral_received", 2, "meeting_scheduled"),
             AGENCY_RETURNS,
-            ("rapid_review_meeting", "Rapid review meeting", "referral_received", 13, WD, AFTER,
-             7, BUO, False, [3, 1], 1),
-            ("send_outcome_to_panel", "Send the rapid review outcome to the Panel (Document 5)",
-             "meeting_held", 2, WD, AFTER, None, BM, False, [1], 1),
-            SUBMIT_15,
-            LCSPR_6_MONTHS,
-            FINAL_REPORT,
+            step("rapid_review_meeting", "Rapid review meeting", "referral_received", 13,
+                 "meeting_held", window_start=7, remind=(3, 1)),
+            step("send_outcome_to_panel",
+                 "Send the rapid review outcome to the Panel (Document 5)", "meeting_held", 2,
+                 "rapid_review_submitted", role=BM),
+            step("complete_rapid_review",
+                 "Complete the rapid review (15 working days of becoming aware)",
+                 "became_aware", 15, "rapid_review_submitted", role=BM, remind=(2, 1)),
+            *EVERY_PLAN_AFTER,
         ],
     },
 ]
 
 
-
-
 def install(template_model, step_model) -> int:
-    """Create the built-in templates that are missing (used by the migration and tests)."""
+    """Create the built-in templates that are missing (used by migrations and tests).
+
+    Only the fields the given model has are set, so a migration written before a field
+    existed still runs against its historical model.
+    """
+    fields = {f.name for f in step_model._meta.get_fields()}
     created = 0
     for data in TEMPLATES:
         if template_model.objects.filter(partnership=None, name=data["name"]).exists():
@@ -119,15 +210,9 @@ def install(template_model, step_model) -> int:
         template = template_model.objects.create(partnership=None, name=data["name"],
                                                  source=data["source"],
                                                  description=data["description"])
-        for position, step in enumerate(data["steps"], start=1):
-            (key, label, anchor, offset, unit, direction, window_start, role, agency,
-             days_before, escalate) = step
-            step_model.objects.create(
-                template=template, position=position, key=key, label=label, anchor=anchor,
-                offset=offset, unit=unit, direction=direction, window_start=window_start,
-                responsible_role=role, responsible_is_agency=agency,
-                remind_days_before=days_before, remind_on_day=True,
-                remind_daily_when_overdue=True, escalate_after=escalate,
-            )
+        step_model.objects.bulk_create(
+            step_model(template=template, position=position,
+                       **{k: v for k, v in values.items() if k in fields})
+            for position, values in enumerate(data["steps"], start=1))
         created += 1
     return created

@@ -66,12 +66,14 @@ class TimelineStepForm(forms.ModelForm):
 
     class Meta:
         model = TimelineStep
-        fields = ["label", "key", "anchor", "direction", "offset", "unit", "window_start",
-                  "responsible_role", "responsible_is_agency", "remind_days_before",
-                  "remind_on_day", "remind_daily_when_overdue", "escalate_after"]
+        fields = ["label", "anchor", "direction", "offset", "unit", "window_start",
+                  "calendar", "met_by", "responsible_role", "responsible_is_agency",
+                  "remind_days_before", "remind_on_day", "remind_daily_when_overdue",
+                  "escalate_after"]
         labels = {
             "label": "Step name",
-            "key": "Short key",
+            "calendar": "Which days does it count?",
+            "met_by": "What meets it?",
             "anchor": "Counted from",
             "direction": "Before or after that event?",
             "offset": "How long",
@@ -83,12 +85,15 @@ class TimelineStepForm(forms.ModelForm):
             "remind_daily_when_overdue": "Remind every working day while overdue",
             "escalate_after": "Tell the business manager after how many working days overdue?",
         }
-        help_texts = {"key": "Lower case letters, numbers and underscores. Services use it to "
-                             "mark the step met, so change it only for new steps"}
+        help_texts = {
+            "calendar": "Time limits set in law (notifying the Panel, submitting the rapid "
+                        "review, sending the final LCSPR report) count England's bank "
+                        "holidays only: your closure days never move them",
+            "met_by": "The step is marked met when this is done in the service",
+        }
         error_messages = {
             "label": {"required": "Enter the step name"},
-            "key": {"required": "Enter a short key", "invalid": "Use only lower case letters, "
-                    "numbers, hyphens and underscores in the key"},
+            "met_by": {"required": "Select what meets the step"},
             "anchor": {"required": "Select the event the step counts from"},
             "offset": {"required": "Enter how long after (or before) the event the step is due",
                        "invalid": "Enter a whole number"},
@@ -103,11 +108,12 @@ class TimelineStepForm(forms.ModelForm):
                 str(d) for d in self.instance.remind_days_before or [])
         self.helper = _helper(
             Field.text("label", field_width=Fluid.FULL),
-            Field.text("key", field_width=Fixed.TWENTY),
             Fieldset(Field.select("anchor"), Field.radios("direction"),
                      Field.text("offset", field_width=Fixed.THREE), Field.select("unit"),
                      Field.text("window_start", field_width=Fixed.THREE),
+                     Field.radios("calendar", legend_size=Size.SMALL),
                      legend="When it is due", legend_size=Size.MEDIUM),
+            Field.select("met_by"),
             Fieldset(Field.select("responsible_role"), Field.checkbox("responsible_is_agency"),
                      legend="Who is responsible", legend_size=Size.MEDIUM),
             Fieldset(Field.text("remind_days_before", field_width=Fixed.TEN),
@@ -146,3 +152,13 @@ class AnchorDateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].label = label
         self.helper = _helper(Field("occurred_on"), submit="Save date")
+
+
+class MarkDoneForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300,
+                           help_text="For example, 'Conference booked for 10am by telephone'")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("note", field_width=Fluid.FULL),
+                              submit="Mark as done")

@@ -32,17 +32,97 @@ class CalendarDay(models.Model):
 
 
 class Anchor(models.TextChoices):
-    """Events a deadline counts from. Later services record them as the case moves on."""
+    """Events a deadline counts from. The services record them as the case moves on."""
 
     INCIDENT = "incident", "Incident happened"
-    REFERRAL_RECEIVED = "referral_received", "Referral received"
+    REFERRAL_RECEIVED = "referral_received", "Serious incident referred to the partnership"
     BECAME_AWARE = "became_aware", "Local authority became aware"
+    LOOKED_AFTER_CHILD_DIED = "looked_after_child_died", \
+        "Local authority learned a looked-after child died"
     TRIAGE_DECIDED = "triage_decided", "Decision to start a rapid review"
     NOTIFICATION_SENT = "notification_sent", "Panel notified"
     INFORMATION_REQUEST_SENT = "information_request_sent", "Information request sent"
     MEETING_HELD = "meeting_held", "Rapid review meeting held"
     DECISION_TO_COMMISSION_LCSPR = "decision_to_commission_lcspr", "Decision to commission an LCSPR"
     PLANNED_PUBLICATION = "planned_publication", "Planned publication"
+
+
+# Anchors that may be in the future: a plan, not an event (everything else has happened).
+FUTURE_ANCHORS = frozenset({Anchor.PLANNED_PUBLICATION})
+
+
+class Part(models.TextChoices):
+    """The part of the process a step belongs to, by the event it counts from. When the
+    pathway changes, the open steps of a part that no longer applies are closed together."""
+
+    REFERRAL = "referral", "Referral"
+    NOTIFICATION = "notification", "The local authority's notifications"
+    RAPID_REVIEW = "rapid_review", "Rapid review"
+    LCSPR = "lcspr", "LCSPR"
+
+
+ANCHOR_PART = {
+    Anchor.INCIDENT: Part.REFERRAL,
+    Anchor.BECAME_AWARE: Part.NOTIFICATION,
+    Anchor.LOOKED_AFTER_CHILD_DIED: Part.NOTIFICATION,
+    Anchor.REFERRAL_RECEIVED: Part.RAPID_REVIEW,
+    Anchor.TRIAGE_DECIDED: Part.RAPID_REVIEW,
+    Anchor.NOTIFICATION_SENT: Part.RAPID_REVIEW,
+    Anchor.INFORMATION_REQUEST_SENT: Part.RAPID_REVIEW,
+    Anchor.MEETING_HELD: Part.RAPID_REVIEW,
+    Anchor.DECISION_TO_COMMISSION_LCSPR: Part.LCSPR,
+    Anchor.PLANNED_PUBLICATION: Part.LCSPR,
+}
+
+
+def anchors_of(*parts: str) -> list[str]:
+    return [anchor for anchor, part in ANCHOR_PART.items() if part in parts]
+
+
+class StepAction(models.TextChoices):
+    """What the product does that meets a step. Each service that does one of these calls
+    ``deadline_meet`` with it, so a plan can only hold steps something will meet."""
+
+    REFERRAL_SUBMITTED = "referral_submitted", "The agency submits its referral"
+    PANEL_NOTIFIED = "panel_notified", "The notification to the Panel is recorded"
+    SECRETARY_OF_STATE_NOTIFIED = "secretary_of_state_notified", \
+        "The Secretary of State is told of the looked-after child's death"
+    OFSTED_NOTIFIED = "ofsted_notified", "Ofsted is told of the looked-after child's death"
+    PARTNER_LETTER_SENT = "partner_letter_sent", \
+        "The letter to the safeguarding partners (SCSI-2) is sent"
+    REVIEW_GROUP_LETTER_SENT = "review_group_letter_sent", \
+        "The letter to the review group (SCSI-3) is sent"
+    RAPID_REVIEW_LETTER_SENT = "rapid_review_letter_sent", \
+        "The rapid review letter to the safeguarding partners (SCSI-4) is sent"
+    MEETING_SCHEDULED = "meeting_scheduled", "The rapid review meeting is scheduled"
+    TERMS_AGREED = "terms_agreed", "All three partners agree the terms of reference"
+    INFORMATION_REQUESTS_SENT = "information_requests_sent", \
+        "Information requests are sent to agencies"
+    RECEIPT_CONFIRMED = "receipt_confirmed", \
+        "The follow-up call confirms the agency has the request"
+    RETURN_SUBMITTED = "return_submitted", "The agency submits its return or a nil return"
+    RETURNS_COLLATED = "returns_collated", \
+        "The returns are collated (master chronology or collated returns)"
+    MEETING_HELD = "meeting_held", "The rapid review meeting is confirmed as held"
+    DECISION_RECORD_SENT = "decision_record_sent", \
+        "The report and decision record are sent to the partners to sign"
+    PARTNERS_SIGNED = "partners_signed", "All three safeguarding partners sign"
+    REPORT_ENDORSED = "report_endorsed", \
+        "The executive or independent chair endorses the signed report"
+    DELAY_NOTICE_SENT = "delay_notice_sent", "The Panel is told the rapid review will be late"
+    RAPID_REVIEW_SUBMITTED = "rapid_review_submitted", "The rapid review is sent to the Panel"
+    PANEL_RESPONSE_RECEIVED = "panel_response_received", "The Panel's response is recorded"
+    FINAL_REPORT_SENT = "final_report_sent", \
+        "The final LCSPR report is sent to the Panel, the Secretary of State and Ofsted"
+    MARKED_DONE = "marked_done", "The business unit marks it done"
+
+
+class CalendarKind(models.TextChoices):
+    """Which days a step counts. Time limits set in law count England's bank holidays only:
+    a partnership's own closures never move them, and lateness is judged on them."""
+
+    STATUTORY = "statutory", "Statutory: England's bank holidays only"
+    PARTNERSHIP = "partnership", "The partnership's calendar, with its closure days"
 
 
 class TimelineTemplate(models.Model):
@@ -93,6 +173,10 @@ class TimelineStep(models.Model):
     label = models.CharField(max_length=200)
     anchor = models.CharField(max_length=40, choices=Anchor.choices)
     offset = models.PositiveIntegerField(help_text="How far from the anchor the step is due")
+    calendar = models.CharField(max_length=12, choices=CalendarKind.choices,
+                                default=CalendarKind.PARTNERSHIP)
+    met_by = models.CharField(max_length=40, choices=StepAction.choices,
+                              default=StepAction.MARKED_DONE)
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.WORKING_DAYS)
     direction = models.CharField(max_length=10, choices=Direction.choices,
                                  default=Direction.AFTER)
@@ -122,6 +206,10 @@ class TimelineStep(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def is_statutory(self) -> bool:
+        return self.calendar == CalendarKind.STATUTORY
+
 
 class AnchorEvent(models.Model):
     """When something a deadline counts from happened, for one case (and related object)."""
@@ -148,7 +236,7 @@ class DeadlineStatus(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
     MISSED = "missed", "Met late"
-    WAIVED = "waived", "Waived"
+    WAIVED = "waived", "No longer applies"
 
 
 class Deadline(models.Model):

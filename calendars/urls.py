@@ -12,8 +12,4 @@ urlpatterns = [
     path("timeline/steps/new/", views.timeline_step_edit, name="timeline-step-new"),
     path("timeline/steps/<int:pk>/", views.timeline_step_edit, name="timeline-step-edit"),
     path("deadlines/", views.deadlines, name="deadlines"),
-    path("cases/<str:reference>/deadlines/", views.case_deadlines, name="case-deadlines"),
-    path("cases/<str:reference>/dates/<int:pk>/", views.anchor_correct, name="anchor-correct"),
-    path("cases/<str:reference>/deadlines/<int:pk>/waive/", views.deadline_waive,
-         name="deadline-waive"),
 ]

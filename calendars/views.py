@@ -13,22 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rules
-from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 from accounts.rules import require
-from cases.models import Case
-from cases.selectors import cases_visible_to
 
 from . import selectors, services
-from .forms import (
-    AdoptTemplateForm,
-    AnchorDateForm,
-    CalendarDayForm,
-    RemoveCalendarDayForm,
-    TimelineStepForm,
-    WaiveDeadlineForm,
-)
-from .models import AnchorEvent, Deadline, TimelineStep
+from .forms import AdoptTemplateForm, CalendarDayForm, RemoveCalendarDayForm, TimelineStepForm
+from .models import TimelineStep
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,66 +118,6 @@ def timeline_step_edit(request, pk: int | None = None):
                                       "recalculated")
             return redirect("calendars:timeline")
     return render(request, "calendars/timeline_step_edit.html", {"form": form, "step": step})
-
-
-def _case_or_404(request, reference: str) -> Case:
-    return get_object_or_404(cases_visible_to(request.user), reference=reference)
-
-
-@require_GET
-def case_deadlines(request, reference: str):
-    case = _case_or_404(request, reference)
-    audit_view(actor=request.user, obj=case)
-    return render(request, "calendars/case_deadlines.html", {
-        "case": case,
-        "deadlines": selectors.case_deadlines(request.user, case),
-        "anchors": case.anchor_events.order_by("occurred_on", "kind"),
-        "can_correct": rules.can_correct_anchor(request.user, case),
-        "can_waive": rules.can_waive_deadlines_on(request.user, case),
-        "today": timezone.localdate(),
-    })
-
-
-@require_http_methods(["GET", "POST"])
-def anchor_correct(request, reference: str, pk: int):
-    case = _case_or_404(request, reference)
-    require(rules.can_correct_anchor(request.user, case))
-    anchor = get_object_or_404(AnchorEvent, pk=pk, case=case)
-    form = AnchorDateForm(request.POST or None, initial={"occurred_on": anchor.occurred_on},
-                          label=f"{anchor.get_kind_display()}: date")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.anchor_record(
-                actor=request.user, case=case, kind=anchor.kind, related_key=anchor.related_key,
-                occurred_on=form.cleaned_data["occurred_on"], occurred_at=None)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Date corrected. Open deadlines have moved; deadlines "
-                                      "already met have not")
-            return redirect("calendars:case-deadlines", reference=case.reference)
-    return render(request, "calendars/anchor_correct.html",
-                  {"form": form, "case": case, "anchor": anchor})
-
-
-@require_http_methods(["GET", "POST"])
-def deadline_waive(request, reference: str, pk: int):
-    case = _case_or_404(request, reference)
-    deadline = get_object_or_404(Deadline.objects.select_related("step", "partnership"),
-                                 pk=pk, case=case)
-    require(rules.can_waive_deadline(request.user, deadline))
-    form = WaiveDeadlineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deadline_waive(actor=request.user, deadline=deadline,
-                                    reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Deadline waived")
-            return redirect("calendars:case-deadlines", reference=case.reference)
-    return render(request, "calendars/deadline_waive.html",
-                  {"form": form, "case": case, "deadline": deadline})
 
 
 @require_GET

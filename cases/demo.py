@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Agency, Partnership, User
 from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
+from notifications.services import decision_not_to_notify_record
 from rapid_review.demo import (
     review_on_day_6,
     review_past_the_clock,
@@ -117,10 +118,16 @@ def seed_demo_cases(partnership: Partnership) -> None:
     ]
     for number, (decision, rationale, rapid_review) in enumerate(decisions, start=1):
         referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number}",
-                             born=born, incident_on=ago(30), what="Fictional incident")
+                             born=born, incident_on=ago(1), what="Fictional incident")
         record = _triage(referral.case, officer, decision, rationale, partnership)
         if rapid_review is not None:
             rapid_review(referral.case, officer, number)
+        else:
+            decision_not_to_notify_record(
+                actor=officer, case=referral.case, decided_on=today,
+                decided_by="Demo Duty-Manager, children's services (fictional)",
+                reason="The local authority agrees with the group: the criteria for notifying "
+                       "the Panel are not met (fictional)")
         if decision == TriageDecision.Decision.NO_FURTHER_ACTION:
             services.challenge_record(actor=officer, decision=record,
                                       agency=referral.referring_agency, raised_on=today,

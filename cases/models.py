@@ -448,6 +448,12 @@ class CaseDocument(models.Model):
         DECISION_RECORD = "decision_record", "Rapid review decision record (SRG-8)"
         SUBMISSION_LETTER = "submission_letter", "Covering letter to the Panel (Letter 9)"
         DELAY_NOTICE = "delay_notice", "Notice to the Panel of a late rapid review"
+        RAPID_REVIEW_LETTER = "rapid_review_letter", \
+            "Rapid review letter to the safeguarding partners (SCSI-4)"
+        DECISION_RECORD_LETTER = "decision_record_letter", \
+            "Covering letter to the partners with the decision record (SRG-8)"
+        TRIAGE_RECOMMENDATION = "triage_recommendation", \
+            "Recommendation to the executive for a rapid review"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.models import AuditEvent, Partnership, User
-from calendars.models import Deadline, DeadlineStatus
+from calendars.models import CalendarKind, Deadline, DeadlineStatus
 
 from .models import Case, Child, Involvement, Referral, ReferralQuery, Stage
 
@@ -149,8 +149,13 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 def next_deadlines(case: Case, limit: int = 3) -> list[Deadline]:
-    return list(Deadline.objects.filter(case=case, status=DeadlineStatus.OPEN)
-                .select_related("step", "responsible_agency").order_by("due_date")[:limit])
+    """What is due next: every open statutory time limit (there are a few at most), then
+    the next ``limit`` of the partnership's own steps."""
+    open_ = (Deadline.objects.filter(case=case, status=DeadlineStatus.OPEN)
+             .select_related("step", "responsible_agency").order_by("due_date", "id"))
+    statutory = list(open_.filter(step__calendar=CalendarKind.STATUTORY)[:10])
+    local = list(open_.exclude(step__calendar=CalendarKind.STATUTORY)[:limit])
+    return sorted(statutory + local, key=lambda d: (d.due_date, d.id))
 
 
 def open_queries(referral: Referral) -> QuerySet[ReferralQuery]:

@@ -1,6 +1,6 @@
-from .views import case, documents, referral, triage
+from .views import case, deadlines, documents, referral, triage
 
 app_name = "cases"
 
 urlpatterns = (referral.urlpatterns + triage.urlpatterns + documents.urlpatterns
-               + case.urlpatterns)
+               + deadlines.urlpatterns + case.urlpatterns)

@@ -6,6 +6,7 @@ admin.site.site_header = "Safeguarding Practice Reviews: operations"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("cases/", include("notifications.urls")),
+    path("cases/", include("lcspr.urls")),
     path("", include("rapid_review.urls")),
     path("cases/", include("cases.urls")),
     path("", include("calendars.urls")),

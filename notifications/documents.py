@@ -1,20 +1,20 @@
-"""The letters sent when a notification arrives (seed 003, flowcharts 1 and 2):
-SCSI-2 to the safeguarding partners and SCSI-3 to the review group (the SRG).
+"""The letters sent when a serious incident is referred (seed 003, flowcharts 1 and 2):
+SCSI-2 to the safeguarding partners and SCSI-3 to the review group within a working day or
+two, and SCSI-4, the rapid review letter to the partners, on day 2.
 
-Children appear by initials only: the letters travel by email attachment to people
-outside the business unit, and the partners read the full record in the service.
+Each letter prints the partnership's own plan for this case: the steps and dates of its
+deadlines, as the calendars app computed them. Children appear by initials only: the
+letters travel by email attachment to people outside the business unit, and the partners
+read the full record in the service.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from calendars.services import calendar_for
-from calendars.working_days import add_working_days
+from calendars.models import Deadline, DeadlineStatus, StepAction
 from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Table
-from cases.models import INCIDENT_CHARACTERISTICS, CaseDocument
-
-from .models import PanelNotification
+from cases.models import INCIDENT_CHARACTERISTICS, Case, CaseDocument
 
 TITLES = {
     CaseDocument.Kind.PARTNER_LETTER:
@@ -22,9 +22,12 @@ TITLES = {
         "Safeguarding Incident",
     CaseDocument.Kind.REVIEW_GROUP_LETTER:
         "SCSI-3 Letter to the Safeguarding Review Group – Serious Child Safeguarding Incident",
+    CaseDocument.Kind.RAPID_REVIEW_LETTER:
+        "SCSI-4 Rapid Review Letter to Safeguarding Partners",
 }
 LETTER_KINDS = tuple(TITLES)
 CHARACTERISTICS = dict(INCIDENT_CHARACTERISTICS)
+TEAM = "Safeguarding Children Partnership Team"
 
 
 def initials(full_name: str) -> str:
@@ -51,115 +54,181 @@ def _incident_type(incident) -> str:
     return "; ".join(parts)
 
 
-def _children(notification: PanelNotification) -> str:
-    children = sorted(notification.children.all(), key=lambda c: c.pk)
+def _children(case: Case) -> str:
+    notification = getattr(case, "panel_notification", None)
+    children = notification.children.all() if notification else case.children.all()
     return ", ".join(f"{initials(c.full_name)} (born {c.date_of_birth:%B %Y})"
-                     for c in children) or "None recorded"
+                     for c in sorted(children, key=lambda c: c.pk)) or "None recorded"
 
 
-def _facts(notification: PanelNotification) -> SummaryList:
-    case = notification.case
+def _facts(case: Case) -> SummaryList:
     incident = getattr(case, "incident", None)
-    rows = [
-        ("Case reference", case.reference),
-        ("Date the local authority became aware", _date(notification.became_aware_on)),
-        ("Date the National Panel was notified", _date(notification.notified_on)),
-        ("Panel or Ofsted reference", notification.panel_reference or "Not recorded"),
+    notification = getattr(case, "panel_notification", None)
+    referral = getattr(case, "referral", None)
+    rows = [("Case reference", case.reference)]
+    if referral is not None and referral.submitted_at:
+        rows.append(("Referral received from", f"{referral.referring_agency.name}, "
+                                               f"{referral.submitted_at:%-d %B %Y}"))
+    if notification is not None:
+        rows += [
+            ("Date the local authority became aware", _date(notification.became_aware_on)),
+            ("Date the National Panel was notified", _date(notification.notified_on)),
+            ("Panel or Ofsted reference", notification.panel_reference or "Not recorded"),
+        ]
+    else:
+        rows.append(("National Panel notified", "Not yet: the local authority has 5 working "
+                                                "days from becoming aware"))
+    rows += [
         ("Date of the incident", _date(incident.occurred_on if incident else None)),
         ("Type of incident", _incident_type(incident)),
-        ("Children (initials)", _children(notification)),
+        ("Children (initials)", _children(case)),
     ]
-    if incident is not None and incident.looked_after_child_death:
+    notice = getattr(case, "looked_after_death_notice", None)
+    if case.anchor_events.filter(kind="looked_after_child_died").exists():
         rows += [("Death of a looked-after child", "Yes"),
-                 ("Secretary of State notified",
-                  _date(notification.secretary_of_state_notified_on)),
-                 ("Ofsted notified", _date(notification.ofsted_notified_on))]
-    if notification.resident_local_authority:
+                 ("Secretary of State told",
+                  _date(notice.secretary_of_state_notified_on if notice else None)),
+                 ("Ofsted told", _date(notice.ofsted_notified_on if notice else None))]
+    if notification is not None and notification.resident_local_authority:
         rows.append(("Child lives in another local authority's area",
                      f"{notification.resident_local_authority} (contact: "
                      f"{notification.resident_local_authority_contact or 'not recorded'})"))
     return SummaryList(rows)
 
 
-def _plan(notification: PanelNotification) -> Table:
-    """Seed 003 flowchart 2's day-by-day plan, dated by the partnership's calendar."""
-    calendar = calendar_for(notification.case.partnership_id)
-
-    def day(n: int) -> str:
-        return _date(add_working_days(notification.notified_on, n, calendar))
-
-    return Table(["Working day", "Date", "What happens"], [
-        ["1", day(1), "The partnership team informs the safeguarding partners (SCSI-2)"],
-        ["2", day(2), "Letter to the review group (SCSI-3); agencies asked for information "
-                      "(SCSI-5, SCSI-6) with a 5 working day deadline"],
-        ["7", day(7), "Agencies return their information"],
-        ["8", day(8), "Collated rapid review report sent to the review group (SCSI-7)"],
-        ["11", day(11), "Rapid review meeting of the review group"],
-        ["14", day(14), "Safeguarding partners' conference to agree and sign the decision "
-                        "record (SRG-8)"],
-        ["15", day(15), "Decision record sent to the National Panel (Letter 9)"],
-    ])
+def _due(deadline: Deadline) -> str:
+    if deadline.due_at:
+        return f"{deadline.due_at:%H:%M on %-d %B %Y}"
+    if deadline.window_start:
+        return f"{deadline.window_start:%-d %B} to {deadline.due_date:%-d %B %Y}"
+    return _date(deadline.due_date)
 
 
-def partner_letter_content(notification: PanelNotification) -> DocumentContent:
-    """SCSI-2: tells the three safeguarding partners a notification has been received."""
-    case = notification.case
+def plan_table(case: Case) -> Table:
+    """The case's own plan: every step of the partnership's plan that applies, with its
+    date, in date order (agency returns counted once, by their latest date)."""
+    deadlines = list(Deadline.objects.filter(case=case).exclude(status=DeadlineStatus.WAIVED)
+                     .select_related("step").order_by("due_date", "step__position"))
+    rows, seen = [], set()
+    for deadline in deadlines:
+        if deadline.related_key:
+            if deadline.step_id in seen:
+                continue
+            seen.add(deadline.step_id)
+            same = [d for d in deadlines if d.step_id == deadline.step_id]
+            deadline = max(same, key=lambda d: d.due_date)
+        calendar = "statutory" if deadline.step.is_statutory else "partnership"
+        rows.append([_due(deadline), deadline.step.label, calendar])
+    if not rows:
+        rows = [["", "The partnership has no plan for this case yet", ""]]
+    return Table(["When", "What happens", "Calendar"], rows, widths=(28, 56, 16))
+
+
+def _step_due(case: Case, action: str) -> str:
+    deadline = (Deadline.objects.filter(case=case, step__met_by=action, related_key="")
+                .exclude(status=DeadlineStatus.WAIVED).order_by("due_date").first())
+    return _due(deadline) if deadline else "a date the business unit will confirm"
+
+
+def _meeting(case: Case) -> str:
+    review = getattr(case, "rapid_review", None)
+    meeting = review.meetings.order_by("held_on", "starts_at").first() if review else None
+    if meeting is not None:
+        time = f" at {meeting.starts_at:%H:%M}" if meeting.starts_at else ""
+        return f"{meeting.held_on:%-d %B %Y}{time}, {meeting.location}"
+    return f"by {_step_due(case, StepAction.MEETING_HELD)} (the date will be confirmed)"
+
+
+def _letter(kind: str, case: Case, to: str, *blocks) -> DocumentContent:
     partnership = case.partnership
-    return DocumentContent(
-        TITLES[CaseDocument.Kind.PARTNER_LETTER], partnership.name, case.reference).add(
-        Paragraph(f"To: the safeguarding partners of the {partnership.name} – "
-                  f"{partnership.local_authority}, the police and the Integrated Care Board"),
-        Paragraph("The Safeguarding Children Partnership Team has received notification of a "
-                  "serious child safeguarding incident: abuse or neglect of a child is known or "
-                  "suspected, and the child has died or been seriously harmed. This letter "
-                  "informs you within one working day of the notification, as our procedure "
-                  "requires."),
-        Heading("The notification"),
-        _facts(notification),
-        Heading("What happens next"),
-        Paragraph("The safeguarding partners' representatives (the review group) will hold a "
-                  "rapid review of the case to decide whether it meets the criteria for a "
-                  "local or national child safeguarding practice review. The partnership team "
-                  "will arrange the safeguarding partners' conference on working day 14."),
-        _plan(notification),
+    return DocumentContent(TITLES[kind], partnership.name, case.reference).add(
+        Paragraph(f"To: {to}"), *blocks,
         Paragraph("Please sign in to the service to read the review's papers. Do not forward "
                   "this letter outside your organisation."),
-        Paragraph(f"Safeguarding Children Partnership Team, {partnership.name}"),
-    )
+        Paragraph(f"{TEAM}, {partnership.name}"))
 
 
-def review_group_letter_content(notification: PanelNotification) -> DocumentContent:
-    """SCSI-3: tells the review group (SRG) a rapid review has started and what it needs."""
-    case = notification.case
+def partner_letter_content(case: Case) -> DocumentContent:
+    """SCSI-2: tells the three safeguarding partners of the incident."""
     partnership = case.partnership
-    calendar = calendar_for(partnership.pk)
-    meeting = add_working_days(notification.notified_on, 11, calendar)
-    return DocumentContent(
-        TITLES[CaseDocument.Kind.REVIEW_GROUP_LETTER], partnership.name, case.reference).add(
-        Paragraph(f"To: the members of the {partnership.name} safeguarding review group"),
-        Paragraph("The Safeguarding Children Partnership Team has been notified of a serious "
-                  "child safeguarding incident and the safeguarding partners have been "
-                  "informed (SCSI-2). A rapid review of the case has started."),
-        Heading("The notification"),
-        _facts(notification),
+    return _letter(
+        CaseDocument.Kind.PARTNER_LETTER, case,
+        f"the safeguarding partners of the {partnership.name} – {partnership.local_authority}, "
+        "the police and the Integrated Care Board",
+        Paragraph(f"The {TEAM} has received notification of a serious child safeguarding "
+                  "incident: abuse or neglect of a child is known or suspected, and the child "
+                  "has died or been seriously harmed."),
+        Heading("The incident"),
+        _facts(case),
+        Heading("What happens next"),
+        Paragraph("If the criteria are met, the local authority notifies the Child "
+                  "Safeguarding Practice Review Panel within 5 working days of becoming "
+                  "aware, and the safeguarding partners' representatives (the review group) "
+                  "hold a rapid review to decide whether the case needs a local or national "
+                  "child safeguarding practice review. This is the partnership's plan for "
+                  "the case; dates on the statutory calendar count England's bank holidays "
+                  "only."),
+        plan_table(case))
+
+
+def review_group_letter_content(case: Case) -> DocumentContent:
+    """SCSI-3: tells the review group (SRG) a rapid review is starting and what it needs."""
+    partnership = case.partnership
+    return _letter(
+        CaseDocument.Kind.REVIEW_GROUP_LETTER, case,
+        f"the members of the {partnership.name} safeguarding review group",
+        Paragraph(f"The {TEAM} has been told of a serious child safeguarding incident and "
+                  "the safeguarding partners have been informed (SCSI-2). A rapid review of "
+                  "the case is starting."),
+        Heading("The incident"),
+        _facts(case),
         Heading("The rapid review"),
         Paragraph("Agencies who worked with the child or family, or with the suspected "
                   "perpetrator, within the previous 12 months will be asked for information "
                   "and given 5 working days to return it. The partnership team collates the "
                   "returns and nil returns into the rapid review report and sends it to you "
-                  "on working day 8, to give you time to read it."),
-        Paragraph(f"The rapid review meeting will be held on the afternoon of working day 11, "
-                  f"{_date(meeting)}. At the meeting the group completes the decision-making "
-                  f"proforma and agrees its recommendation to the safeguarding partners "
-                  f"(SRG-8)."),
-        _plan(notification),
+                  f"by {_step_due(case, StepAction.RETURNS_COLLATED)}, to give you time to "
+                  "read it."),
+        Paragraph(f"The rapid review meeting: {_meeting(case)}. At the meeting the group "
+                  "completes the decision-making proforma and agrees its recommendation to "
+                  "the safeguarding partners (SRG-8)."),
+        plan_table(case),
         Paragraph("Please make sure your agency secures its records about the child and "
-                  "family. Sign in to the service to read the review's papers."),
-        Paragraph(f"Safeguarding Children Partnership Team, {partnership.name}"),
-    )
+                  "family."))
+
+
+def rapid_review_letter_content(case: Case) -> DocumentContent:
+    """SCSI-4: the rapid review letter to the partners: what is asked of them, and when."""
+    partnership = case.partnership
+    return _letter(
+        CaseDocument.Kind.RAPID_REVIEW_LETTER, case,
+        f"the safeguarding partners of the {partnership.name}",
+        Paragraph(f"Following our letter telling you of this serious child safeguarding "
+                  f"incident (SCSI-2), the {TEAM} has started the rapid review. Agencies "
+                  "have been, or are today being, asked for information about their "
+                  "involvement (SCSI-5, SCSI-6)."),
+        Heading("The incident"),
+        _facts(case),
+        Heading("What we ask of you"),
+        SummaryList([
+            ("Rapid review meeting of the review group", _meeting(case)),
+            ("Decision record (SRG-8) sent to you",
+             _step_due(case, StepAction.DECISION_RECORD_SENT)),
+            ("Your conference to agree and sign the decision record",
+             _step_due(case, StepAction.PARTNERS_SIGNED)),
+            ("Rapid review sent to the National Panel",
+             _step_due(case, StepAction.RAPID_REVIEW_SUBMITTED)),
+        ]),
+        Paragraph("Please make sure your organisation's representative can attend the "
+                  "meeting, and keep the time of your conference free. You will be asked to "
+                  "agree the terms of reference and, after the meeting, to read and sign the "
+                  "decision record in the service."),
+        Heading("The plan for this case", level=3),
+        plan_table(case))
 
 
 BUILDERS = {
     CaseDocument.Kind.PARTNER_LETTER: partner_letter_content,
     CaseDocument.Kind.REVIEW_GROUP_LETTER: review_group_letter_content,
+    CaseDocument.Kind.RAPID_REVIEW_LETTER: rapid_review_letter_content,
 }

@@ -22,14 +22,9 @@ class PanelNotificationForm(forms.Form):
         error_messages={"required": "Select the children the notification covers"})
     late_reason = forms.CharField(
         label="If it was more than 5 working days after becoming aware, why?", required=False,
+        help_text="The 5 working days count England's bank holidays only, not the "
+                  "partnership's closure days",
         widget=forms.Textarea(attrs={"rows": 3}))
-    secretary_of_state_notified_on = GdsDateField(
-        label="When was the Secretary of State notified?", required=False,
-        what="the date the Secretary of State was notified",
-        help_text="Only if a looked-after child died")
-    ofsted_notified_on = GdsDateField(label="When was Ofsted notified?", required=False,
-                                      what="the date Ofsted was notified",
-                                      help_text="Only if a looked-after child died")
     resident_local_authority = forms.CharField(
         label="Local authority where the child lives, if not this one", required=False,
         max_length=200)
@@ -47,8 +42,6 @@ class PanelNotificationForm(forms.Form):
             Field.text("panel_reference", field_width=Fluid.ONE_THIRD),
             Field.checkboxes("children", legend_size=Size.SMALL),
             Field.textarea("late_reason"),
-            Fieldset(Field("secretary_of_state_notified_on"), Field("ofsted_notified_on"),
-                     legend="Looked-after child's death", legend_size=Size.MEDIUM),
             Fieldset(Field.text("resident_local_authority", field_width=Fluid.TWO_THIRDS),
                      Field.text("resident_local_authority_contact",
                                 field_width=Fluid.TWO_THIRDS),
@@ -61,10 +54,16 @@ class StopReviewForm(forms.Form):
         label="Why did the partners decide the criteria are not met?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the partners decided the criteria are not met"})
+    panel_told_on = GdsDateField(
+        label="When was the Panel told the rapid review stopped?",
+        what="the date the Panel was told the rapid review stopped",
+        help_text="The Panel was notified, so it must be told the review will not be "
+                  "submitted, and why")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.textarea("reason", label_size=Size.MEDIUM, label_tag="h1"),
+                                 Field("panel_told_on", legend_size=Size.SMALL),
                                  submit="Stop the rapid review")
 
 
@@ -98,3 +97,35 @@ class LetterSendForm(forms.Form):
                 f"Enter email addresses in the correct format, like name@example.org "
                 f"(check {', '.join(bad[:3])})")
         return addresses
+
+
+class DecisionNotToNotifyForm(forms.Form):
+    decided_on = GdsDateField(label="When did the local authority decide?",
+                              what="the date of the decision")
+    decided_by = forms.CharField(label="Who decided?", max_length=200, help_text="Name and role",
+                                 error_messages={"required": "Enter who decided, with their "
+                                                             "role"})
+    reason = forms.CharField(
+        label="Why does the incident not need notifying to the Panel?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the local authority decided not to notify "
+                                    "the Panel"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("decided_on"),
+                                 Field.text("decided_by", field_width=Fluid.TWO_THIRDS),
+                                 Field.textarea("reason"), submit="Record the decision")
+
+
+class LookedAfterDeathNoticeForm(forms.Form):
+    secretary_of_state_notified_on = GdsDateField(
+        label="When was the Secretary of State told?", required=False,
+        what="the date the Secretary of State was told")
+    ofsted_notified_on = GdsDateField(label="When was Ofsted told?", required=False,
+                                      what="the date Ofsted was told")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("secretary_of_state_notified_on"),
+                                 Field("ofsted_notified_on"), submit="Save")

@@ -1,17 +1,16 @@
-"""Reads for the notification's letters."""
+"""Reads for the local authority's notifications and the letters."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from cases.models import CaseDocument, DocumentDispatch
+from calendars.models import Deadline
+from cases.models import Case, CaseDocument, DocumentDispatch
 
 from .documents import BUILDERS, LETTER_KINDS, TITLES
-from .models import PanelNotification
-from .services import letters_due
+from .services import letter_due
 
 
 @dataclass(frozen=True)
@@ -21,32 +20,31 @@ class Letter:
     document: CaseDocument | None
     up_to_date: bool
     last_dispatch: DocumentDispatch | None
-    due_on: datetime.date
+    due: Deadline | None
 
     @property
     def code(self) -> str:
         return self.title.split(" ")[0]
 
 
-def letters_for(notification: PanelNotification) -> list[Letter]:
-    """Each letter's latest stored version, whether the record has changed since, and when
-    it was last sent (any version) and to whom."""
-    case = notification.case
+def letters_for(case: Case) -> list[Letter]:
+    """Each letter's latest stored version, whether the record has changed since, when it
+    was last sent (any version) and to whom, and the plan's step it meets."""
     documents = list(
         CaseDocument.objects.filter(case=case, kind__in=LETTER_KINDS)
         .defer("docx", "pdf").order_by("kind", "-version")
         .prefetch_related(Prefetch("dispatches", queryset=DocumentDispatch.objects
                                    .select_related("sent_by").order_by("-sent_at"))))
-    due = letters_due(notification)
     letters = []
     for kind in LETTER_KINDS:
         versions = [d for d in documents if d.kind == kind]
         latest = versions[0] if versions else None
         dispatches = sorted((x for d in versions for x in d.dispatches.all()),
                             key=lambda x: x.sent_at, reverse=True)
-        current = BUILDERS[kind](notification).sha256()
+        current = BUILDERS[kind](case).sha256()
         letters.append(Letter(kind=kind, title=TITLES[kind], document=latest,
                               up_to_date=latest is not None
                               and latest.content_sha256 == current,
-                              last_dispatch=dispatches[0] if dispatches else None, due_on=due))
+                              last_dispatch=dispatches[0] if dispatches else None,
+                              due=letter_due(case, kind)))
     return letters

@@ -23,6 +23,8 @@ class RapidReview(models.Model):
                                    help_text="Why the partners decided the criteria are not met")
     stopped_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+    stop_panel_told_on = models.DateField(
+        null=True, blank=True, help_text="When the Panel was told the review stopped")
     next_step = models.CharField(
         max_length=20, blank=True,
         choices=[("lcspr", "A local child safeguarding practice review (LCSPR)"),
@@ -136,7 +138,10 @@ class InformationRequest(models.Model):
     contact_phone = models.CharField(max_length=40, blank=True)
     sent_at = models.DateTimeField()
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField(help_text="5 working days after sending")
+    return_deadline = models.ForeignKey(
+        "calendars.Deadline", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="The plan's deadline for the return: its due date is the "
+                                    "request's, and moves with the calendar")
     receipt_confirmed_at = models.DateTimeField(null=True, blank=True)
     receipt_confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True,
                                              blank=True, related_name="+")
@@ -151,6 +156,12 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Information request to {self.agency}"
+
+    @property
+    def due_on(self):
+        """The return date: its deadline's, so the two never disagree (select_related
+        ``return_deadline`` when reading many)."""
+        return self.return_deadline.due_date if self.return_deadline_id else None
 
     @property
     def deadline_key(self) -> str:

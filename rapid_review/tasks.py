@@ -10,8 +10,15 @@ from .services import requests, returns
 @shared_task(acks_late=True)
 def information_request_email(request_id: int) -> int:
     request = InformationRequest.objects.select_related(
-        "review__case__partnership", "agency").get(pk=request_id)
+        "review__case__partnership", "agency", "return_deadline").get(pk=request_id)
     return requests.email_information_request(request)
+
+
+@shared_task(acks_late=True)
+def return_date_changed_email(request_id: int) -> int:
+    request = InformationRequest.objects.select_related(
+        "review__case__partnership", "agency", "return_deadline").get(pk=request_id)
+    return requests.email_return_date_changed(request)
 
 
 @shared_task(acks_late=True)

@@ -3,10 +3,15 @@
 from .calendar import calendar_day_add, calendar_day_remove, calendar_for
 from .deadlines import (
     anchor_record,
+    deadline_mark_done,
     deadline_meet,
     deadline_waive,
+    deadlines_close,
     deadlines_recompute,
     due_dates_for,
+    on_deadlines_moved,
+    plan_for,
+    step_calendar,
 )
 from .templates import (
     template_adopt,
@@ -20,10 +25,15 @@ __all__ = [
     "calendar_day_add",
     "calendar_day_remove",
     "calendar_for",
+    "deadline_mark_done",
     "deadline_meet",
     "deadline_waive",
+    "deadlines_close",
     "deadlines_recompute",
     "due_dates_for",
+    "on_deadlines_moved",
+    "plan_for",
+    "step_calendar",
     "template_adopt",
     "template_step_create",
     "template_step_delete",

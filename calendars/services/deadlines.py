@@ -1,15 +1,22 @@
 """Anchors and the deadlines that hang from them.
 
-Due dates are computed once, from the stored anchor date, the step and the partnership's
-calendar, and stored. They move only when the anchor is corrected or the calendar or the
-step changes; a deadline already met, met late or waived never moves.
+Due dates are computed once, from the stored anchor date, the step and a calendar, and
+stored. A statutory step counts England's bank holidays only; every other step counts the
+partnership's calendar with its closure days. Dates move only when the anchor is corrected
+or the calendar or the step changes; a deadline met, met late or closed never moves.
+
+Apps above this one learn that their deadlines moved through ``on_deadlines_moved`` (an
+information request's pack must never disagree with its deadline), the same way
+``cases.documents.document_preparer`` lets them register work.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -18,17 +25,30 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, Partnership, User
-from cases.models import Case
 
+from ..builtin_templates import DEFAULT_PLAN
 from ..models import (
+    FUTURE_ANCHORS,
     AnchorEvent,
     Deadline,
     DeadlineStatus,
+    StepAction,
     TimelineStep,
     TimelineTemplate,
+    anchors_of,
 )
-from ..working_days import WorkingDayCalendar, add_working_days, is_working_day
+from ..working_days import (
+    WorkingDayCalendar,
+    add_working_days,
+    default_calendar,
+    is_working_day,
+    next_working_day,
+    previous_working_day,
+)
 from .calendar import calendar_for
+
+if TYPE_CHECKING:  # the ground floor does not import the apps above it
+    from cases.models import Case
 
 
 @dataclass(frozen=True)
@@ -38,26 +58,52 @@ class DueDates:
     window_start: datetime.date | None
 
 
+def step_calendar(step: TimelineStep, partnership_calendar: WorkingDayCalendar
+                  ) -> WorkingDayCalendar:
+    """The calendar a step counts on: statutory limits ignore the partnership's closures."""
+    return default_calendar() if step.is_statutory else partnership_calendar
+
+
+def _on_or_next(day: datetime.date, sign: int, calendar: WorkingDayCalendar) -> datetime.date:
+    """``day`` if it is a working day, else the next one (the previous one counting back)."""
+    if is_working_day(day, calendar):
+        return day
+    return next_working_day(day, calendar) if sign > 0 else previous_working_day(day, calendar)
+
+
 def _shift(step: TimelineStep, anchor_on: datetime.date, anchor_at: datetime.datetime | None,
            amount: int, calendar: WorkingDayCalendar
            ) -> tuple[datetime.date, datetime.datetime | None]:
     sign = -1 if step.direction == TimelineStep.Direction.BEFORE else 1
     if step.unit == TimelineStep.Unit.WORKING_DAYS:
+        if amount == 0:  # "the same day": that day if it is a working day
+            return _on_or_next(anchor_on, sign, calendar), None
         return add_working_days(anchor_on, sign * amount, calendar), None
     if step.unit == TimelineStep.Unit.HOURS:
-        start = anchor_at or timezone.make_aware(
+        # "Within 24 hours" on working days: each whole 24 hours is a working day, the
+        # time of day is kept, and a time that lands on a closed day moves to the next
+        # working day. A decision at 16:00 on a Friday is due 16:00 on the Monday.
+        start = timezone.localtime(anchor_at) if anchor_at else timezone.make_aware(
             datetime.datetime.combine(anchor_on, datetime.time(9, 0)))
-        due_at = start + sign * datetime.timedelta(hours=amount)
-        return timezone.localdate(due_at), due_at
+        days, hours = divmod(amount, 24)
+        day = add_working_days(start.date(), sign * days, calendar) if days else start.date()
+        due_at = timezone.make_aware(datetime.datetime.combine(day, start.time())) \
+            + sign * datetime.timedelta(hours=hours)
+        due_on = timezone.localdate(due_at)
+        moved = _on_or_next(due_on, sign, calendar)
+        if moved != due_on:
+            due_at = timezone.make_aware(datetime.datetime.combine(
+                moved, timezone.localtime(due_at).time()))
+        return moved, due_at
     # Calendar months: a target date; if it is not a working day, the working day before.
     target = anchor_on + relativedelta(months=sign * amount)
-    return (target if is_working_day(target, calendar)
-            else add_working_days(target, 0, calendar)), None
+    return _on_or_next(target, -1, calendar), None
 
 
 def due_dates_for(step: TimelineStep, anchor_on: datetime.date,
                   anchor_at: datetime.datetime | None,
-                  calendar: WorkingDayCalendar) -> DueDates:
+                  partnership_calendar: WorkingDayCalendar) -> DueDates:
+    calendar = step_calendar(step, partnership_calendar)
     due_date, due_at = _shift(step, anchor_on, anchor_at, step.offset, calendar)
     window_start = None
     if step.window_start is not None:
@@ -69,12 +115,57 @@ def active_template(partnership: Partnership) -> TimelineTemplate | None:
     return TimelineTemplate.objects.filter(partnership=partnership, is_active=True).first()
 
 
+def plan_for(partnership: Partnership) -> TimelineTemplate | None:
+    """The partnership's plan. One that has not chosen a plan follows the statutory minimum
+    (a copy, made the first time it is needed), so the statutory clock always runs."""
+    template = active_template(partnership)
+    if template is not None:
+        return template
+    builtin = TimelineTemplate.objects.filter(partnership__isnull=True,
+                                              name=DEFAULT_PLAN).first()
+    if builtin is None:
+        return None
+    from .templates import template_adopt
+
+    return template_adopt(actor=None, partnership=partnership, builtin=builtin)
+
+
+# Apps above calendars register here to hear that deadlines met by one of their actions
+# moved (after a calendar, step or anchor change), inside the transaction that moved them.
+MovedListener = Callable[[list[Deadline]], None]
+_MOVED_LISTENERS: dict[str, list[MovedListener]] = defaultdict(list)
+
+
+def on_deadlines_moved(action: str) -> Callable[[MovedListener], MovedListener]:
+    def register(listener: MovedListener) -> MovedListener:
+        if listener not in _MOVED_LISTENERS[action]:
+            _MOVED_LISTENERS[action].append(listener)
+        return listener
+    return register
+
+
+def _tell_moved(deadline_ids: Iterable[int]) -> None:
+    ids = list(deadline_ids)
+    if not ids or not _MOVED_LISTENERS:
+        return
+    by_action: dict[str, list[Deadline]] = defaultdict(list)
+    for deadline in Deadline.objects.filter(
+            pk__in=ids, step__met_by__in=list(_MOVED_LISTENERS)).select_related("step"):
+        by_action[deadline.step.met_by].append(deadline)
+    for action, deadlines in by_action.items():
+        for listener in _MOVED_LISTENERS[action]:
+            listener(deadlines)
+
+
 @transaction.atomic
 def anchor_record(*, actor: User | None, case: Case, kind: str, occurred_on: datetime.date,
                   occurred_at: datetime.datetime | None = None, related_key: str = "",
                   responsible_agency: Agency | None = None) -> AnchorEvent:
-    """Record (or correct) when an event happened, and create or move its deadlines."""
-    if occurred_on > timezone.localdate():
+    """Record (or correct) when an event happened, and create or move its deadlines.
+
+    Only a plan (a planned publication date) may be in the future.
+    """
+    if kind not in FUTURE_ANCHORS and occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": "The date must be today or in the past"})
     event, created = AnchorEvent.objects.select_for_update().get_or_create(
         case=case, kind=kind, related_key=related_key,
@@ -87,9 +178,10 @@ def anchor_record(*, actor: User | None, case: Case, kind: str, occurred_on: dat
         event.responsible_agency = responsible_agency or event.responsible_agency
         event.save()
     calendar = calendar_for(case.partnership_id)
-    template = active_template(case.partnership)
+    template = plan_for(case.partnership)
     steps = list(template.steps.filter(anchor=kind)) if template else []
     existing = {d.step_id: d for d in event.deadlines.select_for_update()}
+    moved = []
     for step in steps:
         dates = due_dates_for(step, occurred_on, occurred_at, calendar)
         deadline = existing.get(step.pk)
@@ -101,65 +193,128 @@ def anchor_record(*, actor: User | None, case: Case, kind: str, occurred_on: dat
                 responsible_agency=event.responsible_agency if step.responsible_is_agency
                 else None,
             )
-        elif deadline.status == DeadlineStatus.OPEN:
+        elif deadline.status == DeadlineStatus.OPEN and (
+                deadline.due_date, deadline.due_at, deadline.window_start) != (
+                dates.due_date, dates.due_at, dates.window_start):
             deadline.due_date, deadline.due_at = dates.due_date, dates.due_at
             deadline.window_start = dates.window_start
             deadline.save(update_fields=["due_date", "due_at", "window_start"])
+            moved.append(deadline.pk)
     audit_record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         actor=actor, obj=event, partnership=case.partnership,
         detail={"case": case.pk, "kind": kind, "occurred_on": occurred_on.isoformat(),
                 **({"previous": previous.isoformat()} if previous else {})},
     )
+    _tell_moved(moved)
     return event
 
 
 @transaction.atomic
-def deadline_meet(*, actor: User | None, case: Case, step_key: str, related_key: str = "",
+def deadline_meet(*, actor: User | None, case: Case, action: str, related_key: str = "",
                   met_at: datetime.datetime | None = None) -> list[Deadline]:
-    """Called by the service that does the thing a deadline stands for. Late is recorded."""
+    """Called by the service that does ``action``: every open step it meets is met, or met
+    late. Lateness is judged against the stored due date, which a statutory step counted on
+    the statutory calendar."""
+    if action not in StepAction.values:
+        raise ValueError(f"Not a step action: {action!r}")
     met_at = met_at or timezone.now()
     met_on = timezone.localdate(met_at)
-    deadlines = list(Deadline.objects.select_for_update().filter(
-        case=case, step__key=step_key, related_key=related_key, status=DeadlineStatus.OPEN))
+    deadlines = list(Deadline.objects.select_for_update(of=("self",)).filter(
+        case=case, step__met_by=action, related_key=related_key,
+        status=DeadlineStatus.OPEN))
     for deadline in deadlines:
         late = (met_at > deadline.due_at) if deadline.due_at else (met_on > deadline.due_date)
         deadline.status = DeadlineStatus.MISSED if late else DeadlineStatus.MET
         deadline.met_at = met_at
         deadline.save(update_fields=["status", "met_at"])
         audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
-                     detail={"status": deadline.status, "case": case.pk})
+                     partnership_id=deadline.partnership_id,
+                     detail={"status": deadline.status, "case": case.pk, "action": action})
     return deadlines
+
+
+def _close(actor: User | None, deadline: Deadline, reason: str) -> None:
+    deadline.status, deadline.waived_reason = DeadlineStatus.WAIVED, reason
+    deadline.save(update_fields=["status", "waived_reason"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
+                 partnership_id=deadline.partnership_id,
+                 detail={"status": deadline.status, "case": deadline.case_id})
 
 
 @transaction.atomic
 def deadline_waive(*, actor: User, deadline: Deadline, reason: str) -> Deadline:
+    """Someone decides a step no longer applies, and says why."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why this deadline no longer applies"})
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    deadline = Deadline.objects.select_for_update(of=("self",)).get(pk=deadline.pk)
     if deadline.status != DeadlineStatus.OPEN:
         raise ValidationError("Only an open deadline can be waived")
-    deadline.status, deadline.waived_reason = DeadlineStatus.WAIVED, reason
-    deadline.save(update_fields=["status", "waived_reason"])
-    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
-                 detail={"status": deadline.status, "case": deadline.case_id})
+    _close(actor, deadline, reason)
     return deadline
 
 
-def _bulk_set_due(changes: list[tuple[int, datetime.date, datetime.date | None]]) -> None:
+@transaction.atomic
+def deadlines_close(*, actor: User | None, case: Case, reason: str,
+                    parts: Iterable[str] = (), anchors: Iterable[str] = (),
+                    actions: Iterable[str] = ()) -> int:
+    """The pathway changed: close the open steps that no longer apply (those of the parts
+    of the process, counted from the anchors, or met by the actions), each with the reason.
+    Returns how many closed."""
+    anchors, actions = [*anchors_of(*parts), *anchors], list(actions)
+    if not anchors and not actions:
+        return 0
+    rows = Deadline.objects.select_for_update(of=("self",)).filter(
+        case=case, status=DeadlineStatus.OPEN)
+    deadlines = [d for d in rows.select_related("anchor_event", "step")
+                 if d.anchor_event.kind in anchors or d.step.met_by in actions]
+    for deadline in deadlines:
+        _close(actor, deadline, reason)
+    return len(deadlines)
+
+
+@transaction.atomic
+def deadline_mark_done(*, actor: User, deadline: Deadline, note: str = "") -> Deadline:
+    """A step the product cannot see done (arranging a conference by telephone, say): the
+    business unit records that it was done, now."""
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("step").get(
+        pk=deadline.pk)
+    if deadline.step.met_by != StepAction.MARKED_DONE:
+        raise ValidationError("This step is met by doing it in the service, not by marking "
+                              "it done")
+    if deadline.status != DeadlineStatus.OPEN:
+        raise ValidationError("This step is no longer open")
+    now = timezone.now()
+    late = (now > deadline.due_at) if deadline.due_at else (
+        timezone.localdate(now) > deadline.due_date)
+    deadline.status = DeadlineStatus.MISSED if late else DeadlineStatus.MET
+    deadline.met_at = now
+    deadline.save(update_fields=["status", "met_at"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
+                 partnership_id=deadline.partnership_id,
+                 detail={"status": deadline.status, "case": deadline.case_id,
+                         "marked_done": True, **({"note": note.strip()[:300]}
+                                                 if note.strip() else {})})
+    return deadline
+
+
+def _bulk_set_due(changes: list[tuple[int, datetime.date, datetime.datetime | None,
+                                      datetime.date | None]]) -> None:
     """Write many new due dates in a few statements (UPDATE ... FROM a VALUES list)."""
     table = Deadline._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    cast_date, cast_time = ("::date", "::timestamptz") if postgres else ("", "")
     with connection.cursor() as cursor:
         for start in range(0, len(changes), 5000):
             chunk = changes[start:start + 5000]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            params = [p for row in chunk for p in (row[0], row[1], row[2])]
-            cast = "::date" if connection.vendor == "postgresql" else ""
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params = [p for row in chunk for p in row]
             cursor.execute(
-                f"WITH v(id, due, win) AS (VALUES {values}) "  # noqa: S608 - only placeholders
-                f"UPDATE {table} SET due_date = v.due{cast}, window_start = v.win{cast} "
-                f"FROM v WHERE {table}.id = v.id{'::bigint' if cast else ''} "
+                f"WITH v(id, due, due_at, win) AS (VALUES {values}) "  # noqa: S608
+                f"UPDATE {table} SET due_date = v.due{cast_date}, "
+                f"due_at = v.due_at{cast_time}, window_start = v.win{cast_date} "
+                f"FROM v WHERE {table}.id = v.id{'::bigint' if postgres else ''} "
                 f"AND {table}.status = %s",
                 [*params, DeadlineStatus.OPEN],
             )
@@ -176,27 +331,26 @@ def deadlines_recompute(*, partnership: Partnership | int,
     rows = Deadline.objects.filter(partnership_id=partnership_id, status=DeadlineStatus.OPEN)
     if step_ids is not None:
         rows = rows.filter(step_id__in=list(step_ids))
-    rows = rows.values_list("id", "step_id", "due_date", "window_start",
+    steps = {s.pk: s for s in TimelineStep.objects.filter(
+        pk__in=rows.values("step_id").distinct())}
+    rows = rows.values_list("id", "step_id", "due_date", "due_at", "window_start",
                             "anchor_event__occurred_on", "anchor_event__occurred_at")
-    steps: dict[int, TimelineStep] = {}
-    memo: dict[tuple[int, datetime.date], DueDates] = {}
+    memo: dict[tuple, DueDates] = {}
     changes = []
-    for pk, step_id, due, window, anchor_on, anchor_at in rows.iterator(chunk_size=10000):
-        step = steps.get(step_id)
-        if step is None:
-            step = steps[step_id] = TimelineStep.objects.get(pk=step_id)
-        if step.unit == TimelineStep.Unit.HOURS:
-            continue  # hour-based steps do not depend on the calendar
-        key = (step_id, anchor_on)
+    for pk, step_id, due, due_at, window, anchor_on, anchor_at in rows.iterator(
+            chunk_size=10000):
+        step = steps[step_id]
+        key = (step_id, anchor_on, anchor_at)
         dates = memo.get(key)
         if dates is None:
             dates = memo[key] = due_dates_for(step, anchor_on, anchor_at, calendar)
-        if (dates.due_date, dates.window_start) != (due, window):
-            changes.append((pk, dates.due_date, dates.window_start))
+        if (dates.due_date, dates.due_at, dates.window_start) != (due, due_at, window):
+            changes.append((pk, dates.due_date, dates.due_at, dates.window_start))
     with transaction.atomic():
         _bulk_set_due(changes)
         if changes:
             audit_record(action=AuditEvent.Action.UPDATE, actor=None,
                          partnership=Partnership.objects.get(pk=partnership_id),
                          detail={"deadlines_moved": len(changes), "reason": "recompute"})
+            _tell_moved(pk for pk, *_ in changes)
     return len(changes)

@@ -128,7 +128,7 @@ def _text(reminder: Reminder) -> tuple[str, str]:
     deadline = reminder.deadline
     due = deadline.due_at.strftime("%H:%M on %d %B %Y") if deadline.due_at \
         else deadline.due_date.strftime("%d %B %Y")
-    link = settings.SITE_URL + reverse("calendars:case-deadlines", args=[deadline.case.reference])
+    link = settings.SITE_URL + reverse("cases:case-deadlines", args=[deadline.case.reference])
     body = (
         f"{SUBJECTS[reminder.kind]}: {deadline.step.label}\n\n"
         f"Case: {deadline.case.reference}\nDue: {due}\n\n"

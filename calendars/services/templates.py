@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Partnership, User
 
-from ..models import TimelineStep, TimelineTemplate
+from ..models import CalendarKind, TimelineStep, TimelineTemplate
 
 STEP_FIELDS = ["position", "key", "label", "anchor", "offset", "unit", "direction",
-               "window_start", "responsible_role", "responsible_is_agency",
+               "window_start", "calendar", "met_by", "responsible_role",
+               "responsible_is_agency",
                "remind_days_before", "remind_on_day", "remind_daily_when_overdue",
                "escalate_after"]
 
@@ -65,6 +67,10 @@ def template_step_update(*, actor: User | None, step: TimelineStep, **changes) -
     unknown = set(changes) - set(STEP_FIELDS)
     if unknown:
         raise ValueError(f"Not step fields: {sorted(unknown)}")
+    if step.is_statutory and changes.get("calendar", step.calendar) != CalendarKind.STATUTORY:
+        raise ValidationError({"calendar": "This is a time limit set in law, so it counts "
+                                           "England's bank holidays only, never your "
+                                           "closure days"})
     if "anchor" in changes and changes["anchor"] != step.anchor and step.deadlines.exists():
         raise ValidationError({"anchor": "Deadlines already count from this step's event. "
                                          "Add a new step instead"})
@@ -78,10 +84,22 @@ def template_step_update(*, actor: User | None, step: TimelineStep, **changes) -
     return step
 
 
+def _new_key(template: TimelineTemplate, label: str) -> str:
+    """A key for a step added in the editor: from its name, unique in the plan."""
+    base = slugify(label).replace("-", "_")[:50] or "step"
+    taken = set(template.steps.values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
 @transaction.atomic
 def template_step_create(*, actor: User | None, template: TimelineTemplate,
                          **fields) -> TimelineStep:
     _editable(template)
+    if not fields.get("key"):
+        fields["key"] = _new_key(template, fields.get("label", ""))
     if "position" not in fields:
         last = template.steps.order_by("-position").values_list("position", flat=True).first()
         fields["position"] = (last or 0) + 1

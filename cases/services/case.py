@@ -16,16 +16,18 @@ class CaseError(ValidationError):
     """A refused action, worded for the person who tried it."""
 
 
+# The local authority's notification to the Panel starts a rapid review from any stage
+# before one (seed 002: a notification automatically triggers it, whatever triage decided).
 ALLOWED = {
     Stage.DRAFT: {Stage.REFERRED},
-    Stage.REFERRED: {Stage.TRIAGE, Stage.MORE_INFORMATION},
-    Stage.MORE_INFORMATION: {Stage.REFERRED, Stage.TRIAGE},
+    Stage.REFERRED: {Stage.TRIAGE, Stage.MORE_INFORMATION, Stage.RAPID_REVIEW},
+    Stage.MORE_INFORMATION: {Stage.REFERRED, Stage.TRIAGE, Stage.RAPID_REVIEW},
     Stage.TRIAGE: {Stage.RAPID_REVIEW, Stage.LEARNING_REVIEW, Stage.SINGLE_AGENCY_REVIEW,
                    Stage.NO_FURTHER_ACTION, Stage.MORE_INFORMATION},
     Stage.RAPID_REVIEW: {Stage.LCSPR, Stage.ACTION_PLAN, Stage.NO_FURTHER_ACTION, Stage.CLOSED},
-    Stage.LEARNING_REVIEW: {Stage.ACTION_PLAN, Stage.CLOSED},
-    Stage.SINGLE_AGENCY_REVIEW: {Stage.ACTION_PLAN, Stage.CLOSED},
-    Stage.NO_FURTHER_ACTION: {Stage.CLOSED, Stage.TRIAGE},
+    Stage.LEARNING_REVIEW: {Stage.ACTION_PLAN, Stage.CLOSED, Stage.RAPID_REVIEW},
+    Stage.SINGLE_AGENCY_REVIEW: {Stage.ACTION_PLAN, Stage.CLOSED, Stage.RAPID_REVIEW},
+    Stage.NO_FURTHER_ACTION: {Stage.CLOSED, Stage.TRIAGE, Stage.RAPID_REVIEW},
     Stage.LCSPR: {Stage.ACTION_PLAN, Stage.CLOSED},
     Stage.ACTION_PLAN: {Stage.CLOSED},
     Stage.CLOSED: set(),

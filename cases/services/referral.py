@@ -11,10 +11,20 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, Partnership, User
-from calendars.models import Anchor
+from calendars.models import Anchor, StepAction
 from calendars.services import anchor_record, deadline_meet
 
-from ..models import Case, Child, Incident, Involvement, Person, Referral, ReferralQuery, Stage
+from ..models import (
+    Case,
+    Child,
+    Incident,
+    Involvement,
+    LegalStatus,
+    Person,
+    Referral,
+    ReferralQuery,
+    Stage,
+)
 from ..validators import validate_nhs_number
 from .case import CaseError, case_stage_change, next_reference
 
@@ -185,6 +195,44 @@ def referral_missing_answers(referral: Referral) -> dict[str, str]:
     return missing
 
 
+SERIOUS_CONCERNS = (Incident.Concern.ABUSE, Incident.Concern.NEGLECT, Incident.Concern.BOTH)
+
+
+def reports_serious_incident(referral: Referral) -> bool:
+    """A partner notification of a serious incident, or any referral whose incident says a
+    child died or was seriously harmed with abuse or neglect known or suspected: the local
+    authority's duty to notify may apply, whatever the referrer asked for."""
+    if referral.request_type == Referral.RequestType.PARTNER_NOTIFICATION:
+        return True
+    incident = Incident.objects.filter(case=referral.case_id).first()
+    return bool(incident and incident.harm and incident.concern in SERIOUS_CONCERNS)
+
+
+def looked_after_child_died(case: Case) -> bool:
+    """A child on the case is looked after and has died (or the incident says so): the
+    Secretary of State and Ofsted must be told, whatever the pathway."""
+    if case.children.filter(legal_status=LegalStatus.LOOKED_AFTER,
+                            date_of_death__isnull=False).exists():
+        return True
+    return Incident.objects.filter(case=case, looked_after_child_death=True).exists()
+
+
+def clocks_start(*, actor: User | None, case: Case, received_at: datetime.datetime) -> None:
+    """The partnership knows of a serious incident from the referral: the local
+    authority's 5 working days to notify run from then (the business unit corrects the
+    date if the local authority knew earlier), and so does the partnership's own plan
+    (counted from receiving the referral in the built-in plans). Recording again changes
+    nothing already recorded."""
+    received_on = timezone.localdate(received_at)
+    recorded = set(case.anchor_events.values_list("kind", flat=True))
+    if Anchor.REFERRAL_RECEIVED not in recorded:
+        anchor_record(actor=actor, case=case, kind=Anchor.REFERRAL_RECEIVED,
+                      occurred_on=received_on, occurred_at=received_at)
+    if Anchor.BECAME_AWARE not in recorded:
+        anchor_record(actor=actor, case=case, kind=Anchor.BECAME_AWARE,
+                      occurred_on=received_on)
+
+
 @transaction.atomic
 def referral_submit(*, actor: User, referral: Referral) -> Case:
     """Submit once: a second submit (double click, back button) returns the same case."""
@@ -205,16 +253,15 @@ def referral_submit(*, actor: User, referral: Referral) -> Case:
     referral.save(update_fields=["submitted_at"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=referral,
                  detail={"submitted": True, "case": case.pk})
-    today = timezone.localdate(now)
     anchor_record(actor=actor, case=case, kind=Anchor.INCIDENT,
-                  occurred_on=case.incident.occurred_on)
-    deadline_meet(actor=actor, case=case, step_key="refer_incident", met_at=now)
-    anchor_record(actor=actor, case=case, kind=Anchor.REFERRAL_RECEIVED, occurred_on=today,
-                  occurred_at=now)
-    if referral.request_type == Referral.RequestType.PARTNER_NOTIFICATION:
-        # The partnership (and its local authority) knows from today: the 5 working day
-        # notification duty starts; the business unit corrects the date if it knew earlier.
-        anchor_record(actor=actor, case=case, kind=Anchor.BECAME_AWARE, occurred_on=today)
+                  occurred_on=case.incident.occurred_on,
+                  responsible_agency=referral.referring_agency)
+    deadline_meet(actor=actor, case=case, action=StepAction.REFERRAL_SUBMITTED, met_at=now)
+    if reports_serious_incident(referral):
+        clocks_start(actor=actor, case=case, received_at=now)
+    if looked_after_child_died(case):
+        anchor_record(actor=actor, case=case, kind=Anchor.LOOKED_AFTER_CHILD_DIED,
+                      occurred_on=timezone.localdate(now))
     from ..tasks import referral_received_email
 
     transaction.on_commit(lambda: referral_received_email.delay(referral.pk))

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, User
-from calendars.models import Anchor, Deadline, DeadlineStatus
-from calendars.services import anchor_record, deadline_waive
+from calendars.models import Anchor, Part
+from calendars.services import anchor_record, deadlines_close
 
 from ..models import TRIAGE_CRITERIA, Case, Challenge, Pathway, Stage, TriageDecision
 from .case import CaseError, case_stage_change
+from .referral import clocks_start
 
 STAGE_FOR = {
     TriageDecision.Decision.RAPID_REVIEW: Stage.RAPID_REVIEW,
@@ -37,14 +38,20 @@ def _apply(actor: User, decision: TriageDecision) -> None:
     case.save(update_fields=["pathway", "media_monitoring"])
     now = timezone.now()
     if decision.decision == TriageDecision.Decision.RAPID_REVIEW:
+        # The plan counts from receiving the referral, even when it did not report a
+        # serious incident: what the group decided makes it one.
+        referral = getattr(case, "referral", None)
+        clocks_start(actor=actor, case=case,
+                     received_at=referral.submitted_at if referral and referral.submitted_at
+                     else now)
         anchor_record(actor=actor, case=case, kind=Anchor.TRIAGE_DECIDED,
                       occurred_on=timezone.localdate(now), occurred_at=now)
     elif decision.decision != TriageDecision.Decision.MORE_INFORMATION:
-        for deadline in Deadline.objects.filter(case=case, status=DeadlineStatus.OPEN,
-                                                step__key__in=["notify_panel",
-                                                               "report_to_partners"]):
-            deadline_waive(actor=actor, deadline=deadline,
-                           reason=f"Triage decided: {decision.get_decision_display()}")
+        # The rapid review's own steps no longer apply. The local authority's duty to
+        # notify the Panel is not the partnership's to close: it stays until the
+        # notification, or the local authority's decision not to notify, is recorded.
+        deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW],
+                        reason=f"Triage decided: {decision.get_decision_display()}")
     from ..tasks import referral_decision_email
 
     transaction.on_commit(lambda: referral_decision_email.delay(decision.pk))

@@ -15,14 +15,13 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from calendars.models import Anchor
-from calendars.services import anchor_record, calendar_for, deadline_meet
+from calendars.models import Anchor, AnchorEvent, Deadline, DeadlineStatus, StepAction
+from calendars.services import anchor_record, calendar_for, deadline_meet, due_dates_for
 from calendars.working_days import WorkingDayCalendar, add_working_days
 from cases.documents import document_generate
-from cases.models import Case, CaseDocument, DocumentDispatch
+from cases.models import Case, CaseDocument, DocumentDispatch, Incident, Referral
 from notifications.documents import LETTER_KINDS
-from notifications.models import PanelNotification
-from notifications.services import LETTER_STEPS, letter_send, notification_record
+from notifications.services import LETTER_ACTIONS, letter_send, notification_record
 
 from .. import services
 from ..documents.requests import request_pack_content
@@ -34,7 +33,6 @@ from ..models import (
     TermsMember,
     TermsOfReference,
 )
-from ..services.requests import RETURN_WORKING_DAYS
 
 POLICE = "Demoshire Constabulary (fictional)"
 SCHOOL = "Make-Believe Primary Academy (fictional)"
@@ -71,47 +69,71 @@ class DemoClock:
                                                              datetime.time(hour, minute)))
 
 
+def _story_start(case: Case, clock: DemoClock) -> None:
+    """The incident on day -1, the referral received on day 0 (a working day later, on
+    time), so the plan's steps counted from the referral fall on the story's days."""
+    received_at = clock.at(0, 9)
+    Incident.objects.filter(case=case).update(occurred_on=clock.day(-1))
+    Referral.objects.filter(case=case).update(submitted_at=received_at)
+    AnchorEvent.objects.filter(case=case, kind=Anchor.INCIDENT).update(
+        occurred_on=clock.day(-1))
+    Deadline.objects.filter(case=case, step__met_by=StepAction.REFERRAL_SUBMITTED).update(
+        due_date=clock.day(0), met_at=received_at, status=DeadlineStatus.MET)
+    anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
+                  occurred_on=clock.day(0), occurred_at=received_at)
+
+
 def _notify(case: Case, officer: User, clock: DemoClock, number: int) -> RapidReview:
+    _story_start(case, clock)
     notification_record(
-        actor=officer, case=case, became_aware_on=clock.day(-2), notified_on=clock.notified,
+        actor=officer, case=case, became_aware_on=clock.day(-1), notified_on=clock.notified,
         notified_by="Demo Duty-Manager, children's services",
         panel_reference=f"DEMO-PANEL-{number:04d}", children=list(case.children.all()))
     return RapidReview.objects.select_related("notification", "case__partnership").get(
         case=case)
 
 
-def _letters_sent(notification: PanelNotification, officer: User,
-                  sent_at: datetime.datetime) -> None:
-    """Both letters (SCSI-2, SCSI-3). Their deadlines are met at the story's time first, so
-    the service finds nothing left open to meet late today."""
+def _letters_sent(case: Case, officer: User, sent_at: datetime.datetime) -> None:
+    """The letters (SCSI-2, SCSI-3, SCSI-4). Their deadlines are met at the story's time
+    first, so the service finds nothing left open to meet late today."""
     for kind in LETTER_KINDS:
-        for step_key in LETTER_STEPS[kind]:
-            deadline_meet(actor=officer, case=notification.case, step_key=step_key,
-                          met_at=sent_at)
-        dispatch = letter_send(actor=officer, notification=notification, kind=kind)
+        deadline_meet(actor=officer, case=case, action=LETTER_ACTIONS[kind], met_at=sent_at)
+        dispatch = letter_send(actor=officer, case=case, kind=kind)
         DocumentDispatch.objects.filter(pk=dispatch.pk).update(sent_at=sent_at)
+
+
+def _conference_arranged(case: Case, officer: User, at: datetime.datetime) -> None:
+    """The partners' day-14 conference, arranged by telephone (a step marked done)."""
+    deadline_meet(actor=officer, case=case, action=StepAction.MARKED_DONE, met_at=at)
 
 
 def requests_sent(review: RapidReview, officer: User, clock: DemoClock,
                    agencies: list[tuple[str, str]], sent_at: datetime.datetime
                    ) -> dict[str, InformationRequest]:
-    """Sent through the service, then dated back: the request's dates, its anchor (which
-    moves its open deadline) and its pack, which states the date and the due date."""
+    """Sent through the service, then dated back: the request's dates, its anchor and its
+    return deadline (set directly: moving it through the service would tell the agency its
+    date changed), and its pack, which states the date and the due date."""
     case = review.case
-    deadline_meet(actor=officer, case=case, step_key="send_information_requests",
+    deadline_meet(actor=officer, case=case, action=StepAction.INFORMATION_REQUESTS_SENT,
                   met_at=sent_at)
     sent = services.information_requests_send(
         actor=officer, review=review,
         agencies_with_reasons=[(Agency.objects.get(name=name), reason)
                                for name, reason in agencies])
     sent_on = timezone.localdate(sent_at)
-    due_on = add_working_days(sent_on, RETURN_WORKING_DAYS, clock.calendar)
     for request in sent:
-        InformationRequest.objects.filter(pk=request.pk).update(sent_at=sent_at, due_on=due_on)
-        request.sent_at, request.due_on = sent_at, due_on
-        anchor_record(actor=officer, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
-                      occurred_on=sent_on, occurred_at=sent_at,
-                      related_key=request.deadline_key, responsible_agency=request.agency)
+        InformationRequest.objects.filter(pk=request.pk).update(sent_at=sent_at)
+        request.sent_at = sent_at
+        AnchorEvent.objects.filter(case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
+                                   related_key=request.deadline_key).update(
+            occurred_on=sent_on, occurred_at=sent_at)
+        for deadline in Deadline.objects.filter(case=case, related_key=request.deadline_key,
+                                                status=DeadlineStatus.OPEN).select_related(
+                "step"):
+            dates = due_dates_for(deadline.step, sent_on, sent_at, clock.calendar)
+            Deadline.objects.filter(pk=deadline.pk).update(due_date=dates.due_date,
+                                                           window_start=dates.window_start)
+        request.return_deadline.refresh_from_db()
         document_generate(actor=officer, case=case, kind=CaseDocument.Kind.INFORMATION_REQUEST,
                           content=request_pack_content(request),
                           related_key=request.deadline_key, agency=request.agency)
@@ -132,9 +154,9 @@ def terms_agreed(review: RapidReview, officer: User, clock: DemoClock, *,
         other_contributors="The family's GP practice, through the ICB's designated nurse "
                            "(fictional)",
         meeting_dates=[clock.day(11)], returns_due_on=clock.day(7))
-    # Choosing the meeting date is what the plan's "schedule the meeting" step asks for;
-    # no service meets that step yet, so the demo records it here.
-    deadline_meet(actor=officer, case=case, step_key="schedule_meeting", met_at=set_at)
+    # The meeting's date was chosen with the terms: the plan's "schedule the meeting" step is
+    # met then (the demo's meeting itself is scheduled through the service later).
+    deadline_meet(actor=officer, case=case, action=StepAction.MEETING_SCHEDULED, met_at=set_at)
     for role, name, organisation in MEMBERS:
         services.terms_member_add(actor=officer, terms=terms, role=role, name=name,
                                   organisation=organisation)
@@ -152,7 +174,7 @@ def return_submitted(request: InformationRequest, *, authorised_by: str,
                submitted_at: datetime.datetime) -> None:
     """Submitted through the service, then dated back, lateness judged on that date."""
     user = User.objects.get(email=AGENCY_USERS[request.agency.name])
-    deadline_meet(actor=user, case=request.review.case, step_key="agency_returns_due",
+    deadline_meet(actor=user, case=request.review.case, action=StepAction.RETURN_SUBMITTED,
                   related_key=request.deadline_key, met_at=submitted_at)
     services.agency_return_submit(actor=user, agency_return=request.agency_return,
                                   authorised_by=authorised_by)
@@ -274,7 +296,8 @@ def notified_days_ago(case: Case, officer: User, number: int,
     today = add_working_days(timezone.localdate(), 0, calendar)  # the last working day
     clock = DemoClock(add_working_days(today, -days_ago, calendar), calendar)
     review = _notify(case, officer, clock, number)
-    _letters_sent(review.notification, officer, clock.at(1, 10))
+    _letters_sent(case, officer, clock.at(1, 10))
+    _conference_arranged(case, officer, clock.at(1, 11))
     return review, clock
 
 
@@ -292,7 +315,7 @@ def review_on_day_6(case: Case, officer: User, number: int) -> None:
     terms_agreed(review, officer, clock, set_at=clock.at(1, 15), agreed_at=clock.at(2, 16))
     for name in (POLICE, HOSPITAL):
         services.information_request_confirm_receipt(
-            actor=officer, request=requests[name], confirmed_on=clock.day(3),
+            actor=officer, request=requests[name], confirmed_on=clock.day(2),
             note="Confirmed by phone with the safeguarding lead (fictional)")
     incident_on = case.incident.occurred_on
     police_return(requests[POLICE], clock, incident_on, with_chronology=True)

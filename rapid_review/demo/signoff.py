@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import Agency, User
+from calendars.models import StepAction
 from calendars.services import deadline_meet
 from cases.models import Case, CaseDocument
 
@@ -90,6 +91,10 @@ def _returns_in(review: RapidReview, officer: User, clock: DemoClock) -> None:
         (POLICE, InformationRequest.Reason.CHILD), (SCHOOL, InformationRequest.Reason.CHILD),
     ], clock.at(2, 11))
     terms_agreed(review, officer, clock, set_at=clock.at(1, 15), agreed_at=clock.at(2, 16))
+    for request in requests.values():
+        services.information_request_confirm_receipt(
+            actor=officer, request=request, confirmed_on=clock.day(2),
+            note="Confirmed by phone (fictional)")
     nil_return(requests[SCHOOL], "No contact with the family (fictional).")
     return_submitted(requests[SCHOOL], authorised_by="Hedda Headteacher-Demo (fictional)",
                      submitted_at=clock.at(4, 9))
@@ -98,7 +103,7 @@ def _returns_in(review: RapidReview, officer: User, clock: DemoClock) -> None:
     return_submitted(requests[POLICE], authorised_by="Detective Inspector Lee Leadofficer "
                      "(fictional)", submitted_at=clock.at(6, 14))
     # The service meets the plan's collation step today: meet it on the story's day first.
-    deadline_meet(actor=officer, case=review.case, step_key="collate_returns",
+    deadline_meet(actor=officer, case=review.case, action=StepAction.RETURNS_COLLATED,
                   met_at=clock.at(8, 11))
     document = services.collated_returns_generate(actor=officer, review=review)
     CaseDocument.objects.filter(pk=document.pk).update(created_at=clock.at(8, 11))
@@ -163,8 +168,8 @@ def _sent_for_signature(report: ReviewReport, officer: User,
                         at: datetime.datetime) -> ReportVersion:
     """Frozen as version 1 and sent to the partners (the plan's SRG-8 step, met on the
     story's day before the service would meet it today)."""
-    deadline_meet(actor=officer, case=report.review.case, step_key="send_decision_record",
-                  met_at=at)
+    deadline_meet(actor=officer, case=report.review.case,
+                  action=StepAction.DECISION_RECORD_SENT, met_at=at)
     version = signoff.report_send_for_signature(actor=officer, report=report)
     ReportVersion.objects.filter(pk=version.pk).update(frozen_at=at)
     CaseDocument.objects.filter(case=report.review.case_id,
@@ -180,7 +185,7 @@ def _signed(version: ReportVersion, signers: list[tuple[str, datetime.datetime]]
         user = User.objects.get(email=email)
         last = number == len(PARTNER_REPRESENTATIVES)
         if last:
-            deadline_meet(actor=user, case=case, step_key=signoff.SIGN_STEP, met_at=at)
+            deadline_meet(actor=user, case=case, action=StepAction.PARTNERS_SIGNED, met_at=at)
         signature = signoff.report_sign(actor=user, version=version,
                                         content_sha256=version.content_sha256,
                                         signer_role=SIGNER_ROLES[email])

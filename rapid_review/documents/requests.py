@@ -67,7 +67,7 @@ def request_pack_content(request: InformationRequest) -> DocumentContent:
             "learning review."),
         Paragraph(
             f"Please prioritise this and return the agency information for rapid review by "
-            f"{_date(request.due_on)} (5 working days). If your agency has had no "
+            f"{_date(request.due_on)}. If your agency has had no "
             "involvement, please make a nil return by the same date."),
         Heading("Securing records", level=3),
         Paragraph(

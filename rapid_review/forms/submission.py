@@ -17,11 +17,17 @@ class SubmissionForm(forms.Form):
                                choices=PanelSubmission.Method.choices,
                                widget=forms.RadioSelect,
                                error_messages={"required": "Select how it was submitted"})
+    late_reason = forms.CharField(
+        label="If it was submitted after working day 15, why was it late?", required=False,
+        help_text="Only if the Panel was not already sent a notice of the delay. The reason "
+                  "is recorded as the notice sent with the submission",
+        widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field("submitted_on", legend_size=Size.SMALL),
                                  Field.radios("method", legend_size=Size.SMALL),
+                                 Field.textarea("late_reason", label_size=Size.SMALL),
                                  submit="Record the submission")
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from calendars.services import calendar_for
-from calendars.working_days import working_days_between
+from calendars.working_days import default_calendar, working_days_between
 
 from ..models import RAPID_REVIEW_WORKING_DAYS, RapidReview
 
@@ -27,8 +26,9 @@ class ReviewClock:
 
 
 def review_clock(review: RapidReview, today: datetime.date | None = None) -> ReviewClock:
-    """'Working day N of 15': working days since the notification, counted by the calendar;
-    a stopped review's clock stays where it stopped."""
+    """'Working day N of 15': working days since the notification, on the statutory
+    calendar (the 15 days are set in law: a partnership's closures never stretch them); a
+    stopped review's clock stays where it stopped."""
     until = review.stopped_on or today or timezone.localdate()
     return ReviewClock(max(0, working_days_between(review.started_on, until,
-                                                   calendar_for(review.case.partnership_id))))
+                                                   default_calendar())))

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from accounts.models import StatutoryPartner
-from calendars.models import Deadline
+from calendars.models import Deadline, DeadlineStatus, StepAction
 
 from ..models import MeetingAttendee, RapidReview, ReviewMeeting, TermsMember
 
-MEETING_STEP = "rapid_review_meeting"
 PARTNER_ROLES = {
     StatutoryPartner.LOCAL_AUTHORITY: TermsMember.Role.LA_REPRESENTATIVE,
     StatutoryPartner.POLICE: TermsMember.Role.POLICE_REPRESENTATIVE,
@@ -32,8 +31,8 @@ class MeetingWindow:
 def meeting_window(review: RapidReview) -> MeetingWindow | None:
     """The plan's window for the meeting (its deadline's window start to its due date); a
     plan with only a due date allows any day after the notification up to it."""
-    deadline = (Deadline.objects.filter(case=review.case_id, step__key=MEETING_STEP)
-                .order_by("-id").first())
+    deadline = (Deadline.objects.filter(case=review.case_id, step__met_by=StepAction.MEETING_HELD)
+                .exclude(status=DeadlineStatus.WAIVED).order_by("-id").first())
     if deadline is None:
         return None
     return MeetingWindow(deadline.window_start or review.started_on, deadline.due_date)

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Partnership, User
-from calendars.models import Deadline
+from calendars.models import Deadline, StepAction
 from calendars.services import calendar_for
-from calendars.working_days import add_working_days, working_days_between
+from calendars.working_days import working_days_between
 from cases.models import CaseDocument, Stage
 
 from ..models import AgencyReturn, InformationRequest, RapidReview
@@ -39,7 +39,7 @@ def return_state(request: InformationRequest, today: datetime.date | None = None
         return ReturnState(label, "green", agency_return.submitted_late)
     if agency_return.status == AgencyReturn.Status.REOPENED:
         return ReturnState("Reopened", "yellow", agency_return.submitted_late)
-    if today > request.due_on:
+    if request.due_on and today > request.due_on:
         return ReturnState("Overdue", "red", True)
     return ReturnState("Not returned yet", "grey")
 
@@ -55,7 +55,7 @@ def review_requests(review: RapidReview) -> list[InformationRequest]:
     """The requests sent for one review, with their returns, in 1 query."""
     return _with_states(list(
         InformationRequest.objects.filter(review=review)
-        .select_related("agency", "agency_return", "receipt_confirmed_by")
+        .select_related("agency", "agency_return", "receipt_confirmed_by", "return_deadline")
         .order_by("agency__name")))
 
 
@@ -65,15 +65,14 @@ class SendingDue:
     status: str  # open / met / missed / waived, or "" when the plan has no such step
 
 
-def sending_due(review: RapidReview) -> SendingDue:
-    """Requests go out within 2 working days of the notification (the plan's step)."""
+def sending_due(review: RapidReview) -> SendingDue | None:
+    """When the plan has the requests go out (None when it has no such step)."""
     deadline = (Deadline.objects.filter(case=review.case_id,
-                                        step__key="send_information_requests")
-                .only("due_date", "status").first())
+                                        step__met_by=StepAction.INFORMATION_REQUESTS_SENT)
+                .only("due_date", "status").order_by("due_date").first())
     if deadline:
         return SendingDue(deadline.due_date, deadline.status)
-    return SendingDue(add_working_days(review.started_on, 2,
-                                       calendar_for(review.case.partnership_id)), "")
+    return None
 
 
 def agency_requests(user: User, partnership: Partnership | None) -> QuerySet:
@@ -83,8 +82,8 @@ def agency_requests(user: User, partnership: Partnership | None) -> QuerySet:
     return (InformationRequest.objects
             .filter(agency_id__in=rules.agency_ids_of(user, partnership),
                     review__case__partnership=partnership)
-            .select_related("agency", "agency_return", "review__case")
-            .order_by("due_on", "review__case__reference", "agency__name"))
+            .select_related("agency", "agency_return", "review__case", "return_deadline")
+            .order_by("return_deadline__due_date", "review__case__reference", "agency__name"))
 
 
 def agency_requests_with_states(user: User, partnership: Partnership | None
@@ -96,7 +95,7 @@ def request_for_agency_user(user: User, pk: int) -> InformationRequest | None:
     """The request, if the user acts for the agency asked (else None: answered as 404)."""
     request = (InformationRequest.objects
                .select_related("review__case__partnership", "review__notification",
-                               "agency", "agency_return")
+                               "agency", "agency_return", "return_deadline")
                .annotate(entries=Count("agency_return__chronology_entries"))
                .filter(pk=pk).first())
     if request is None or not rules.can_answer_information_request(user, request):
@@ -129,13 +128,14 @@ def chase_list(user: User, partnership: Partnership | None,
         .filter(review__case__partnership=partnership, review__stopped_on__isnull=True,
                 review__case__stage=Stage.RAPID_REVIEW)
         .filter(~Q(agency_return__status=AgencyReturn.Status.SUBMITTED))
-        .select_related("agency", "agency_return", "review__case")
-        .order_by("due_on", "sent_at", "agency__name"))
+        .select_related("agency", "agency_return", "review__case", "return_deadline")
+        .order_by("return_deadline__due_date", "sent_at", "agency__name"))
     calendar = calendar_for(partnership)
     rows = []
     for request in requests:
-        overdue = (working_days_between(request.due_on, today, calendar)
-                   if today > request.due_on else 0)
+        due_on = request.due_on
+        overdue = (working_days_between(due_on, today, calendar)
+                   if due_on and today > due_on else 0)
         request.state = return_state(request, today)
         rows.append(ChaseRow(request, overdue))
     return rows

@@ -14,8 +14,6 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Partnership, StatutoryPartner, User
-from calendars.services import calendar_for
-from calendars.working_days import working_days_between
 from cases.models import CaseDocument, Stage
 
 from ..models import (
@@ -24,7 +22,7 @@ from ..models import (
     TermsMember,
     TermsOfReference,
 )
-from .clock import ReviewClock
+from .clock import ReviewClock, review_clock
 
 
 def reviews_readable_by(user: User) -> QuerySet[RapidReview]:
@@ -114,7 +112,6 @@ def review_papers(user: User, partnership: Partnership,
             .order_by("kind", "related_key", "-version"),
             to_attr="papers"))
         .order_by("started_on", "case__reference"))
-    calendar = calendar_for(partnership.pk)
     rows = []
     for review in reviews:
         latest = {}
@@ -122,7 +119,7 @@ def review_papers(user: User, partnership: Partnership,
             latest.setdefault((document.kind, document.related_key), document)
         documents = [d for d in latest.values() if rules.can_download_document(user, d)]
         terms = getattr(review, "terms_of_reference", None)
-        clock = ReviewClock(max(0, working_days_between(review.started_on, today, calendar)))
+        clock = review_clock(review, today)
         rows.append(ReviewPapers(review, clock, documents,
                                  terms.version if terms else None))
     return rows

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
+from calendars.models import StepAction
 from calendars.services import deadline_meet
 from cases.documents import (
     PreparationRefused,
@@ -238,7 +239,7 @@ def collated_returns_generate(*, actor: User, review: RapidReview) -> CaseDocume
     content, _count = _collated_content(actor, review)
     document = document_generate(actor=actor, case=review.case,
                                  kind=CaseDocument.Kind.COLLATED_RETURNS, content=content)
-    deadline_meet(actor=actor, case=review.case, step_key="collate_returns")
+    deadline_meet(actor=actor, case=review.case, action=StepAction.RETURNS_COLLATED)
     return document
 
 
@@ -251,7 +252,7 @@ def collated_returns_request(*, actor: User, review: RapidReview
                                      kind=CaseDocument.Kind.COLLATED_RETURNS, content=content,
                                      entries=count)
     if isinstance(result, CaseDocument):
-        deadline_meet(actor=actor, case=review.case, step_key="collate_returns")
+        deadline_meet(actor=actor, case=review.case, action=StepAction.RETURNS_COLLATED)
     return result
 
 

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, User
-from calendars.models import Anchor
+from calendars.models import Anchor, StepAction
 from calendars.services import anchor_record, deadline_meet
 from cases.services import CaseError
 
 from ..models import MeetingAttendee, RapidReview, ReviewMeeting, TermsMember
-from ..selectors.meetings import MEETING_STEP, meeting_window, missing_partners
+from ..selectors.meetings import meeting_window, missing_partners
 
 
 def _open_review(review: RapidReview) -> RapidReview:
@@ -54,7 +54,7 @@ def meeting_schedule(*, actor: User, review: RapidReview, held_on: datetime.date
         review=review, held_on=held_on, starts_at=starts_at, location=location,
         outside_window_reason=reason if window and held_on not in window else "",
         scheduled_by=actor)
-    deadline_meet(actor=actor, case=review.case, step_key="schedule_meeting")
+    deadline_meet(actor=actor, case=review.case, action=StepAction.MEETING_SCHEDULED)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=meeting,
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "held_on": held_on.isoformat()})
@@ -118,7 +118,7 @@ def meeting_confirm_held(*, actor: User, meeting: ReviewMeeting) -> ReviewMeetin
     if first:
         anchor_record(actor=actor, case=review.case, kind=Anchor.MEETING_HELD,
                       occurred_on=meeting.held_on)
-        deadline_meet(actor=actor, case=review.case, step_key=MEETING_STEP,
+        deadline_meet(actor=actor, case=review.case, action=StepAction.MEETING_HELD,
                       met_at=timezone.make_aware(datetime.datetime.combine(
                           meeting.held_on, meeting.starts_at or datetime.time(12))))
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=meeting,

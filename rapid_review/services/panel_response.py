@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
-from calendars.models import Anchor
-from calendars.services import anchor_record
+from calendars.models import Anchor, Part, StepAction
+from calendars.services import anchor_record, deadline_meet, deadlines_close
 from cases.models import Case, Stage
 from cases.services import CaseError, case_stage_change
 
@@ -73,6 +73,9 @@ def panel_response_record(*, actor: User, review: RapidReview, received_on: date
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "outcome": outcome,
                          "received_on": received_on.isoformat()})
+    deadline_meet(actor=actor, case=review.case, action=StepAction.PANEL_RESPONSE_RECEIVED,
+                  met_at=timezone.make_aware(datetime.datetime.combine(
+                      received_on, datetime.time(12))))
     return response
 
 
@@ -187,6 +190,9 @@ def case_move_on(*, actor: User, review: RapidReview, next_step: str) -> RapidRe
     elif next_step == NextStep.ACTION_PLAN:
         case_stage_change(actor=actor, case=case, to_stage=Stage.ACTION_PLAN,
                           note="After the Panel's response: an action plan")
+    deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW],
+                    reason=f"The rapid review is complete: "
+                           f"{dict(NextStep.CHOICES)[next_step].lower()}")
     review.next_step = next_step
     review.save(update_fields=["next_step"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=review,

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, Membership, Role, User
-from calendars.models import Anchor
-from calendars.services import anchor_record, calendar_for, deadline_meet
-from calendars.working_days import add_working_days
+from calendars.models import Anchor, Deadline, StepAction
+from calendars.services import anchor_record, deadline_meet, on_deadlines_moved
 from cases.documents import document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
@@ -25,7 +24,9 @@ from cases.services import CaseError
 from ..documents.requests import request_pack_content
 from ..models import AgencyReturn, InformationRequest, RapidReview
 
-RETURN_WORKING_DAYS = 5
+NO_RETURN_STEP = ("The partnership's plan has no step for agencies' returns, so the requests "
+                  "would have no return date. Ask an administrator to add one to the plan "
+                  "(counted from the information request being sent)")
 
 
 def _agency_users(partnership_id: int, agency_id: int) -> list[User]:
@@ -82,25 +83,30 @@ def information_requests_send(*, actor: User, review: RapidReview,
         raise CaseError({"agencies": "Select each agency once"})
     now = timezone.now()
     today = timezone.localdate(now)
-    due_on = add_working_days(today, RETURN_WORKING_DAYS, calendar_for(case.partnership_id))
     sent = []
     for agency, reason in chosen:
         request = InformationRequest.objects.create(
             review=review, agency=agency, reason=reason, sent_at=now, sent_by=actor,
-            due_on=due_on, **request_contact_defaults(agency, case.partnership_id))
+            **request_contact_defaults(agency, case.partnership_id))
         AgencyReturn.objects.create(request=request)
+        event = anchor_record(actor=actor, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
+                              occurred_on=today, occurred_at=now,
+                              related_key=request.deadline_key, responsible_agency=agency)
+        request.return_deadline = (Deadline.objects.filter(
+            anchor_event=event, step__met_by=StepAction.RETURN_SUBMITTED).first())
+        if request.return_deadline is None:
+            raise CaseError(NO_RETURN_STEP)
+        request.save(update_fields=["return_deadline"])
         document_generate(actor=actor, case=case, kind=CaseDocument.Kind.INFORMATION_REQUEST,
                           content=request_pack_content(request),
                           related_key=request.deadline_key, agency=agency)
-        anchor_record(actor=actor, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
-                      occurred_on=today, occurred_at=now, related_key=request.deadline_key,
-                      responsible_agency=agency)
         audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=request,
                      partnership=case.partnership,
                      detail={"case": case.pk, "agency": agency.pk, "reason": reason,
-                             "due_on": due_on.isoformat()})
+                             "due_on": request.due_on.isoformat()})
         sent.append(request)
-    deadline_meet(actor=actor, case=case, step_key="send_information_requests", met_at=now)
+    deadline_meet(actor=actor, case=case, action=StepAction.INFORMATION_REQUESTS_SENT,
+                  met_at=now)
     from ..tasks import information_request_email
 
     for request in sent:
@@ -129,6 +135,8 @@ def information_request_confirm_receipt(*, actor: User, request: InformationRequ
     request.receipt_note = note.strip()
     request.save(update_fields=["receipt_confirmed_at", "receipt_confirmed_by",
                                 "receipt_note"])
+    deadline_meet(actor=actor, case=request.review.case, action=StepAction.RECEIPT_CONFIRMED,
+                  related_key=request.deadline_key, met_at=request.receipt_confirmed_at)
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=request,
                  partnership=request.review.case.partnership,
                  detail={"receipt_confirmed_on": confirmed_on.isoformat()})
@@ -139,12 +147,18 @@ def _link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
+def _request_recipients(request: InformationRequest) -> list[str]:
+    """The agency's users, its safeguarding mailbox and the request's contact."""
+    partnership_id = request.review.case.partnership_id
+    return sorted({u.email for u in _agency_users(partnership_id, request.agency_id)}
+                  | ({request.agency.email} if request.agency.email else set())
+                  | ({request.contact_email} if request.contact_email else set()))
+
+
 def email_information_request(request: InformationRequest) -> int:
     """To the agency's users and its safeguarding mailbox: reference, date and link only."""
     case = request.review.case
-    recipients = sorted({u.email for u in _agency_users(case.partnership_id, request.agency_id)}
-                        | ({request.agency.email} if request.agency.email else set())
-                        | ({request.contact_email} if request.contact_email else set()))
+    recipients = _request_recipients(request)
     body = (f"{case.partnership.name} asks {request.agency.name} for information for a "
             f"rapid review.\n\nCase: {case.reference}\n"
             f"Return by: {request.due_on:%d %B %Y}\n\n"
@@ -153,3 +167,39 @@ def email_information_request(request: InformationRequest) -> int:
     subject = f"Information request for rapid review {case.reference}"
     return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
                            for to in recipients])
+
+
+@on_deadlines_moved(StepAction.RETURN_SUBMITTED)
+def return_dates_moved(deadlines: list[Deadline]) -> None:
+    """A closure or a correction moved agencies' return dates: each request's pack is made
+    again with the new date (a new version), and the agency is told the date changed."""
+    from ..tasks import return_date_changed_email
+
+    requests = InformationRequest.objects.filter(
+        return_deadline__in=deadlines).select_related(
+        "review__case__partnership", "review__notification", "agency", "return_deadline")
+    for request in requests:
+        if request.agency_return.status == AgencyReturn.Status.SUBMITTED:
+            continue
+        document_generate(actor=None, case=request.review.case,
+                          kind=CaseDocument.Kind.INFORMATION_REQUEST,
+                          content=request_pack_content(request),
+                          related_key=request.deadline_key, agency=request.agency)
+        audit_record(action=AuditEvent.Action.UPDATE, actor=None, obj=request,
+                     partnership=request.review.case.partnership,
+                     detail={"case": request.review.case_id,
+                             "due_on": request.due_on.isoformat(), "moved": True})
+        transaction.on_commit(lambda pk=request.pk: return_date_changed_email.delay(pk))
+
+
+def email_return_date_changed(request: InformationRequest) -> int:
+    """The agency hears its return date moved: reference, new date and link only."""
+    case = request.review.case
+    body = (f"The date {request.agency.name} is asked to return its information for rapid "
+            f"review {case.reference} has changed.\n\n"
+            f"Return by: {request.due_on:%d %B %Y}\n\n"
+            f"The request has been updated with the new date: "
+            f"{_link('rapid_review:return', request.pk)}\n")
+    subject = f"New return date for rapid review {case.reference}"
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+                           for to in _request_recipients(request)])

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
+from calendars.models import StepAction
 from calendars.services import deadline_meet
 from cases.services import CaseError
 
@@ -226,10 +227,11 @@ def agency_return_submit(*, actor: User, agency_return: AgencyReturn,
     if first_submission:
         # Lateness is the first submission's: a return reopened at the business unit's
         # request and sent again is not late for that.
-        agency_return.submitted_late = timezone.localdate(now) > request.due_on
+        due_on = request.due_on
+        agency_return.submitted_late = due_on is not None and timezone.localdate(now) > due_on
     agency_return.save()
     case = request.review.case
-    deadline_meet(actor=actor, case=case, step_key="agency_returns_due",
+    deadline_meet(actor=actor, case=case, action=StepAction.RETURN_SUBMITTED,
                   related_key=request.deadline_key, met_at=now)
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
                  partnership=case.partnership,

@@ -10,6 +10,7 @@ the next one and tells the signers; signed versions never change.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -23,14 +24,13 @@ from django.utils import timezone
 from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, StatutoryPartner, User
-from calendars.services import deadline_meet
+from calendars.models import StepAction
+from calendars.services import deadline_meet, deadlines_close
 from cases.documents import Paragraph, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
 
 from ..models import PartnerSignature, ReportEndorsement, ReportVersion, ReviewReport
-
-SIGN_STEP = "partners_sign"
 
 
 def report_snapshot(report: ReviewReport) -> dict:
@@ -114,7 +114,7 @@ def _freeze(actor: User, report: ReviewReport) -> ReportVersion:
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=version,
                  partnership=case.partnership,
                  detail={"case": case.pk, "version": number, "sha256": version.content_sha256})
-    deadline_meet(actor=actor, case=case, step_key="send_decision_record")
+    deadline_meet(actor=actor, case=case, action=StepAction.DECISION_RECORD_SENT)
     _email_later("version_ready", version.pk)
     return version
 
@@ -215,7 +215,10 @@ def report_sign(*, actor: User, version: ReportVersion, content_sha256: str,
     signed = set(version.signatures.filter(outcome=PartnerSignature.Outcome.SIGNED)
                  .values_list("partner", flat=True))
     if signed == set(StatutoryPartner.values):
-        deadline_meet(actor=actor, case=case, step_key=SIGN_STEP, met_at=now)
+        deadline_meet(actor=actor, case=case, action=StepAction.PARTNERS_SIGNED, met_at=now)
+        if not endorsement_required(version.report.review):
+            deadlines_close(actor=actor, case=case, actions=[StepAction.REPORT_ENDORSED],
+                            reason="The partnership does not ask for an endorsement")
         _store_signed_record(actor, version)
         _email_later("all_signed", version.pk)
     return signature
@@ -375,4 +378,7 @@ def report_endorse(*, actor: User, version: ReportVersion, endorsed_by_name: str
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=endorsement,
                  partnership=case.partnership,
                  detail={"case": case.pk, "version": version.number})
+    deadline_meet(actor=actor, case=case, action=StepAction.REPORT_ENDORSED,
+                  met_at=timezone.make_aware(datetime.datetime.combine(
+                      endorsed_on, datetime.time(12))))
     return endorsement

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
-from calendars.services import calendar_for, deadline_meet
-from calendars.working_days import add_working_days, working_days_between
+from calendars.models import StepAction
+from calendars.services import deadline_meet, deadlines_close
+from calendars.working_days import add_working_days, default_calendar, working_days_between
 from cases.documents import DocumentContent, Paragraph, SummaryList, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
@@ -33,14 +34,18 @@ from ..models import (
 from ..selectors.signoff import signoff_state
 from .signoff import endorsement_required, version_key
 
-SUBMIT_STEP = "submit_rapid_review"
 # Fixed timestamps inside the ZIP, so the same documents always make the same bytes.
 ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 
 
 def submission_due_on(review: RapidReview) -> datetime.date:
-    return add_working_days(review.started_on, RAPID_REVIEW_WORKING_DAYS,
-                            calendar_for(review.case.partnership_id))
+    """Working day 15 after the notification, on the statutory calendar: the limit is set
+    in law, so a partnership's closure days never move it."""
+    return add_working_days(review.started_on, RAPID_REVIEW_WORKING_DAYS, default_calendar())
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _signed_version(review: RapidReview) -> ReportVersion:
@@ -143,31 +148,52 @@ def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, by
 
 @transaction.atomic
 def submission_record(*, actor: User, review: RapidReview, submitted_on: datetime.date,
-                      method: str) -> PanelSubmission:
+                      method: str, late_reason: str = "") -> PanelSubmission:
     """The rapid review went to the Panel: meets the step, tells the referrer and the
-    agencies that contributed."""
-    review = RapidReview.objects.select_for_update().select_related(
+    agencies that contributed. After working day 15 the Panel must have been told why
+    (seeds 000 and 001): a delay notice sent before, or the reason given now, which is
+    recorded as the notice sent with the submission."""
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership", "notification").get(pk=review.pk)
     if hasattr(review, "submission"):
         raise CaseError("The submission to the Panel has already been recorded")
     version = _signed_version(review)
+    due_on = submission_due_on(review)
+    late_reason = (late_reason or "").strip()
     errors = {}
     if submitted_on > timezone.localdate():
         errors["submitted_on"] = "The date it was submitted must be today or in the past"
     elif submitted_on < review.started_on:
         errors["submitted_on"] = "The date it was submitted must be after the notification"
+    elif submitted_on > due_on and not late_reason and not review.delay_notices.filter(
+            sent_on__isnull=False, sent_on__lte=submitted_on).exists():
+        errors["late_reason"] = (
+            f"The rapid review was due by {due_on:%-d %B %Y} (working day "
+            f"{RAPID_REVIEW_WORKING_DAYS} on England's bank holidays): enter why it is late, "
+            "which the Panel is told with the submission")
     if method not in PanelSubmission.Method.values:
         errors["method"] = "Select how it was submitted"
     if errors:
         raise CaseError(errors)
-    calendar = calendar_for(review.case.partnership_id)
     submission = PanelSubmission.objects.create(
         review=review, version=version, submitted_on=submitted_on, method=method,
-        working_day=max(0, working_days_between(review.started_on, submitted_on, calendar)),
+        working_day=max(0, working_days_between(review.started_on, submitted_on,
+                                                default_calendar())),
         recorded_by=actor)
-    deadline_meet(actor=actor, case=review.case, step_key=SUBMIT_STEP,
-                  met_at=timezone.make_aware(datetime.datetime.combine(
-                      submitted_on, datetime.time(12))))
+    if submitted_on > due_on and late_reason:
+        notice = DelayNotice.objects.create(review=review, reason=late_reason,
+                                            expected_on=submitted_on, sent_on=submitted_on,
+                                            created_by=actor)
+        audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=notice,
+                     partnership=review.case.partnership,
+                     detail={"case": review.case_id, "with_submission": True})
+        deadline_meet(actor=actor, case=review.case, action=StepAction.DELAY_NOTICE_SENT,
+                      met_at=_noon(submitted_on))
+    elif submitted_on <= due_on:
+        deadlines_close(actor=actor, case=review.case, actions=[StepAction.DELAY_NOTICE_SENT],
+                        reason="Submitted on time: the Panel did not need telling of a delay")
+    deadline_meet(actor=actor, case=review.case, action=StepAction.RAPID_REVIEW_SUBMITTED,
+                  met_at=_noon(submitted_on))
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=submission,
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "version": version.number,
@@ -256,6 +282,8 @@ def delay_notice_mark_sent(*, actor: User, notice: DelayNotice,
                                     "prepared and today"})
     notice.sent_on = sent_on
     notice.save(update_fields=["sent_on"])
+    deadline_meet(actor=actor, case=notice.review.case, action=StepAction.DELAY_NOTICE_SENT,
+                  met_at=_noon(sent_on))
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=notice,
                  partnership=notice.review.case.partnership,
                  detail={"case": notice.review.case_id, "sent_on": sent_on.isoformat()})

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, StatutoryPartner, User
-from calendars.services import calendar_for
+from calendars.models import StepAction
+from calendars.services import calendar_for, deadline_meet
 from calendars.working_days import add_working_days
 from cases.documents import document_generate
 from cases.models import CaseDocument, Child, Person
@@ -31,7 +32,8 @@ RETURNS_DUE_WORKING_DAYS = 2 + 5
 def terms_defaults(review: RapidReview) -> dict:
     """What a new terms of reference starts with: the notification's children, and the
     returns due date of the information requests already sent (the latest), else day 7."""
-    requested = [r.due_on for r in review.information_requests.all()]
+    requested = [r.due_on for r in review.information_requests.select_related(
+        "return_deadline") if r.due_on]
     returns_due = max(requested) if requested else add_working_days(
         review.started_on, RETURNS_DUE_WORKING_DAYS, calendar_for(review.case.partnership_id))
     return {"children": list(review.notification.children.all()),
@@ -173,6 +175,9 @@ def terms_agree(*, actor: User, terms: TermsOfReference, version: int) -> TermsA
                  detail={"case": terms.review.case_id, "version": version,
                          "partner": partner})
     terms_document(actor=actor, terms=terms)  # its approval table lists the agreements
+    agreed = set(terms.agreements.filter(version=version).values_list("partner", flat=True))
+    if agreed == set(StatutoryPartner.values):
+        deadline_meet(actor=actor, case=terms.review.case, action=StepAction.TERMS_AGREED)
     return agreement
 
 

@@ -36,24 +36,23 @@ def overview(request, reference: str):
         "notification": review.notification,
         "notified_children": review.notification.children.all(),
         "deadlines": case_deadlines(request.user, review.case),
-        "can_edit": rules.can_record_notification(request.user, review.case)
-        and not review.stopped_on,
+        "can_edit": rules.can_edit_rapid_review(request.user, review),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def stop(request, reference: str):
     review = _review_or_404(request, reference)
-    require(rules.can_record_notification(request.user, review.case))
+    require(rules.can_edit_rapid_review(request.user, review))
     form = StopReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rapid_review_stop(actor=request.user, review=review,
-                              reason=form.cleaned_data["reason"])
+            rapid_review_stop(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Rapid review stopped. Its open deadlines are waived")
+            messages.success(request, "Rapid review stopped. The case takes no further action "
+                                      "and the review's open steps are closed")
             return redirect("rapid_review:overview", reference=reference)
     return render(request, "rapid_review/stop.html", {"form": form, "case": review.case})
 

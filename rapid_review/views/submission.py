@@ -14,8 +14,7 @@ from accounts import rules
 from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
-from calendars.services import calendar_for
-from calendars.working_days import add_working_days
+from calendars.working_days import add_working_days, default_calendar
 from cases.models import CaseDocument, Stage
 
 from ..forms.submission import DelayNoticeForm, NoticeSentForm, SubmissionForm
@@ -46,8 +45,7 @@ def _page(request, review: RapidReview, *, form: SubmissionForm | None = None,
     documents = {d.related_key: d for d in CaseDocument.objects.filter(
         case=case, kind=CaseDocument.Kind.DELAY_NOTICE).defer("docx", "pdf")}
     rows = [(n, documents.get(f"delay-notice-{n.pk}")) for n in notices]
-    warn_from = add_working_days(review.started_on, WARN_FROM_DAY,
-                                 calendar_for(case.partnership_id))
+    warn_from = add_working_days(review.started_on, WARN_FROM_DAY, default_calendar())
     if form is None and can_manage and submission is None and state.all_signed:
         form = SubmissionForm(initial={"submitted_on": timezone.localdate()})
     if form is not None:

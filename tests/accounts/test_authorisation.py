@@ -10,10 +10,10 @@ from django.urls.converters import IntConverter, SlugConverter, StringConverter,
 from accounts import rules
 from accounts.models import Agency, Membership, Role
 from calendars import services as calendar_services
-from calendars.models import Anchor, CalendarDay, TimelineTemplate
+from calendars.models import Anchor, CalendarDay, StepAction, TimelineTemplate
 from cases import services as case_services
 from cases.documents import DocumentContent, document_generate
-from cases.models import CaseDocument
+from cases.models import CaseDocument, Stage
 from cases.services import case_create
 from notifications.services import notification_record
 from rapid_review.models import PanelSubmission, ReviewReport
@@ -70,9 +70,15 @@ MATRIX = {
     "calendars:timeline-step-new": set(rules.CALENDAR_EDITORS),
     "calendars:timeline-step-edit": set(rules.CALENDAR_EDITORS),
     "calendars:deadlines": set(rules.CASE_READERS),
-    "calendars:case-deadlines": set(rules.CASE_READERS),
-    "calendars:anchor-correct": set(rules.BUSINESS_UNIT),
-    "calendars:deadline-waive": {Role.BUSINESS_MANAGER},
+    "cases:case-deadlines": set(rules.CASE_READERS),
+    "cases:anchor-correct": set(rules.BUSINESS_UNIT),
+    "cases:deadline-waive": {Role.BUSINESS_MANAGER},
+    "cases:deadline-done": set(rules.BUSINESS_UNIT),
+    "notifications:decision-not-to-notify": set(rules.BUSINESS_UNIT),
+    "notifications:looked-after-death": set(rules.BUSINESS_UNIT),
+    "lcspr:overview": set(rules.CASE_READERS),
+    "lcspr:publication-plan": set(rules.BUSINESS_UNIT),
+    "lcspr:final-report-sent": set(rules.BUSINESS_UNIT),
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     "rapid_review:overview": set(rules.CASE_READERS),
@@ -182,6 +188,11 @@ def url_for(partnership):
     event = calendar_services.anchor_record(actor=None, case=case, kind=Anchor.BECAME_AWARE,
                                             occurred_on=datetime.date(2026, 11, 2))
     deadline = case.deadlines.first()
+    for kind in (Anchor.REFERRAL_RECEIVED, Anchor.LOOKED_AFTER_CHILD_DIED):
+        calendar_services.anchor_record(actor=None, case=case, kind=kind,
+                                        occurred_on=datetime.date(2026, 11, 2))
+    by_hand = case.deadlines.get(step__met_by=StepAction.MARKED_DONE)
+    at_lcspr = case_create(actor=None, partnership=partnership, stage=Stage.LCSPR)
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -340,9 +351,15 @@ def url_for(partnership):
         "accounts:agency-detail": {"pk": agency.pk},
         "calendars:calendar-day-remove": {"pk": day.pk},
         "calendars:timeline-step-edit": {"pk": plan.steps.first().pk},
-        "calendars:case-deadlines": {"reference": case.reference},
-        "calendars:anchor-correct": {"reference": case.reference, "pk": event.pk},
-        "calendars:deadline-waive": {"reference": case.reference, "pk": deadline.pk},
+        "cases:case-deadlines": {"reference": case.reference},
+        "cases:anchor-correct": {"reference": case.reference, "pk": event.pk},
+        "cases:deadline-waive": {"reference": case.reference, "pk": deadline.pk},
+        "cases:deadline-done": {"reference": case.reference, "pk": by_hand.pk},
+        "notifications:decision-not-to-notify": {"reference": asked.reference},
+        "notifications:looked-after-death": {"reference": case.reference},
+        "lcspr:overview": {"reference": at_lcspr.reference},
+        "lcspr:publication-plan": {"reference": at_lcspr.reference},
+        "lcspr:final-report-sent": {"reference": at_lcspr.reference},
     }
 
     def url(name):

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from calendars import services
-from calendars.models import Anchor, CalendarDay, Deadline, DeadlineStatus, TimelineTemplate
+from calendars.models import (
+    Anchor,
+    CalendarDay,
+    Deadline,
+    DeadlineStatus,
+    StepAction,
+    TimelineTemplate,
+)
 from cases.services import case_create
 
 from .conftest import d
@@ -25,23 +32,34 @@ def _due(case, key, related_key=""):
     return Deadline.objects.get(case=case, step__key=key, related_key=related_key).due_date
 
 
-@time_machine.travel(TODAY)
-def test_notification_creates_the_plans_rapid_review_deadlines(case):
+def _received_and_notified(case, received="2026-11-16", notified="2026-11-16"):
+    services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
+                           occurred_on=d(received))
     services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+                           occurred_on=d(notified))
+
+
+@time_machine.travel(TODAY)
+def test_the_referral_and_the_notification_each_start_their_own_steps(case):
+    services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
                            occurred_on=d("2026-11-16"))
-    # Monday 16 November: day 1 is the 17th, day 15 is Monday 7 December.
+    # The plan counts from receiving the referral (Monday 16 November): day 1 is the 17th,
+    # day 11 Tuesday 1 December, day 15 Monday 7 December.
     assert _due(case, "inform_partners") == d("2026-11-17")
     assert _due(case, "send_information_requests") == d("2026-11-18")
     assert _due(case, "rapid_review_meeting") == d("2026-12-01")
     assert _due(case, "partners_sign") == d("2026-12-04")
-    assert _due(case, "submit_rapid_review") == d("2026-12-07")
+    assert _due(case, "send_to_panel") == d("2026-12-07")
+    assert not Deadline.objects.filter(case=case, step__key="submit_rapid_review").exists()
+    # The statutory 15 working days count from the notification, two days later.
+    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+                           occurred_on=d("2026-11-18"))
+    assert _due(case, "submit_rapid_review") == d("2026-12-09")
     assert not Deadline.objects.filter(case=case, step__key="notify_panel").exists()
 
 
 @time_machine.travel(TODAY)
 def test_christmas_bank_holidays_are_skipped(case):
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
-                           occurred_on=d("2026-11-16"))
     services.anchor_record(actor=None, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
                            occurred_on=d("2026-11-20"), related_key="request:1")
     assert _due(case, "agency_returns_due", "request:1") == d("2026-11-27")
@@ -53,14 +71,14 @@ def test_christmas_bank_holidays_are_skipped(case):
 
 
 @time_machine.travel(TODAY)
-def test_correcting_the_notification_date_moves_open_deadlines_not_met_ones(case):
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
-                           occurred_on=d("2026-11-16"))
-    services.deadline_meet(actor=None, case=case, step_key="inform_partners",
+def test_correcting_the_referral_date_moves_open_deadlines_not_met_ones(case):
+    _received_and_notified(case)
+    services.deadline_meet(actor=None, case=case, action=StepAction.PARTNER_LETTER_SENT,
                            met_at=timezone.make_aware(datetime.datetime(2026, 11, 17, 10)))
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+    services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
                            occurred_on=d("2026-11-18"))
-    assert _due(case, "submit_rapid_review") == d("2026-12-09")
+    assert _due(case, "send_to_panel") == d("2026-12-09")
+    assert _due(case, "submit_rapid_review") == d("2026-12-07")  # counts from the notification
     met = Deadline.objects.get(case=case, step__key="inform_partners")
     assert (met.status, met.due_date) == (DeadlineStatus.MET, d("2026-11-17"))
     event = AuditEvent.objects.filter(object_type="calendars.anchorevent").latest("id")
@@ -70,22 +88,32 @@ def test_correcting_the_notification_date_moves_open_deadlines_not_met_ones(case
 
 @time_machine.travel(TODAY)
 def test_meeting_late_is_recorded_as_met_late(case):
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
-                           occurred_on=d("2026-11-16"))
-    [late] = services.deadline_meet(actor=None, case=case, step_key="inform_partners",
+    _received_and_notified(case)
+    [late] = services.deadline_meet(actor=None, case=case,
+                                    action=StepAction.PARTNER_LETTER_SENT,
                                     met_at=timezone.make_aware(datetime.datetime(2026, 11, 18)))
     assert late.status == DeadlineStatus.MISSED
     [on_time] = services.deadline_meet(
-        actor=None, case=case, step_key="send_information_requests",
+        actor=None, case=case, action=StepAction.INFORMATION_REQUESTS_SENT,
         met_at=timezone.make_aware(datetime.datetime(2026, 11, 18, 23, 59)))
     assert on_time.status == DeadlineStatus.MET
 
 
+def test_meeting_names_an_action_the_product_does(case):
+    with pytest.raises(ValueError, match="Not a step action"):
+        services.deadline_meet(actor=None, case=case, action="inform_partners")
+
+
 @time_machine.travel(TODAY)
-def test_a_future_anchor_date_is_refused(case):
+def test_a_future_anchor_date_is_refused_unless_it_is_a_plan(case):
     with pytest.raises(ValidationError, match="today or in the past"):
         services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
                                occurred_on=d("2026-11-26"))
+    services.anchor_record(actor=None, case=case, kind=Anchor.PLANNED_PUBLICATION,
+                           occurred_on=d("2027-03-31"))
+    # Wednesday 31 March 2027, 7 working days back over Easter Monday (29th) and Good
+    # Friday (26th): 30, 25, 24, 23, 22, 19, 18 March.
+    assert _due(case, "send_final_lcspr_report") == d("2027-03-18")
 
 
 @time_machine.travel(TODAY)
@@ -94,16 +122,20 @@ def test_window_hours_and_months_steps(partnership):
                                            name="Rapid review plan (Lincolnshire)")
     services.template_adopt(actor=None, partnership=partnership, builtin=builtin)
     case = case_create(actor=None, partnership=partnership)
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+    services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
                            occurred_on=d("2026-11-16"))
     meeting = Deadline.objects.get(case=case, step__key="rapid_review_meeting")
     assert (meeting.window_start, meeting.due_date) == (d("2026-11-26"), d("2026-12-03"))
 
+    # Friday 20 November, 16:30: 24 hours on working days is Monday 16:30, 48 Tuesday.
     decided = timezone.make_aware(datetime.datetime(2026, 11, 20, 16, 30))
     services.anchor_record(actor=None, case=case, kind=Anchor.TRIAGE_DECIDED,
                            occurred_on=d("2026-11-20"), occurred_at=decided)
     group = Deadline.objects.get(case=case, step__key="inform_review_group")
-    assert group.due_at == decided + datetime.timedelta(hours=24)
+    assert group.due_at == timezone.make_aware(datetime.datetime(2026, 11, 23, 16, 30))
+    assert group.due_date == d("2026-11-23")
+    terms = Deadline.objects.get(case=case, step__key="terms_of_reference_meeting")
+    assert terms.due_at == timezone.make_aware(datetime.datetime(2026, 11, 24, 16, 30))
 
     services.anchor_record(actor=None, case=case, kind=Anchor.DECISION_TO_COMMISSION_LCSPR,
                            occurred_on=d("2026-08-31"))
@@ -119,10 +151,9 @@ def test_report_due_seven_working_days_before_publication(case):
 
 
 @time_machine.travel(TODAY)
-def test_calendar_change_recomputes_open_deadlines_only(case, partnership):
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
-                           occurred_on=d("2026-11-16"))
-    services.deadline_meet(actor=None, case=case, step_key="inform_partners",
+def test_calendar_change_recomputes_open_local_deadlines_only(case, partnership):
+    _received_and_notified(case)
+    services.deadline_meet(actor=None, case=case, action=StepAction.PARTNER_LETTER_SENT,
                            met_at=timezone.make_aware(datetime.datetime(2026, 11, 17, 9)))
     CalendarDay.objects.create(partnership=partnership, date=d("2026-11-17"),
                                kind=CalendarDay.Kind.CLOSURE, reason="Closure")
@@ -133,13 +164,27 @@ def test_calendar_change_recomputes_open_deadlines_only(case, partnership):
     assert _due(case, "inform_partners") == d("2026-11-17")  # met: unchanged
     assert _due(case, "send_information_requests") == d("2026-11-19")
     # One closure and one extra working day cancel out by day 15.
-    assert _due(case, "submit_rapid_review") == d("2026-12-07")
+    assert _due(case, "send_to_panel") == d("2026-12-07")
     assert services.deadlines_recompute(partnership=partnership) == 0
+
+
+@time_machine.travel(TODAY)
+def test_a_closure_never_moves_a_statutory_deadline(case, partnership):
+    _received_and_notified(case)
+    statutory = {key: _due(case, key) for key in ("submit_rapid_review", "tell_panel_if_late",
+                                                   "panel_response")}
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"):
+        services.calendar_day_add(actor=None, partnership=partnership, date=d(day),
+                                  kind=CalendarDay.Kind.CLOSURE, reason="Office move")
+    assert services.deadlines_recompute(partnership=partnership) > 0
+    assert {key: _due(case, key) for key in statutory} == statutory
+    # The partnership's own steps move a week later.
+    assert _due(case, "send_to_panel") == d("2026-12-14")
 
 
 def test_waiving_needs_a_reason_and_the_database_agrees(case, make_user):
     with time_machine.travel(TODAY):
-        services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+        services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
                                occurred_on=d("2026-11-16"))
     deadline = Deadline.objects.get(case=case, step__key="collate_returns")
     with pytest.raises(ValidationError, match="Enter why"):

@@ -100,7 +100,7 @@ def test_correcting_a_date_in_the_browser_form_moves_deadlines(client, make_user
     event = services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
                                    occurred_on=d("2026-11-16"))
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    url = reverse("calendars:anchor-correct", args=[case.reference, event.pk])
+    url = reverse("cases:anchor-correct", args=[case.reference, event.pk])
     response = client.post(url, _date_post("occurred_on", "2026-11-30"))
     assert "The date must be today or in the past" in response.content.decode()
     response = client.post(url, _date_post("occurred_on", "2026-11-18"))
@@ -118,7 +118,7 @@ def test_case_deadlines_page_is_scoped_audited_and_bounded(client, make_user, pa
     theirs = case_create(actor=None, partnership=other_partnership)
     officer = make_user(Role.BUSINESS_UNIT_OFFICER)
     client.force_login(officer)
-    assert client.get(reverse("calendars:case-deadlines",
+    assert client.get(reverse("cases:case-deadlines",
                               args=[theirs.reference])).status_code == 404
 
     services.template_adopt(actor=None, partnership=partnership, builtin=builtin)
@@ -127,7 +127,7 @@ def test_case_deadlines_page_is_scoped_audited_and_bounded(client, make_user, pa
         services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
                                occurred_on=d("2026-11-02"))
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("calendars:case-deadlines", args=[cases[0].reference]))
+        response = client.get(reverse("cases:case-deadlines", args=[cases[0].reference]))
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, actor=officer,
                                      object_id=str(cases[0].pk)).exists()
@@ -141,7 +141,7 @@ def test_case_deadlines_page_is_scoped_audited_and_bounded(client, make_user, pa
 
 @time_machine.travel(TODAY)
 def test_home_page_lists_my_overdue_and_due_soon_deadlines(client, make_user, case):
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+    services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
                            occurred_on=d("2026-11-16"))
     partner = make_user(Role.PARTNER_REPRESENTATIVE)
     client.force_login(partner)
@@ -155,10 +155,10 @@ def test_home_page_lists_my_overdue_and_due_soon_deadlines(client, make_user, ca
 
 def test_waiving_is_for_the_business_manager_only(client, make_user, case):
     with time_machine.travel(TODAY):
-        services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
+        services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
                                occurred_on=d("2026-11-16"))
     deadline = Deadline.objects.get(case=case, step__key="collate_returns")
-    url = reverse("calendars:deadline-waive", args=[case.reference, deadline.pk])
+    url = reverse("cases:deadline-waive", args=[case.reference, deadline.pk])
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
     assert client.get(url).status_code == 404
     client.force_login(make_user(Role.BUSINESS_MANAGER))

@@ -30,9 +30,11 @@ def test_two_concurrent_sweeps_send_each_due_reminder_exactly_once(celery_worker
     officer, manager = make_user(Role.BUSINESS_UNIT_OFFICER), make_user(Role.BUSINESS_MANAGER)
     partner = make_user(Role.PARTNER_REPRESENTATIVE)
     calendar = services.calendar_for(partnership)
-    # Notified 12 working days ago: some steps overdue (and escalated), some due soon.
-    services.anchor_record(actor=None, case=case, kind=Anchor.NOTIFICATION_SENT,
-                           occurred_on=add_working_days(today, -12, calendar))
+    # Referred and notified 12 working days ago: some steps overdue (and escalated), some
+    # due soon.
+    for kind in (Anchor.REFERRAL_RECEIVED, Anchor.NOTIFICATION_SENT):
+        services.anchor_record(actor=None, case=case, kind=kind,
+                               occurred_on=add_working_days(today, -12, calendar))
 
     runs = [reminder_sweep.apply_async(queue=queue) for _ in range(2)]
     results = [run.get(timeout=120) for run in runs]

@@ -8,7 +8,7 @@ from django.core import mail
 
 from accounts.models import Role
 from calendars import services
-from calendars.models import Anchor, Reminder
+from calendars.models import Anchor, Reminder, StepAction
 from calendars.services.reminders import reminders_plan, reminders_plan_hourly, reminders_send
 from tests.factories import AgencyFactory, MembershipFactory
 
@@ -40,6 +40,9 @@ def agency_request(case, partnership, make_user):
         services.anchor_record(actor=None, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
                                occurred_on=d("2026-12-23"), related_key="request:1",
                                responsible_agency=agency)
+        # The follow-up call the same day (the plan's other step for each request).
+        services.deadline_meet(actor=None, case=case, action=StepAction.RECEIPT_CONFIRMED,
+                               related_key="request:1")
     return agency_user, manager
 
 
@@ -72,7 +75,7 @@ def test_running_the_sweep_twice_sends_nothing_twice(agency_request):
 
 def test_a_met_deadline_is_not_chased(agency_request, case):
     with _on("2027-01-04", 12):
-        services.deadline_meet(actor=None, case=case, step_key="agency_returns_due",
+        services.deadline_meet(actor=None, case=case, action=StepAction.RETURN_SUBMITTED,
                                related_key="request:1")
     with _on("2027-01-05"):
         assert _sweep() == []

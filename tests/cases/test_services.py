@@ -13,6 +13,7 @@ from cases import services
 from cases.models import Case, Stage, TriageDecision
 from cases.services.emails import email_referral_decision, email_referral_received
 from cases.validators import nhs_number_is_valid
+from notifications.services import decision_not_to_notify_record
 from tests.factories import AgencyFactory
 
 from .builders import adopt_plan, agency_user, complete_draft
@@ -146,16 +147,28 @@ def test_rapid_review_decision_moves_the_case_and_starts_the_clock(partnership, 
 
 
 @time_machine.travel(TODAY)
-def test_no_further_action_waives_the_notification_deadline(partnership, make_user):
+def test_no_further_action_closes_the_review_steps_not_the_duty_to_notify(partnership,
+                                                                          make_user):
     adopt_plan(partnership)
     referral = complete_draft(partnership)
     case = services.referral_submit(actor=referral.referrer, referral=referral)
     officer = make_user(Role.BUSINESS_UNIT_OFFICER)
     services.case_take_to_triage(actor=officer, case=case)
     decision = _decide(case, officer, TriageDecision.Decision.NO_FURTHER_ACTION)
+    # Every step of the plan's rapid review closes, with the reason...
+    review_steps = Deadline.objects.filter(case=case, anchor_event__kind="referral_received")
+    assert review_steps.count() > 5
+    assert not review_steps.filter(status=DeadlineStatus.OPEN).exists()
+    assert all("No further action" in d.waived_reason for d in review_steps)
+    # ...but the local authority's duty to notify is its own, until it decides.
     notify = Deadline.objects.get(case=case, step__key="notify_panel")
+    assert notify.status == DeadlineStatus.OPEN
+    decision_not_to_notify_record(actor=officer, case=case, decided_on=TODAY.date(),
+                                  decided_by="Duty manager", reason="Criteria not met")
+    notify.refresh_from_db()
     assert notify.status == DeadlineStatus.WAIVED
-    assert "No further action" in notify.waived_reason
+    assert "decided not to notify" in notify.waived_reason
+    assert not case.deadlines.filter(status=DeadlineStatus.OPEN).exists()
     challenge = services.challenge_record(
         actor=officer, decision=decision, agency=referral.referring_agency,
         raised_on=datetime.date(2026, 11, 25), grounds="We think it meets the criteria")

@@ -161,7 +161,7 @@ def test_rapid_review_decision_moves_the_case_and_shows_the_notification_deadlin
     notify = Deadline.objects.get(case=case, step__key="notify_panel")
     assert notify.due_date == datetime.date(2026, 12, 2)  # 5 working days after 25 November
     assert "Notify the National Panel" in html and "Wed 2 Dec 2026" in html
-    assert reverse("calendars:case-deadlines", args=[case.reference]) in html
+    assert reverse("cases:case-deadlines", args=[case.reference]) in html
     assert "Highlights or may highlight concerns about two or more agencies" in html
 
 

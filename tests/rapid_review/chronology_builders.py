@@ -15,6 +15,8 @@ import io
 from django.utils import timezone
 
 from accounts.models import Agency, Role, User
+from calendars.models import Anchor, StepAction
+from calendars.services import anchor_record
 from rapid_review.models import (
     AgencyReturn,
     ChronologyEntry,
@@ -38,21 +40,30 @@ def scoped(review: RapidReview, start: str | None, end: str | None) -> TermsOfRe
 def request_to(review: RapidReview, agency: Agency, *, status: str = AgencyReturn.Status.DRAFT,
                nil: bool = False, late: bool = False, due_on: datetime.date | None = None,
                **return_fields) -> InformationRequest:
-    """A request sent today (due in a week unless given) with its return in ``status``."""
+    """A request sent today (due in a week unless given) with its return in ``status``.
+
+    Its return deadline is the plan's, made by the calendars app, then set to ``due_on``."""
     officer = officer_of(review.case.partnership)
     now = timezone.now()
     request = InformationRequest.objects.create(
         review=review, agency=agency, sent_at=now, sent_by=officer,
-        due_on=due_on or timezone.localdate() + datetime.timedelta(days=7),
         contact_name="Contact Example", contact_email="contact@example.org")
+    event = anchor_record(actor=None, case=review.case, kind=Anchor.INFORMATION_REQUEST_SENT,
+                          occurred_on=timezone.localdate(now), occurred_at=now,
+                          related_key=request.deadline_key, responsible_agency=agency)
+    deadline = event.deadlines.get(step__met_by=StepAction.RETURN_SUBMITTED)
+    deadline.due_date = due_on or timezone.localdate() + datetime.timedelta(days=7)
+    deadline.save(update_fields=["due_date"])
+    request.return_deadline = deadline
+    request.save(update_fields=["return_deadline"])
     submitted = status == AgencyReturn.Status.SUBMITTED
     AgencyReturn.objects.create(
         request=request, status=status, is_nil_return=nil,
         nil_reason="No record of the family (fictional)" if nil else "",
         submitted_at=now if submitted else None, submitted_late=late,
         authorised_by="Pat Example-Lead" if submitted else "", **return_fields)
-    return InformationRequest.objects.select_related("agency", "agency_return",
-                                                     "review__case").get(pk=request.pk)
+    return InformationRequest.objects.select_related("agency", "agency_return", "review__case",
+                                                     "return_deadline").get(pk=request.pk)
 
 
 def agency_user_for(agency: Agency, partnership) -> User:

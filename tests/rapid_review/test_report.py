@@ -82,7 +82,7 @@ def recorded(partnership, officer, review):
         submitted_return(requests[0])
         submitted_return(requests[1], nil=True)
         user_with_role(partnership, Role.PARTNER_REPRESENTATIVE, statutory_partner="police")
-        letter_send(actor=officer, notification=review.notification,
+        letter_send(actor=officer, case=review.case,
                     kind=CaseDocument.Kind.PARTNER_LETTER)
     return review
 
@@ -253,7 +253,8 @@ def test_learning_items_are_edits_of_the_report(officer, review, partnership):
 
 def test_a_stopped_review_refuses_edits(officer, review, client):
     report = report_start(actor=officer, review=review)
-    rapid_review_stop(actor=officer, review=review, reason="Criteria not met (fictional)")
+    rapid_review_stop(actor=officer, review=review, reason="Criteria not met (fictional)",
+                      panel_told_on=review.started_on)
     with pytest.raises(ValidationError, match="stopped"):
         report_section_save(actor=officer, report=report, key="background", text="More")
     with pytest.raises(ValidationError, match="stopped"):

@@ -92,7 +92,8 @@ def test_a_double_send_is_refused_with_a_message(client, review, partnership):
 @time_machine.travel(SENT)
 def test_a_stopped_review_sends_nothing(client, review, partnership):
     officer = officer_of(partnership)
-    rapid_review_stop(actor=officer, review=review, reason="Criteria not met")
+    rapid_review_stop(actor=officer, review=review, reason="Criteria not met",
+                      panel_told_on=review.started_on)
     client.force_login(officer)
     assert client.get(_url("requests-send", review)).status_code == 404
     assert "Send information requests</a>" not in client.get(

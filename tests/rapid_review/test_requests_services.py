@@ -102,7 +102,8 @@ def test_agencies_outside_the_directory_and_stopped_reviews_are_refused(partners
         send_requests(review, [elsewhere])
     with pytest.raises(ValidationError, match="Select the agencies"):
         send_requests(review, [])
-    rapid_review_stop(actor=officer_of(partnership), review=review, reason="Criteria not met")
+    rapid_review_stop(actor=officer_of(partnership), review=review, reason="Criteria not met",
+                      panel_told_on=review.started_on)
     with pytest.raises(ValidationError, match="stopped"):
         send_requests(review, [agency_with_user(partnership).agency])
 
@@ -169,7 +170,7 @@ def test_reminders_for_a_return_go_to_the_agency_and_escalate_to_the_business_ma
         manager = MembershipFactory(partnership=partnership, role=Role.BUSINESS_MANAGER).user
         [request] = send_requests(review, [police.agency])
     due = request.due_on  # Wed 2 December
-    deadline = Deadline.objects.get(related_key=request.deadline_key)
+    deadline = Deadline.objects.get(pk=request.return_deadline_id)
 
     for day in (d("2026-11-30"), due, d("2026-12-03"), d("2026-12-04")):
         with time_machine.travel(datetime.datetime.combine(day, datetime.time(8, 0),

@@ -106,7 +106,7 @@ def test_submitting_locks_the_return_and_meets_the_deadline_on_time(sent, mailou
     assert agency_return.status == AgencyReturn.Status.SUBMITTED
     assert agency_return.submitted_by == user and agency_return.authorised_by
     assert agency_return.submitted_late is False
-    deadline = Deadline.objects.get(related_key=request.deadline_key)
+    deadline = Deadline.objects.get(pk=request.return_deadline_id)
     assert deadline.status == DeadlineStatus.MET
     assert not rules.can_edit_return(user, agency_return)
     with pytest.raises(ValidationError, match="has been submitted"):
@@ -128,7 +128,7 @@ def test_a_return_after_its_due_date_is_marked_late_and_the_deadline_missed(sent
     with time_machine.travel(datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC)):
         agency_return = submitted_return(request, user)
     assert agency_return.submitted_late is True
-    assert Deadline.objects.get(related_key=request.deadline_key).status == \
+    assert Deadline.objects.get(pk=request.return_deadline_id).status == \
         DeadlineStatus.MISSED
 
 
@@ -221,7 +221,8 @@ def test_a_stopped_review_takes_no_more_changes(sent):
 
     with time_machine.travel(SENT):
         rapid_review_stop(actor=officer_of(request.review.case.partnership),
-                          review=request.review, reason="Criteria not met")
+                          review=request.review, reason="Criteria not met",
+                          panel_told_on=request.review.started_on)
         request.agency_return.refresh_from_db()
         assert not rules.can_edit_return(user, request.agency_return)
         with pytest.raises(ValidationError, match="stopped"):
