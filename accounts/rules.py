@@ -164,7 +164,7 @@ def can_waive_deadline(user: User, deadline) -> bool:
 NOTIFIABLE_STAGES = frozenset({"referred", "more_information", "triage", "rapid_review",
                                "learning_review", "single_agency_review",
                                "no_further_action"})
-LETTER_STAGES = frozenset({"referred", "more_information", "triage", "rapid_review"})
+LETTER_STAGES = NOTIFIABLE_STAGES
 
 
 def can_record_notification(user: User, case) -> bool:

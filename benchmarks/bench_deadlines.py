@@ -10,14 +10,15 @@ builds the data, measures, checks the results (a wrong result fails the benchmar
 prints one JSON line.
 
 Data: one partnership on the built-in "15 working day plan (North East Lincolnshire)";
-10,000 rapid review cases, each with a "Panel notified" anchor (on a day in the two years
-before ``TODAY``) and an "information request sent" anchor to one of four agencies, so
-9 + 1 open deadlines per case, all due dates computed with ``due_dates_for``.
+10,000 rapid review cases, each with a "referral received" and a "Panel notified" anchor (on
+a day in the two years before ``TODAY``) and an "information request sent" anchor to one of
+four agencies: the plan's steps from those, up to 100,000 open deadlines, all due dates
+computed with ``due_dates_for``. Some are statutory (counted on England's bank holidays).
 
 1. ``recompute_100k_deadlines_s``: a closure on a working day in that range, then
-   ``deadlines_recompute``. Every row is checked against an independent rule: a deadline
-   whose anchor is before the closure and whose due date is on or after it moves to the next
-   working day; no other deadline moves.
+   ``deadlines_recompute``. Every row is checked against an independent rule: a deadline on
+   the partnership's calendar whose anchor is before the closure and whose due date is on or
+   after it moves to the next working day; no other deadline moves (never a statutory one).
 2. ``reminder_sweep_100k_deadlines_s``: due dates re-spread around ``TODAY`` (3 % due today,
    10 % in the next 5 working days, 5 % overdue, the rest later), sixteen users in four
    roles, then ``reminders_plan`` and ``reminders_send`` with ``today=TODAY``. Reminders and
@@ -67,10 +68,12 @@ def _build(rng: random.Random) -> dict:
         builtin = TimelineTemplate.objects.get(partnership=None, name=TEMPLATE)
         template = template_adopt(actor=None, partnership=partnership, builtin=builtin)
         steps = list(template.steps.all())
-        notified_steps = [s for s in steps if s.anchor == Anchor.NOTIFICATION_SENT]
-        agency_steps = [s for s in steps if s.anchor == Anchor.INFORMATION_REQUEST_SENT]
-        assert notified_steps and agency_steps, "the plan changed: benchmark needs updating"
-        assert all(s.unit == TimelineStep.Unit.WORKING_DAYS for s in notified_steps + agency_steps)
+        kinds = (Anchor.REFERRAL_RECEIVED, Anchor.NOTIFICATION_SENT,
+                 Anchor.INFORMATION_REQUEST_SENT)
+        steps_of = {kind: [s for s in steps if s.anchor == kind] for kind in kinds}
+        assert all(steps_of.values()), "the plan changed: benchmark needs updating"
+        assert all(s.unit == TimelineStep.Unit.WORKING_DAYS
+                   for kind in kinds for s in steps_of[kind])
 
         agencies = [agency_create(actor=None, name=f"Benchmark agency {i}", sector=sector,
                                   partnerships=[partnership])
@@ -106,6 +109,8 @@ def _build(rng: random.Random) -> dict:
         anchors = []
         for i, case in enumerate(cases):
             notified_on = datetime.date.fromordinal(first + rng.randrange(730))
+            anchors.append(AnchorEvent(case=case, kind=Anchor.REFERRAL_RECEIVED,
+                                       occurred_on=notified_on))
             anchors.append(AnchorEvent(case=case, kind=Anchor.NOTIFICATION_SENT,
                                        occurred_on=notified_on))
             anchors.append(AnchorEvent(
@@ -119,8 +124,7 @@ def _build(rng: random.Random) -> dict:
         memo: dict = {}
         rows = []  # (deadline, step, anchor_on): for the checks, with deadline.pk once saved
         for anchor in anchors:
-            for step in (notified_steps if anchor.kind == Anchor.NOTIFICATION_SENT
-                         else agency_steps):
+            for step in steps_of[anchor.kind]:
                 if len(rows) == DEADLINES:
                     break
                 key = (step.pk, anchor.occurred_on)
@@ -152,13 +156,15 @@ def _recompute(data: dict, results: dict) -> None:
     partnership, rows = data["partnership"], data["rows"]
     assert is_working_day(CLOSURE) and CLOSURE.toordinal() > TODAY.toordinal() - 730
     # Independent rule for a single extra closure C: a deadline counted forwards in working
-    # days from an anchor before C, and due on or after C, moves to the next working day.
+    # days from an anchor before C, and due on or after C, moves to the next working day; so
+    # does a "same day" step (0 working days) whose anchor is C itself.
     before = default_calendar()
     expected = {}
-    for deadline, _step, anchor_on in rows:
+    for deadline, step, anchor_on in rows:
         due = deadline.due_date
-        expected[deadline.pk] = (next_working_day(due, before)
-                                 if anchor_on < CLOSURE <= due else due)
+        moves = (anchor_on < CLOSURE <= due
+                 or (step.offset == 0 and anchor_on == CLOSURE)) and not step.is_statutory
+        expected[deadline.pk] = next_working_day(due, before) if moves else due
     should_move = sum(expected[d.pk] != d.due_date for d, _s, _a in rows)
 
     # Directly, not calendar_day_add: that also queues the same recompute as a Celery task.

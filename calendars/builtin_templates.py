@@ -34,7 +34,9 @@ def step(key: str, label: str, anchor: str, offset: int, met_by: str, *, unit: s
 REFER = step("refer_incident", "Refer the incident to the business unit", "incident", 1,
              "referral_submitted", role=AGENCY_USER, agency=True, remind=(), escalate=None)
 # Children Act 2004 s16C, Working Together: the local authority notifies the Panel within 5
-# working days of becoming aware, and reports the incident to the partners in the same time.
+# working days of becoming aware, and reports the incident to the partners in the same time
+# (seed 002 Process 1 quotes both; seed 004 §4.1.2: it "must always share" a notification
+# with the partners). Both are time limits set nationally, so every plan has both.
 NOTIFY_PANEL = step("notify_panel", "Notify the National Panel", "became_aware", 5,
                     "panel_notified", calendar=STATUTORY, remind=(2, 1))
 REPORT_TO_PARTNERS = step("report_to_partners",
@@ -72,7 +74,8 @@ FINAL_REPORT = step("send_final_lcspr_report",
                     "Ofsted", "planned_publication", 7, "final_report_sent", direction=BEFORE,
                     role=BM, calendar=STATUTORY, remind=(5, 2, 1))
 
-EVERY_PLAN_BEFORE = [REFER, NOTIFY_PANEL, NOTIFY_SECRETARY_OF_STATE, NOTIFY_OFSTED]
+EVERY_PLAN_BEFORE = [REFER, NOTIFY_PANEL, NOTIFY_SECRETARY_OF_STATE, NOTIFY_OFSTED,
+                     REPORT_TO_PARTNERS]
 EVERY_PLAN_AFTER = [TELL_PANEL_IF_LATE, SUBMIT_15, PANEL_RESPONSE, LCSPR_6_MONTHS, FINAL_REPORT]
 
 DEFAULT_PLAN = "Statutory minimum (Working Together 2023)"
@@ -86,7 +89,7 @@ TEMPLATES = [
                        "notification, final LCSPR report 7 working days before publication, "
                        "all on England's bank holidays; with the 5 working days agencies have "
                        "for their returns. A partnership that has not chosen a plan uses it.",
-        "steps": [*EVERY_PLAN_BEFORE, REPORT_TO_PARTNERS, AGENCY_RETURNS, *EVERY_PLAN_AFTER],
+        "steps": [*EVERY_PLAN_BEFORE, AGENCY_RETURNS, *EVERY_PLAN_AFTER],
     },
     {
         "name": "15 working day plan (North East Lincolnshire)",
@@ -140,7 +143,6 @@ TEMPLATES = [
                        "and 13, Assurance Executive sign-off on day 14, submission on day 15.",
         "steps": [
             *EVERY_PLAN_BEFORE,
-            REPORT_TO_PARTNERS,
             step("inform_review_group",
                  "Tell the review group (SIRG) and the Assurance Executive a rapid review has "
                  "started (SCSI-3)", "triage_decided", 24, "review_group_letter_sent",
@@ -171,9 +173,10 @@ TEMPLATES = [
         "source": "West Midlands procedure, sections 4.1 to 4.7",
         "description": "Counted from receiving the referral: scoping template to agencies "
                        "within 2 working days and the meeting date set then, returns within "
-                       "5, meeting between working days 7 and 13, outcome to the Panel "
-                       "within 2 working days of the meeting, rapid review complete within "
-                       "15 working days of becoming aware.",
+                       "5, meeting between working days 7 and 13, outcome (endorsed by the "
+                       "independent chair where the partnership asks) to the Panel within 2 "
+                       "working days of the meeting, rapid review complete within 15 working "
+                       "days of becoming aware.",
         "steps": [
             *EVERY_PLAN_BEFORE,
             step("send_information_requests",
@@ -184,12 +187,19 @@ TEMPLATES = [
             AGENCY_RETURNS,
             step("rapid_review_meeting", "Rapid review meeting", "referral_received", 13,
                  "meeting_held", window_start=7, remind=(3, 1)),
+            # §4.6.3: areas with an independent chair may ask them to endorse the outcome,
+            # which then goes to the Panel with it. Closed at sign-off where the
+            # partnership does not ask for an endorsement.
+            step("chair_endorses", "The independent chair endorses the outcome",
+                 "meeting_held", 2, "report_endorsed", role=BM),
             step("send_outcome_to_panel",
                  "Send the rapid review outcome to the Panel (Document 5)", "meeting_held", 2,
                  "rapid_review_submitted", role=BM),
+            # §4.2.2 gives this as the national Panel's timescale, so no closure moves it.
             step("complete_rapid_review",
                  "Complete the rapid review (15 working days of becoming aware)",
-                 "became_aware", 15, "rapid_review_submitted", role=BM, remind=(2, 1)),
+                 "became_aware", 15, "rapid_review_submitted", role=BM, calendar=STATUTORY,
+                 remind=(2, 1)),
             *EVERY_PLAN_AFTER,
         ],
     },

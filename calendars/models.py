@@ -102,7 +102,7 @@ class StepAction(models.TextChoices):
         "The follow-up call confirms the agency has the request"
     RETURN_SUBMITTED = "return_submitted", "The agency submits its return or a nil return"
     RETURNS_COLLATED = "returns_collated", \
-        "The returns are collated (master chronology or collated returns)"
+        "The returns and their chronologies are collated for the review group (SCSI-7)"
     MEETING_HELD = "meeting_held", "The rapid review meeting is confirmed as held"
     DECISION_RECORD_SENT = "decision_record_sent", \
         "The report and decision record are sent to the partners to sign"
@@ -115,6 +115,20 @@ class StepAction(models.TextChoices):
     FINAL_REPORT_SENT = "final_report_sent", \
         "The final LCSPR report is sent to the Panel, the Secretary of State and Ofsted"
     MARKED_DONE = "marked_done", "The business unit marks it done"
+
+
+# What only a running rapid review does (its letters among them): when the review stops or
+# is complete, every step these meet closes, whatever it counts from (the West Midlands'
+# "complete within 15 working days of becoming aware", say). A looked-after child's death
+# notices are not among them: they are owed whatever happens to the review.
+REVIEW_ACTIONS = frozenset({
+    StepAction.PARTNER_LETTER_SENT, StepAction.REVIEW_GROUP_LETTER_SENT,
+    StepAction.RAPID_REVIEW_LETTER_SENT, StepAction.MEETING_SCHEDULED,
+    StepAction.TERMS_AGREED, StepAction.INFORMATION_REQUESTS_SENT,
+    StepAction.RECEIPT_CONFIRMED, StepAction.RETURN_SUBMITTED, StepAction.RETURNS_COLLATED,
+    StepAction.MEETING_HELD, StepAction.DECISION_RECORD_SENT, StepAction.PARTNERS_SIGNED,
+    StepAction.REPORT_ENDORSED, StepAction.DELAY_NOTICE_SENT,
+    StepAction.RAPID_REVIEW_SUBMITTED, StepAction.PANEL_RESPONSE_RECEIVED})
 
 
 class CalendarKind(models.TextChoices):

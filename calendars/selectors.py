@@ -78,3 +78,10 @@ def case_deadlines(user: User, case) -> QuerySet[Deadline]:
     if not rules.can_view_case(user, case):
         return Deadline.objects.none()
     return _with_related(case.deadlines.all()).order_by("due_date", "due_at", "step__position")
+
+
+def step_deadline(case, action: str) -> Deadline | None:
+    """The case's deadline for a step of its plan met by ``action`` (the earliest still
+    applying): what documents print as "by when"."""
+    return (Deadline.objects.filter(case=case, step__met_by=action, related_key="")
+            .exclude(status=DeadlineStatus.WAIVED).order_by("due_date", "id").first())

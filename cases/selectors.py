@@ -13,7 +13,17 @@ from accounts import rules
 from accounts.models import AuditEvent, Partnership, User
 from calendars.models import CalendarKind, Deadline, DeadlineStatus
 
-from .models import Case, Child, Involvement, Referral, ReferralQuery, Stage
+from .models import (
+    Case,
+    CaseDocument,
+    Child,
+    Involvement,
+    Referral,
+    ReferralQuery,
+    Stage,
+    TriageDecision,
+)
+from .triage_documents import recommendation_key
 
 INBOX_STAGES = [Stage.REFERRED, Stage.MORE_INFORMATION, Stage.TRIAGE]
 
@@ -103,7 +113,9 @@ def case_list(user: User, partnership: Partnership, filters: CaseFilters) -> Que
 
 def case_detail(user: User, reference: str) -> Case | None:
     return (cases_visible_to(user).filter(reference=reference)
-            .select_related("referral__referring_agency", "referral__referrer", "incident")
+            .select_related("referral__referring_agency", "referral__referrer", "incident",
+                            "panel_notification", "decision_not_to_notify",
+                            "looked_after_death_notice", "rapid_review")
             .prefetch_related("children", "people", "involvements__agency",
                               "triage_decisions__attending_agencies",
                               "triage_decisions__challenges__agency",
@@ -160,3 +172,16 @@ def next_deadlines(case: Case, limit: int = 3) -> list[Deadline]:
 
 def open_queries(referral: Referral) -> QuerySet[ReferralQuery]:
     return referral.queries.filter(answered_at__isnull=True)
+
+
+def triage_recommendations(case: Case, decisions: list[TriageDecision]
+                           ) -> dict[int, CaseDocument]:
+    """The latest paper for the executive of each recommendation, by decision (one query;
+    the files themselves are not loaded)."""
+    latest: dict[str, CaseDocument] = {}
+    for document in (CaseDocument.objects
+                     .filter(case=case, kind=CaseDocument.Kind.TRIAGE_RECOMMENDATION)
+                     .defer("docx", "pdf").order_by("related_key", "-version")):
+        latest.setdefault(document.related_key, document)
+    return {d.pk: latest[recommendation_key(d)] for d in decisions
+            if recommendation_key(d) in latest}

@@ -11,10 +11,13 @@ read the full record in the service.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from calendars.documents import TO_BE_CONFIRMED, due_in_words
 from calendars.models import Deadline, DeadlineStatus, StepAction
 from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Table
-from cases.models import INCIDENT_CHARACTERISTICS, Case, CaseDocument
+from cases.models import Case, CaseDocument
+from cases.triage_documents import incident_reason
 
 TITLES = {
     CaseDocument.Kind.PARTNER_LETTER:
@@ -26,7 +29,6 @@ TITLES = {
         "SCSI-4 Rapid Review Letter to Safeguarding Partners",
 }
 LETTER_KINDS = tuple(TITLES)
-CHARACTERISTICS = dict(INCIDENT_CHARACTERISTICS)
 TEAM = "Safeguarding Children Partnership Team"
 
 
@@ -40,18 +42,9 @@ def _date(value: datetime.date | None) -> str:
 
 
 def _incident_type(incident) -> str:
-    if incident is None:
-        return "Not recorded"
-    parts = [incident.get_harm_display() or "Harm not recorded"]
-    if incident.concern:
-        concern = incident.get_concern_display()
-        if incident.certainty and incident.concern != incident.Concern.NONE:
-            concern = f"{concern} {incident.get_certainty_display().lower()}"
-        parts.append(concern)
-    labels = [CHARACTERISTICS.get(key, key) for key in incident.characteristics]
-    if labels:
-        parts.append(", ".join(labels))
-    return "; ".join(parts)
+    """The reason for notification, then the characteristics of the incident."""
+    labels = incident.characteristic_labels() if incident is not None else []
+    return "; ".join([incident_reason(incident), *([", ".join(labels)] if labels else [])])
 
 
 def _children(case: Case) -> str:
@@ -59,6 +52,32 @@ def _children(case: Case) -> str:
     children = notification.children.all() if notification else case.children.all()
     return ", ".join(f"{initials(c.full_name)} (born {c.date_of_birth:%B %Y})"
                      for c in sorted(children, key=lambda c: c.pk)) or "None recorded"
+
+
+@dataclass
+class LetterRecord:
+    """What the letters say about one case, read once: the three letters share it, so the
+    letters page and sending cost a fixed number of queries."""
+
+    case: Case
+    facts: SummaryList
+    deadlines: list[Deadline]  # not closed, in date order, with their steps
+    first_meeting: object | None
+
+    def step_deadline(self, action: str) -> Deadline | None:
+        return next((d for d in self.deadlines
+                     if d.step.met_by == action and not d.related_key), None)
+
+
+def letter_record(case: Case) -> LetterRecord:
+    review = getattr(case, "rapid_review", None)
+    return LetterRecord(
+        case=case, facts=_facts(case),
+        deadlines=list(Deadline.objects.filter(case=case)
+                       .exclude(status=DeadlineStatus.WAIVED).select_related("step")
+                       .order_by("due_date", "step__position", "id")),
+        first_meeting=review.meetings.order_by("held_on", "starts_at").first()
+        if review else None)
 
 
 def _facts(case: Case) -> SummaryList:
@@ -96,19 +115,10 @@ def _facts(case: Case) -> SummaryList:
     return SummaryList(rows)
 
 
-def _due(deadline: Deadline) -> str:
-    if deadline.due_at:
-        return f"{deadline.due_at:%H:%M on %-d %B %Y}"
-    if deadline.window_start:
-        return f"{deadline.window_start:%-d %B} to {deadline.due_date:%-d %B %Y}"
-    return _date(deadline.due_date)
-
-
-def plan_table(case: Case) -> Table:
+def plan_table(record: LetterRecord) -> Table:
     """The case's own plan: every step of the partnership's plan that applies, with its
     date, in date order (agency returns counted once, by their latest date)."""
-    deadlines = list(Deadline.objects.filter(case=case).exclude(status=DeadlineStatus.WAIVED)
-                     .select_related("step").order_by("due_date", "step__position"))
+    deadlines = record.deadlines
     rows, seen = [], set()
     for deadline in deadlines:
         if deadline.related_key:
@@ -118,28 +128,30 @@ def plan_table(case: Case) -> Table:
             same = [d for d in deadlines if d.step_id == deadline.step_id]
             deadline = max(same, key=lambda d: d.due_date)
         calendar = "statutory" if deadline.step.is_statutory else "partnership"
-        rows.append([_due(deadline), deadline.step.label, calendar])
+        rows.append([due_in_words(deadline), deadline.step.label, calendar])
     if not rows:
         rows = [["", "The partnership has no plan for this case yet", ""]]
     return Table(["When", "What happens", "Calendar"], rows, widths=(28, 56, 16))
 
 
-def _step_due(case: Case, action: str) -> str:
-    deadline = (Deadline.objects.filter(case=case, step__met_by=action, related_key="")
-                .exclude(status=DeadlineStatus.WAIVED).order_by("due_date").first())
-    return _due(deadline) if deadline else "a date the business unit will confirm"
+def _step_due(record: LetterRecord, action: str) -> str:
+    return due_in_words(record.step_deadline(action))
 
 
-def _meeting(case: Case) -> str:
-    review = getattr(case, "rapid_review", None)
-    meeting = review.meetings.order_by("held_on", "starts_at").first() if review else None
+def _meeting(record: LetterRecord) -> str:
+    meeting = record.first_meeting
     if meeting is not None:
         time = f" at {meeting.starts_at:%H:%M}" if meeting.starts_at else ""
         return f"{meeting.held_on:%-d %B %Y}{time}, {meeting.location}"
-    return f"by {_step_due(case, StepAction.MEETING_HELD)} (the date will be confirmed)"
+    deadline = record.step_deadline(StepAction.MEETING_HELD)
+    if deadline is None:
+        return f"on {TO_BE_CONFIRMED}"
+    when = due_in_words(deadline)
+    return f"{when if deadline.window_start else 'by ' + when} (the date will be confirmed)"
 
 
-def _letter(kind: str, case: Case, to: str, *blocks) -> DocumentContent:
+def _letter(kind: str, record: LetterRecord, to: str, *blocks) -> DocumentContent:
+    case = record.case
     partnership = case.partnership
     return DocumentContent(TITLES[kind], partnership.name, case.reference).add(
         Paragraph(f"To: {to}"), *blocks,
@@ -148,18 +160,18 @@ def _letter(kind: str, case: Case, to: str, *blocks) -> DocumentContent:
         Paragraph(f"{TEAM}, {partnership.name}"))
 
 
-def partner_letter_content(case: Case) -> DocumentContent:
+def partner_letter_content(record: LetterRecord) -> DocumentContent:
     """SCSI-2: tells the three safeguarding partners of the incident."""
-    partnership = case.partnership
+    partnership = record.case.partnership
     return _letter(
-        CaseDocument.Kind.PARTNER_LETTER, case,
+        CaseDocument.Kind.PARTNER_LETTER, record,
         f"the safeguarding partners of the {partnership.name} – {partnership.local_authority}, "
         "the police and the Integrated Care Board",
         Paragraph(f"The {TEAM} has received notification of a serious child safeguarding "
                   "incident: abuse or neglect of a child is known or suspected, and the child "
                   "has died or been seriously harmed."),
         Heading("The incident"),
-        _facts(case),
+        record.facts,
         Heading("What happens next"),
         Paragraph("If the criteria are met, the local authority notifies the Child "
                   "Safeguarding Practice Review Panel within 5 working days of becoming "
@@ -168,63 +180,63 @@ def partner_letter_content(case: Case) -> DocumentContent:
                   "child safeguarding practice review. This is the partnership's plan for "
                   "the case; dates on the statutory calendar count England's bank holidays "
                   "only."),
-        plan_table(case))
+        plan_table(record))
 
 
-def review_group_letter_content(case: Case) -> DocumentContent:
+def review_group_letter_content(record: LetterRecord) -> DocumentContent:
     """SCSI-3: tells the review group (SRG) a rapid review is starting and what it needs."""
-    partnership = case.partnership
+    partnership = record.case.partnership
     return _letter(
-        CaseDocument.Kind.REVIEW_GROUP_LETTER, case,
+        CaseDocument.Kind.REVIEW_GROUP_LETTER, record,
         f"the members of the {partnership.name} safeguarding review group",
         Paragraph(f"The {TEAM} has been told of a serious child safeguarding incident and "
                   "the safeguarding partners have been informed (SCSI-2). A rapid review of "
                   "the case is starting."),
         Heading("The incident"),
-        _facts(case),
+        record.facts,
         Heading("The rapid review"),
         Paragraph("Agencies who worked with the child or family, or with the suspected "
                   "perpetrator, within the previous 12 months will be asked for information "
                   "and given 5 working days to return it. The partnership team collates the "
                   "returns and nil returns into the rapid review report and sends it to you "
-                  f"by {_step_due(case, StepAction.RETURNS_COLLATED)}, to give you time to "
+                  f"by {_step_due(record, StepAction.RETURNS_COLLATED)}, to give you time to "
                   "read it."),
-        Paragraph(f"The rapid review meeting: {_meeting(case)}. At the meeting the group "
+        Paragraph(f"The rapid review meeting: {_meeting(record)}. At the meeting the group "
                   "completes the decision-making proforma and agrees its recommendation to "
                   "the safeguarding partners (SRG-8)."),
-        plan_table(case),
+        plan_table(record),
         Paragraph("Please make sure your agency secures its records about the child and "
                   "family."))
 
 
-def rapid_review_letter_content(case: Case) -> DocumentContent:
+def rapid_review_letter_content(record: LetterRecord) -> DocumentContent:
     """SCSI-4: the rapid review letter to the partners: what is asked of them, and when."""
-    partnership = case.partnership
+    partnership = record.case.partnership
     return _letter(
-        CaseDocument.Kind.RAPID_REVIEW_LETTER, case,
+        CaseDocument.Kind.RAPID_REVIEW_LETTER, record,
         f"the safeguarding partners of the {partnership.name}",
         Paragraph(f"Following our letter telling you of this serious child safeguarding "
                   f"incident (SCSI-2), the {TEAM} has started the rapid review. Agencies "
                   "have been, or are today being, asked for information about their "
                   "involvement (SCSI-5, SCSI-6)."),
         Heading("The incident"),
-        _facts(case),
+        record.facts,
         Heading("What we ask of you"),
         SummaryList([
-            ("Rapid review meeting of the review group", _meeting(case)),
+            ("Rapid review meeting of the review group", _meeting(record)),
             ("Decision record (SRG-8) sent to you",
-             _step_due(case, StepAction.DECISION_RECORD_SENT)),
+             _step_due(record, StepAction.DECISION_RECORD_SENT)),
             ("Your conference to agree and sign the decision record",
-             _step_due(case, StepAction.PARTNERS_SIGNED)),
+             _step_due(record, StepAction.PARTNERS_SIGNED)),
             ("Rapid review sent to the National Panel",
-             _step_due(case, StepAction.RAPID_REVIEW_SUBMITTED)),
+             _step_due(record, StepAction.RAPID_REVIEW_SUBMITTED)),
         ]),
         Paragraph("Please make sure your organisation's representative can attend the "
                   "meeting, and keep the time of your conference free. You will be asked to "
                   "agree the terms of reference and, after the meeting, to read and sign the "
                   "decision record in the service."),
         Heading("The plan for this case", level=3),
-        plan_table(case))
+        plan_table(record))
 
 
 BUILDERS = {

@@ -9,8 +9,8 @@ from django.db.models import Prefetch
 from calendars.models import Deadline
 from cases.models import Case, CaseDocument, DocumentDispatch
 
-from .documents import BUILDERS, LETTER_KINDS, TITLES
-from .services import letter_due
+from .documents import BUILDERS, LETTER_KINDS, TITLES, letter_record
+from .services import LETTER_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,17 @@ def letters_for(case: Case) -> list[Letter]:
         .defer("docx", "pdf").order_by("kind", "-version")
         .prefetch_related(Prefetch("dispatches", queryset=DocumentDispatch.objects
                                    .select_related("sent_by").order_by("-sent_at"))))
+    record = letter_record(case)
     letters = []
     for kind in LETTER_KINDS:
         versions = [d for d in documents if d.kind == kind]
         latest = versions[0] if versions else None
         dispatches = sorted((x for d in versions for x in d.dispatches.all()),
                             key=lambda x: x.sent_at, reverse=True)
-        current = BUILDERS[kind](case).sha256()
+        current = BUILDERS[kind](record).sha256()
         letters.append(Letter(kind=kind, title=TITLES[kind], document=latest,
                               up_to_date=latest is not None
                               and latest.content_sha256 == current,
                               last_dispatch=dispatches[0] if dispatches else None,
-                              due=letter_due(case, kind)))
+                              due=record.step_deadline(LETTER_ACTIONS[kind])))
     return letters

@@ -31,7 +31,7 @@ from cases.models import Case, CaseDocument, Child, DocumentDispatch, Pathway, S
 from cases.services import CaseError, case_stage_change
 from cases.services.referral import clocks_start
 
-from .documents import BUILDERS, LETTER_KINDS, TITLES
+from .documents import BUILDERS, LETTER_KINDS, TITLES, letter_record
 from .models import DecisionNotToNotify, LookedAfterDeathNotice, PanelNotification
 
 NOTIFY_WITHIN_WORKING_DAYS = 5
@@ -39,8 +39,8 @@ NOTIFY_WITHIN_WORKING_DAYS = 5
 NOTIFIABLE_STAGES = frozenset({Stage.REFERRED, Stage.MORE_INFORMATION, Stage.TRIAGE,
                                Stage.RAPID_REVIEW, Stage.LEARNING_REVIEW,
                                Stage.SINGLE_AGENCY_REVIEW, Stage.NO_FURTHER_ACTION})
-LETTER_STAGES = frozenset({Stage.REFERRED, Stage.MORE_INFORMATION, Stage.TRIAGE,
-                           Stage.RAPID_REVIEW})
+# The letters go as long as the local authority may still notify.
+LETTER_STAGES = NOTIFIABLE_STAGES
 # What sending each letter does in the plans (a step the plan lacks is simply not met).
 LETTER_ACTIONS = {
     CaseDocument.Kind.PARTNER_LETTER: StepAction.PARTNER_LETTER_SENT,
@@ -221,7 +221,8 @@ def looked_after_death_notices_record(
 # Letters to the partners (SCSI-2, SCSI-4) and the review group (SCSI-3) ----------------
 
 def letters_open(case: Case) -> bool:
-    """Letters go from the referral's arrival until the rapid review ends or stops."""
+    """Letters go from the referral's arrival while the local authority may still notify,
+    until the rapid review ends or stops."""
     review = getattr(case, "rapid_review", None)
     return case.stage in LETTER_STAGES and (review is None or review.stopped_on is None)
 
@@ -256,7 +257,8 @@ def letter_generate(*, actor: User | None, case: Case, kind: str) -> CaseDocumen
     """Store the letter as generated from the record now (the same content: same version)."""
     if kind not in LETTER_KINDS:
         raise CaseError("Choose a letter to send")
-    return document_generate(actor=actor, case=case, kind=kind, content=BUILDERS[kind](case))
+    return document_generate(actor=actor, case=case, kind=kind,
+                             content=BUILDERS[kind](letter_record(case)))
 
 
 @transaction.atomic

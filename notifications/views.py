@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import rules
@@ -132,6 +133,7 @@ def letters(request, reference: str):
     rows = [(letter, slugs[letter.kind]) for letter in letters_for(case)]
     return render(request, "notifications/letters.html", {
         "case": case, "rows": rows, "can_send": letters_open(case),
+        "today": timezone.localdate(),
         "needs_generating": any(not letter.up_to_date for letter, _ in rows)})
 
 
@@ -151,6 +153,8 @@ def letter_send_confirm(request, reference: str, letter: str):
     require(kind is not None and letters_open(case))
     allow_extra = kind == CaseDocument.Kind.REVIEW_GROUP_LETTER
     letter_name = dict(CaseDocument.Kind.choices)[kind]
+    # Not ``request.POST or None``: the partners' letters have no field, so their POST is
+    # empty and the form must still be bound for the send to happen.
     form = LetterSendForm(request.POST if request.method == "POST" else None,
                           allow_extra=allow_extra,
                           button="Send the letter")

@@ -16,11 +16,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -47,8 +47,8 @@ from ..working_days import (
 )
 from .calendar import calendar_for
 
-if TYPE_CHECKING:  # the ground floor does not import the apps above it
-    from cases.models import Case
+# A case (cases.Case): the ground floor does not import the apps above it.
+Case = Model
 
 
 @dataclass(frozen=True)
@@ -309,7 +309,11 @@ def _bulk_set_due(changes: list[tuple[int, datetime.date, datetime.datetime | No
         for start in range(0, len(changes), 5000):
             chunk = changes[start:start + 5000]
             values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-            params = [p for row in chunk for p in row]
+            ops = connection.ops  # the backend's own form of dates and times
+            params = [p for pk, due, due_at, win in chunk
+                      for p in (pk, ops.adapt_datefield_value(due),
+                                ops.adapt_datetimefield_value(due_at),
+                                ops.adapt_datefield_value(win))]
             cursor.execute(
                 f"WITH v(id, due, due_at, win) AS (VALUES {values}) "  # noqa: S608
                 f"UPDATE {table} SET due_date = v.due{cast_date}, "

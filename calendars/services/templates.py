@@ -62,7 +62,12 @@ def _queue_step_recompute(step: TimelineStep) -> None:
 
 @transaction.atomic
 def template_step_update(*, actor: User | None, step: TimelineStep, **changes) -> TimelineStep:
-    """Change a step; its open deadlines are recomputed in the background."""
+    """Change a step; its open deadlines are recomputed in the background.
+
+    The step is read again from the database: a model form has already written the new
+    values onto the instance it was given, and the rules compare against what is stored."""
+    step = TimelineStep.objects.select_for_update(of=("self",)).select_related(
+        "template").get(pk=step.pk)
     _editable(step.template)
     unknown = set(changes) - set(STEP_FIELDS)
     if unknown:

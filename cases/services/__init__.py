@@ -21,6 +21,7 @@ from .triage import (
     challenge_resolve,
     triage_decide,
     triage_executive_respond,
+    triage_recommendation_generate,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "referral_update",
     "triage_decide",
     "triage_executive_respond",
+    "triage_recommendation_generate",
 ]

@@ -12,7 +12,17 @@ from accounts.models import Agency, AuditEvent, User
 from calendars.models import Anchor, Part
 from calendars.services import anchor_record, deadlines_close
 
-from ..models import TRIAGE_CRITERIA, Case, Challenge, Pathway, Stage, TriageDecision
+from ..documents import document_generate
+from ..models import (
+    TRIAGE_CRITERIA,
+    Case,
+    CaseDocument,
+    Challenge,
+    Pathway,
+    Stage,
+    TriageDecision,
+)
+from ..triage_documents import recommendation_key, triage_recommendation_content
 from .case import CaseError, case_stage_change
 from .referral import clocks_start
 
@@ -57,6 +67,20 @@ def _apply(actor: User, decision: TriageDecision) -> None:
     transaction.on_commit(lambda: referral_decision_email.delay(decision.pk))
 
 
+def triage_recommendation_generate(*, actor: User | None,
+                                   decision: TriageDecision) -> CaseDocument | None:
+    """The paper the executive decides from (seed 002 Appendix D) when the group recommends
+    a rapid review; generated again, with the executive's response, once that is recorded.
+    Other recommendations have no such form."""
+    if not decision.needs_executive_approval or \
+            decision.decision != TriageDecision.Decision.RAPID_REVIEW:
+        return None
+    return document_generate(actor=actor, case=decision.case,
+                             kind=CaseDocument.Kind.TRIAGE_RECOMMENDATION,
+                             content=triage_recommendation_content(decision),
+                             related_key=recommendation_key(decision))
+
+
 @transaction.atomic
 def triage_decide(*, actor: User, case: Case, meeting_date: datetime.date, attendees: str,
                   attending_agencies: list[Agency], criteria_met: list[str], decision: str,
@@ -93,7 +117,9 @@ def triage_decide(*, actor: User, case: Case, meeting_date: datetime.date, atten
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=record,
                  partnership=case.partnership,
                  detail={"case": case.pk, "decision": decision, "recommendation": needs_approval})
-    if not needs_approval:
+    if needs_approval:
+        triage_recommendation_generate(actor=actor, decision=record)
+    else:
         _apply(actor, record)
     return record
 
@@ -122,6 +148,7 @@ def triage_executive_respond(*, actor: User, decision: TriageDecision, response:
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=decision,
                  partnership=decision.case.partnership,
                  detail={"executive_response": response})
+    triage_recommendation_generate(actor=actor, decision=decision)
     if response == TriageDecision.ExecutiveResponse.AGREE:
         _apply(actor, decision)
     return decision

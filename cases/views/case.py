@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import rules
 from accounts.audit import audit_view
-from rapid_review.models import RapidReview
+from calendars.models import Anchor
 from rapid_review.selectors import review_clock
 
 from .. import selectors
@@ -48,12 +48,14 @@ def case_detail(request, reference: str):
         raise Http404
     audit_view(actor=request.user, obj=case)
     decisions = list(case.triage_decisions.all())
-    rapid_review = RapidReview.objects.filter(case=case).first()
+    recommendations = selectors.triage_recommendations(case, decisions)
+    rapid_review = getattr(case, "rapid_review", None)
+    notified = getattr(case, "panel_notification", None)
     return render(request, "cases/case/detail.html", {
         "case": case,
         "referral": getattr(case, "referral", None),
         "incident": getattr(case, "incident", None),
-        "decisions": decisions,
+        "decisions": [(d, recommendations.get(d.pk)) for d in decisions],
         "awaiting": next((d for d in decisions if d.awaiting_executive), None),
         "deadlines": selectors.next_deadlines(case),
         "timeline": selectors.case_timeline(case),
@@ -63,7 +65,17 @@ def case_detail(request, reference: str):
         "today": timezone.localdate(),
         "rapid_review": rapid_review,
         "review_clock": review_clock(rapid_review) if rapid_review else None,
-        "can_record_notification": rules.can_record_notification(request.user, case),
+        "notification": notified,
+        "not_notifying": getattr(case, "decision_not_to_notify", None),
+        "can_record_notification": rules.can_record_notification(request.user, case)
+        and (rapid_review is None or not rapid_review.stopped_on),
+        "can_send_letters": rules.can_send_letters(request.user, case)
+        and (rapid_review is None or not rapid_review.stopped_on),
+        "looked_after_death": case.anchor_events.filter(
+            kind=Anchor.LOOKED_AFTER_CHILD_DIED).exists(),
+        "looked_after_notice": getattr(case, "looked_after_death_notice", None),
+        "can_record_looked_after": rules.can_record_looked_after_notices(request.user, case),
+        "can_manage_lcspr": rules.can_manage_lcspr(request.user, case),
     })
 
 

@@ -132,8 +132,9 @@ def triage_decide(request, reference: str):
             apply_errors(form, error)
         else:
             if record.needs_executive_approval:
-                messages.success(request, "Recommendation saved. Record the executive's "
-                                          "response when it has met")
+                messages.success(request, "Recommendation saved. Take the paper for the "
+                                          "executive to its meeting, then record its "
+                                          "response")
             else:
                 case.refresh_from_db(fields=["stage"])
                 messages.success(request, f"Decision saved: {record.get_decision_display()}. "
@@ -173,8 +174,9 @@ def triage_executive(request, reference: str, pk: int):
                 messages.success(request, "The executive did not agree. The case stays in "
                                           "triage: record the review group's new decision")
             return redirect("cases:case-detail", reference=case.reference)
-    return render(request, "cases/triage/executive.html",
-                  {"form": form, "case": case, "decision": decision})
+    return render(request, "cases/triage/executive.html", {
+        "form": form, "case": case, "decision": decision,
+        "recommendation": selectors.triage_recommendations(case, [decision]).get(decision.pk)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,19 +16,26 @@ from ..models import RAPID_REVIEW_WORKING_DAYS, RapidReview
 class ReviewClock:
     day: int
     of: int = RAPID_REVIEW_WORKING_DAYS
+    submitted: bool = False
 
     @property
     def overdue(self) -> bool:
-        return self.day > self.of
+        """Still running past the limit: a submitted review is never 'overdue'."""
+        return self.day > self.of and not self.submitted
 
     def __str__(self) -> str:
+        if self.submitted:
+            return f"submitted on working day {self.day} of {self.of}"
         return f"working day {self.day} of {self.of}"
 
 
 def review_clock(review: RapidReview, today: datetime.date | None = None) -> ReviewClock:
     """'Working day N of 15': working days since the notification, on the statutory
-    calendar (the 15 days are set in law: a partnership's closures never stretch them); a
-    stopped review's clock stays where it stopped."""
-    until = review.stopped_on or today or timezone.localdate()
+    calendar (the 15 days are set in law: a partnership's closures never stretch them). The
+    clock stops where the review stopped, or on the day it was submitted."""
+    submission = getattr(review, "submission", None)
+    until = (review.stopped_on or (submission.submitted_on if submission else None)
+             or today or timezone.localdate())
     return ReviewClock(max(0, working_days_between(review.started_on, until,
-                                                   default_calendar())))
+                                                   default_calendar())),
+                       submitted=submission is not None)

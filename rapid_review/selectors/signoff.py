@@ -54,9 +54,13 @@ def signoff_state(review: RapidReview) -> SignoffState:
     if live is None:
         return state
     prefix = f"report-version-{live.number}"
-    state.documents = list(CaseDocument.objects.filter(
-        case=review.case_id, related_key__in=[prefix, f"{prefix}-signed"]).defer(
-        "docx", "pdf").order_by("related_key", "kind"))
+    # The covering letter first, then what it encloses, then the signed record.
+    state.documents = sorted(
+        CaseDocument.objects.filter(case=review.case_id,
+                                    related_key__in=[prefix, f"{prefix}-signed"])
+        .defer("docx", "pdf"),
+        key=lambda d: (d.related_key, d.kind != CaseDocument.Kind.DECISION_RECORD_LETTER,
+                       d.kind))
     signatures = list(live.signatures.all())
     for partner in StatutoryPartner:
         mine = [s for s in signatures if s.partner == partner.value]

@@ -7,14 +7,16 @@ through ``REVIEW_PAPER_READERS`` rather than ``cases_visible_to``.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Partnership, StatutoryPartner, User
-from cases.models import CaseDocument, Stage
+from cases.models import Case, CaseDocument, DocumentDispatch, Stage
+from notifications.documents import LETTER_KINDS
 
 from ..models import (
     RapidReview,
@@ -85,41 +87,99 @@ def terms_summary(review: RapidReview) -> TermsSummary:
     return TermsSummary(terms, list(terms.members.all()), agreements, agencies, document)
 
 
+# Before the Panel is notified the partners and the review group may already have been
+# sent letters (SCSI-2, SCSI-3, SCSI-4): at any stage the letters can go (from the
+# referral, through triage; a case triaged to a rapid review waits at that stage for the
+# notification) while no rapid review has started.
+VERSION_KEY = re.compile(r"^report-version-(\d+)(-signed)?$")
+# In the order the review group receives them.
+PAPER_ORDER = [*LETTER_KINDS, CaseDocument.Kind.TERMS_OF_REFERENCE,
+               CaseDocument.Kind.MASTER_CHRONOLOGY, CaseDocument.Kind.COLLATED_RETURNS,
+               CaseDocument.Kind.DECISION_RECORD_LETTER, CaseDocument.Kind.DECISION_RECORD,
+               CaseDocument.Kind.RAPID_REVIEW_REPORT]
+
+
+@dataclass(frozen=True)
+class Paper:
+    document: CaseDocument
+    label: str
+    version: int
+
+
 @dataclass(frozen=True)
 class ReviewPapers:
-    review: RapidReview
-    clock: ReviewClock
-    documents: list[CaseDocument]
+    case: Case
+    review: RapidReview | None
+    clock: ReviewClock | None
+    papers: list[Paper]
     terms_version: int | None
 
 
+@dataclass(frozen=True)
+class PapersPage:
+    reviews: list[ReviewPapers]
+    not_yet_notified: list[ReviewPapers]
+
+
+def _current_papers(user: User, documents: list[CaseDocument]) -> list[Paper]:
+    """The latest version of each paper, and of the report's documents only those of the
+    latest report version (the one out for signature, or signed): earlier ones are void."""
+    latest: dict[tuple[str, str], CaseDocument] = {}
+    for document in documents:  # newest version first
+        latest.setdefault((document.kind, document.related_key), document)
+    frozen = [int(m.group(1)) for key in {k for _kind, k in latest}
+              if (m := VERSION_KEY.match(key))]
+    newest = max(frozen, default=None)
+    papers = []
+    for document in latest.values():
+        match = VERSION_KEY.match(document.related_key)
+        if match and int(match.group(1)) != newest:
+            continue
+        if not rules.can_download_document(user, document):
+            continue
+        label = document.get_kind_display() + (", signed" if match and match.group(2) else "")
+        papers.append(Paper(document, label, int(match.group(1)) if match
+                            else document.version))
+    order = {kind: position for position, kind in enumerate(PAPER_ORDER)}
+    return sorted(papers, key=lambda p: (order.get(p.document.kind, len(order)),
+                                         p.document.related_key))
+
+
 def review_papers(user: User, partnership: Partnership,
-                  today: datetime.date | None = None) -> list[ReviewPapers]:
-    """The partnership's rapid reviews in progress, each with its clock and the latest
-    version of each paper the user may download: a fixed number of queries."""
+                  today: datetime.date | None = None) -> PapersPage:
+    """The partnership's rapid reviews in progress, each with its clock, and the incidents
+    the partners have been sent letters about before the Panel was notified; each with the
+    current version of each paper the user may download. A fixed number of queries."""
     if not rules.can_list_review_papers(user, partnership):
-        return []
+        return PapersPage([], [])
     today = today or timezone.localdate()
-    reviews = list(
-        reviews_readable_by(user)
-        .filter(case__partnership=partnership, case__stage=Stage.RAPID_REVIEW,
-                stopped_on__isnull=True)
-        .select_related("terms_of_reference")
+    letters_sent = DocumentDispatch.objects.filter(document__case=OuterRef("pk"),
+                                                   document__kind__in=LETTER_KINDS)
+    cases = list(
+        rules.visible_to(user, Case.objects.all(), roles=rules.REVIEW_PAPER_READERS)
+        .filter(partnership=partnership)
+        .filter(Q(stage=Stage.RAPID_REVIEW, rapid_review__isnull=False,
+                  rapid_review__stopped_on__isnull=True)
+                | Q(Exists(letters_sent), stage__in=rules.LETTER_STAGES,
+                    rapid_review__isnull=True))
+        .select_related("partnership", "referral", "rapid_review__notification",
+                        "rapid_review__terms_of_reference", "rapid_review__submission")
         .prefetch_related(Prefetch(
-            "case__documents",
+            "documents",
             queryset=CaseDocument.objects.filter(kind__in=rules.REVIEW_PAPER_KINDS)
             .select_related("case__partnership").defer("docx", "pdf")
             .order_by("kind", "related_key", "-version"),
             to_attr="papers"))
-        .order_by("started_on", "case__reference"))
-    rows = []
-    for review in reviews:
-        latest = {}
-        for document in review.case.papers:
-            latest.setdefault((document.kind, document.related_key), document)
-        documents = [d for d in latest.values() if rules.can_download_document(user, d)]
+        .order_by("created_at", "reference"))
+    reviews, not_yet_notified = [], []
+    for case in cases:
+        review = getattr(case, "rapid_review", None)
+        papers = _current_papers(user, case.papers)
+        if review is None:
+            not_yet_notified.append(ReviewPapers(case, None, None, papers, None))
+            continue
         terms = getattr(review, "terms_of_reference", None)
-        clock = review_clock(review, today)
-        rows.append(ReviewPapers(review, clock, documents,
-                                 terms.version if terms else None))
-    return rows
+        reviews.append(ReviewPapers(case, review, review_clock(review, today), papers,
+                                    terms.version if terms else None))
+    reviews.sort(key=lambda row: (row.review.started_on, row.case.reference))
+    return PapersPage(reviews, not_yet_notified)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
-from calendars.models import Anchor, Part, StepAction
+from calendars.models import REVIEW_ACTIONS, Anchor, Part, StepAction
 from calendars.services import anchor_record, deadline_meet, deadlines_close
 from cases.models import Case, Stage
 from cases.services import CaseError, case_stage_change
@@ -190,7 +190,7 @@ def case_move_on(*, actor: User, review: RapidReview, next_step: str) -> RapidRe
     elif next_step == NextStep.ACTION_PLAN:
         case_stage_change(actor=actor, case=case, to_stage=Stage.ACTION_PLAN,
                           note="After the Panel's response: an action plan")
-    deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW],
+    deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW], actions=REVIEW_ACTIONS,
                     reason=f"The rapid review is complete: "
                            f"{dict(NextStep.CHOICES)[next_step].lower()}")
     review.next_step = next_step

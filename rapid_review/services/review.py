@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
-from calendars.models import Part
+from calendars.models import REVIEW_ACTIONS, Part
 from calendars.services import deadlines_close
 from cases.models import Case, Stage
 from cases.services import CaseError, case_stage_change
@@ -61,7 +61,7 @@ def rapid_review_stop(*, actor: User, review: RapidReview, reason: str,
     case = Case.objects.select_for_update(of=("self",)).get(pk=review.case_id)
     case_stage_change(actor=actor, case=case, to_stage=Stage.NO_FURTHER_ACTION,
                       note="Rapid review stopped: the criteria are not met")
-    deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW],
+    deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW], actions=REVIEW_ACTIONS,
                     reason="Rapid review stopped: the criteria are not met")
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=review,
                  partnership=review.case.partnership, detail={"stopped": True})

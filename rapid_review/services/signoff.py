@@ -96,6 +96,7 @@ def _link(report: ReviewReport) -> str:
 
 def _freeze(actor: User, report: ReviewReport) -> ReportVersion:
     from ..documents.report import decision_record_content, report_content
+    from ..documents.signoff import decision_record_letter_content
 
     snapshot = report_snapshot(report)
     number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -111,6 +112,10 @@ def _freeze(actor: User, report: ReviewReport) -> ReportVersion:
             f"{version.content_sha256}"))
         document_generate(actor=actor, case=case, kind=kind, content=content,
                           related_key=version_key(version))
+    # Seed 003, working day 12: a letter accompanies the decision record to the partners.
+    document_generate(actor=actor, case=case, kind=CaseDocument.Kind.DECISION_RECORD_LETTER,
+                      content=decision_record_letter_content(version),
+                      related_key=version_key(version))
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=version,
                  partnership=case.partnership,
                  detail={"case": case.pk, "version": number, "sha256": version.content_sha256})

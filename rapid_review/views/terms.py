@@ -137,7 +137,7 @@ def terms_agree_view(request, reference: str):
 def papers(request):
     require(rules.can_list_review_papers(request.user, request.partnership))
     return render(request, "rapid_review/terms/papers.html",
-                  {"rows": review_papers(request.user, request.partnership)})
+                  {"page": review_papers(request.user, request.partnership)})
 
 
 urlpatterns = [

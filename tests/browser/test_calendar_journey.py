@@ -31,10 +31,13 @@ def test_business_manager_keeps_calendar_and_plan_and_corrects_a_date(page, cele
     nav.get_by_role("link", name="Calendar").click()
     page.check_accessibility()
     closure = add_working_days(today, 3, default_calendar())
-    after_closure = dict(Deadline.objects.filter(
+    spanning = Deadline.objects.filter(
         status=DeadlineStatus.OPEN, due_date__gt=closure, step__unit="working_days",
-        anchor_event__occurred_on__lt=closure).values_list("pk", "due_date"))
-    assert after_closure
+        anchor_event__occurred_on__lt=closure)
+    after_closure = dict(spanning.filter(step__calendar="partnership")
+                         .values_list("pk", "due_date"))
+    statutory = dict(spanning.filter(step__calendar="statutory").values_list("pk", "due_date"))
+    assert after_closure and statutory
     page.get_by_label("Day", exact=True).fill(str(closure.day))
     page.get_by_label("Month", exact=True).fill(str(closure.month))
     page.get_by_label("Year", exact=True).fill(str(closure.year))
@@ -50,9 +53,13 @@ def test_business_manager_keeps_calendar_and_plan_and_corrects_a_date(page, cele
     expect(page.get_by_role("cell", name="Staff training day")).to_be_visible()
     page.check_accessibility()
     assert CalendarDay.objects.get().date == closure
-    # Every open working-day deadline after the closure moves a day later (a Celery task).
+    # Every open deadline on the partnership's calendar spanning the closure moves a day
+    # later (a Celery task).
     _wait_for(lambda: all(Deadline.objects.get(pk=pk).due_date > due
                           for pk, due in after_closure.items()), page)
+    # The statutory ones count England's bank holidays only: the closure never moves them.
+    assert dict(Deadline.objects.filter(pk__in=statutory).values_list(
+        "pk", "due_date")) == statutory
 
     # The plan: agency returns get one more working day.
     page.get_by_role("link", name="timeline plan").click()
@@ -90,6 +97,6 @@ def test_business_manager_keeps_calendar_and_plan_and_corrects_a_date(page, cele
     moved = {d.pk: d.due_date for d in case.deadlines.filter(pk__in=open_before)}
     assert all(moved[pk] > open_before[pk] for pk in open_before)
     assert {d.pk: d.due_date for d in case.deadlines.exclude(status="open")} == met_before
-    submit_row = page.get_by_role("row").filter(has_text="Submit rapid review to the Panel")
+    submit_row = page.get_by_role("row").filter(has_text="Submit the rapid review to the Panel")
     due = case.deadlines.get(step__key="submit_rapid_review").due_date
     expect(submit_row).to_contain_text(due.strftime("%-d %b %Y"))

@@ -167,3 +167,80 @@ def test_waiving_is_for_the_business_manager_only(client, make_user, case):
     assert client.post(url, {"reason": "Meeting brought forward"}).status_code == 302
     deadline.refresh_from_db()
     assert deadline.status == "waived"
+
+
+def test_the_plan_shows_which_calendar_each_step_counts_and_what_meets_it(client, make_user,
+                                                                        plan):
+    client.force_login(make_user(Role.BUSINESS_MANAGER))
+    html = client.get(reverse("calendars:timeline")).content.decode()
+    notify = html[html.index("Notify the National Panel"):]
+    notify = notify[:notify.index("</tr>")]
+    assert "Statutory calendar" in notify
+    assert "The notification to the Panel is recorded" in notify
+    returns = html[html.index("Agency returns due"):]
+    assert "Partnership calendar" in returns[:returns.index("</tr>")]
+
+
+def test_a_statutory_step_cannot_be_moved_to_the_partnerships_calendar(client, make_user,
+                                                                       plan):
+    client.force_login(make_user(Role.BUSINESS_MANAGER))
+    step = plan.steps.get(key="submit_rapid_review")
+    url = reverse("calendars:timeline-step-edit", args=[step.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+    data.update(calendar="partnership", remind_days_before="5, 2, 1")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "set in law" in response.content.decode()
+    step.refresh_from_db()
+    assert step.calendar == "statutory"
+    # A partnership's own step can count statutory days if it wishes.
+    local = plan.steps.get(key="collate_returns")
+    url = reverse("calendars:timeline-step-edit", args=[local.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+    data.update(calendar="statutory", remind_days_before="1")
+    assert client.post(url, data).status_code == 302
+    local.refresh_from_db()
+    assert local.calendar == "statutory"
+
+
+def test_a_new_step_gets_a_key_and_says_what_meets_it(client, make_user, plan):
+    client.force_login(make_user(Role.BUSINESS_MANAGER))
+    response = client.post(reverse("calendars:timeline-step-new"), {
+        "label": "Brief the independent scrutineer", "anchor": Anchor.NOTIFICATION_SENT,
+        "direction": "after", "offset": "3", "unit": "working_days", "calendar": "partnership",
+        "met_by": "marked_done", "responsible_role": "business_manager",
+        "remind_days_before": "1", "remind_on_day": "on", "escalate_after": "2"})
+    assert response.status_code == 302
+    step = plan.steps.get(label="Brief the independent scrutineer")
+    assert step.key == "brief_the_independent_scrutineer" and step.met_by == "marked_done"
+
+
+@time_machine.travel(TODAY)
+def test_a_step_done_outside_the_service_is_marked_done_by_the_business_unit(client, make_user,
+                                                                            case):
+    services.anchor_record(actor=None, case=case, kind=Anchor.REFERRAL_RECEIVED,
+                           occurred_on=d("2026-11-24"))
+    conference = Deadline.objects.get(case=case, step__key="arrange_partners_conference")
+    letters = Deadline.objects.get(case=case, step__key="inform_partners")
+    officer = make_user(Role.BUSINESS_UNIT_OFFICER)
+    client.force_login(officer)
+    page = client.get(reverse("cases:case-deadlines", args=[case.reference])).content.decode()
+    done_url = reverse("cases:deadline-done", args=[case.reference, conference.pk])
+    assert done_url in page
+    # A step the service meets itself (sending SCSI-2) cannot be ticked off by hand.
+    assert client.get(reverse("cases:deadline-done",
+                              args=[case.reference, letters.pk])).status_code == 404
+    response = client.post(done_url, {"note": "Booked for 10am by telephone"})
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.status == "met" and conference.met_at is not None
+    assert AuditEvent.objects.filter(object_type="calendars.deadline",
+                                     object_id=str(conference.pk),
+                                     detail__marked_done=True).exists()
+    assert client.post(done_url, {"note": ""}).status_code == 200  # no longer open
+    client.force_login(make_user(Role.SCRUTINEER))
+    assert client.get(done_url).status_code == 404

@@ -47,3 +47,26 @@ def partner_representatives(partnership):
                                        role=Role.PARTNER_REPRESENTATIVE,
                                        statutory_partner=partner).user
             for partner in StatutoryPartner.values}
+
+
+LINCOLNSHIRE_PLAN = "Rapid review plan (Lincolnshire)"
+
+
+def adopt_builtin_plan(partnership, name):
+    """The partnership copies one of the built-in plans and uses it."""
+    from calendars import services as calendar_services
+    from calendars.models import TimelineTemplate
+
+    return calendar_services.template_adopt(
+        actor=None, partnership=partnership,
+        builtin=TimelineTemplate.objects.get(partnership__isnull=True, name=name))
+
+
+INCIDENT_ON = d("2026-11-13")
+
+
+def referred_serious_incident(partnership, *, incident_on=INCIDENT_ON):
+    """An agency's partner notification of a serious incident, submitted now: the case is
+    only referred (no triage, no notification to the Panel)."""
+    referral = complete_draft(partnership, incident_on=incident_on)
+    return case_services.referral_submit(actor=referral.referrer, referral=referral)

@@ -8,6 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
+from calendars.models import Anchor
+from calendars.services import anchor_record
 from notifications.models import PanelNotification
 from tests.cases.builders import adopt_plan
 
@@ -70,34 +72,36 @@ def test_a_late_notification_without_a_reason_is_refused_next_to_the_field(clien
 
 
 @time_machine.travel(TODAY)
-def test_a_looked_after_childs_death_needs_the_secretary_of_state_and_ofsted_dates(
-        client, officer, case):
-    case.incident.looked_after_child_death = True
-    case.incident.save()
+def test_a_looked_after_childs_death_is_recorded_on_its_own_page(client, officer, case):
+    """The Secretary of State and Ofsted are told whether or not the Panel is notified: the
+    case page asks for it once a looked-after child's death is recorded."""
+    url = reverse("notifications:looked-after-death", args=[case.reference])
     client.force_login(officer)
-    url = reverse("notifications:notification-edit", args=[case.reference])
-    response = client.post(url, _form(case, resident_local_authority="Gammashire Council"))
-    html = response.content.decode()
+    assert client.get(url).status_code == 404  # no looked-after child's death recorded
+    anchor_record(actor=None, case=case, kind=Anchor.LOOKED_AFTER_CHILD_DIED,
+                  occurred_on=datetime.date(2026, 11, 24))
+    page = client.get(reverse("cases:case-detail", args=[case.reference])).content.decode()
+    assert url in page and "Tell the Secretary of State a looked-after child died" in page
+    response = client.post(url, {"secretary_of_state_notified_on_0": ""})
     assert response.status_code == 200
-    assert "Secretary of State" in error_next_to(html, "secretary_of_state_notified_on")
-    assert "Ofsted" in error_next_to(html, "ofsted_notified_on")
-    assert 'value="Gammashire Council"' in html
-
-    response = client.post(url, _form(
-        case, resident_local_authority="Gammashire Council",
-        resident_local_authority_contact="Duty team, 01632 960000",
-        **_date("secretary_of_state_notified_on", "2026-11-19"),
-        **_date("ofsted_notified_on", "2026-11-20")))
+    assert "Enter when the Secretary of State was told" in error_next_to(
+        response.content.decode(), "secretary_of_state_notified_on")
+    response = client.post(url, {**_date("secretary_of_state_notified_on", "2026-11-24"),
+                                 **_date("ofsted_notified_on", "2026-11-30")})
+    assert "The date Ofsted was told must be today or in the past" in error_next_to(
+        response.content.decode(), "ofsted_notified_on")
+    assert 'name="secretary_of_state_notified_on_0" value="24"' in response.content.decode()
+    response = client.post(url, {**_date("secretary_of_state_notified_on", "2026-11-24"),
+                                 **_date("ofsted_notified_on", "2026-11-25")})
     assert response.status_code == 302
-    overview = client.get(response.url).content.decode()
-    assert "Secretary of State notified" in overview and "19 November 2026" in overview
-    assert "Ofsted notified" in overview and "20 November 2026" in overview
-    assert "Gammashire Council (Duty team, 01632 960000)" in overview
+    page = client.get(response.url).content.decode()
+    assert "Secretary of State: 24 November 2026" in page and "Ofsted: 25 November 2026" in page
+    assert not case.deadlines.filter(anchor_event__kind="looked_after_child_died",
+                                     status="open").exists()
 
 
 @time_machine.travel(TODAY)
-def test_the_form_shows_the_looked_after_and_other_area_fields_filled_in(client, officer,
-                                                                         partnership):
+def test_the_form_shows_the_other_area_fields_filled_in(client, officer, partnership):
     case = notified_case(partnership, officer, plan=False)
     notification = case.panel_notification
     notification.resident_local_authority = "Gammashire Council"
@@ -105,7 +109,46 @@ def test_the_form_shows_the_looked_after_and_other_area_fields_filled_in(client,
     client.force_login(officer)
     html = client.get(reverse("notifications:notification-edit",
                               args=[case.reference])).content.decode()
-    for name in ("secretary_of_state_notified_on_0", "ofsted_notified_on_0",
-                 "resident_local_authority_contact"):
-        assert f'name="{name}"' in html
+    assert 'name="resident_local_authority_contact"' in html
+    assert 'name="secretary_of_state_notified_on_0"' not in html  # its own page now
     assert 'value="Gammashire Council"' in html
+
+
+@time_machine.travel(TODAY)
+def test_the_form_says_when_the_notification_is_due_on_the_statutory_calendar(client, officer,
+                                                                             case):
+    client.force_login(officer)
+    html = client.get(reverse("notifications:notification-edit",
+                              args=[case.reference])).content.decode()
+    # Aware on the referral's day, Wednesday 25 November: due Wednesday 2 December.
+    assert "the notification is due by <strong>Wednesday 2 December 2026</strong>" in html
+    assert "England&#x27;s bank holidays only" in html or "England's bank holidays only" in html
+
+
+@time_machine.travel(TODAY)
+def test_the_decision_not_to_notify_closes_the_duty_with_its_reason(client, officer,
+                                                                    partnership):
+    from cases import services as case_services
+    from tests.cases.builders import complete_draft
+
+    adopt_plan(partnership)
+    referral = complete_draft(partnership)
+    case = case_services.referral_submit(actor=referral.referrer, referral=referral)
+    client.force_login(officer)
+    url = reverse("notifications:decision-not-to-notify", args=[case.reference])
+    response = client.post(url, {**_date("decided_on", "2026-11-25"), "decided_by": "",
+                                 "reason": "Not serious harm"})
+    assert "Enter who decided" in error_next_to(response.content.decode(), "decided_by")
+    assert "Not serious harm" in response.content.decode()
+    response = client.post(url, {**_date("decided_on", "2026-11-25"),
+                                 "decided_by": "Head of service (fictional)",
+                                 "reason": "Not serious harm"})
+    assert response.status_code == 302
+    notify = case.deadlines.get(step__key="notify_panel")
+    assert notify.status == "waived" and "decided not to notify" in notify.waived_reason
+    page = client.get(response.url).content.decode()
+    assert "decided not to notify on 25 November 2026: Not serious harm" in page
+    assert client.get(url).status_code == 200  # still reachable: refused by the service
+    response = client.post(url, {**_date("decided_on", "2026-11-25"), "decided_by": "X",
+                                 "reason": "Again"})
+    assert "already recorded" in response.content.decode()

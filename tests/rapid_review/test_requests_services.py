@@ -186,3 +186,38 @@ def test_reminders_for_a_return_go_to_the_agency_and_escalate_to_the_business_ma
     assert escalations and all(m.to == [manager.email] for m in escalations)
     assert not [m for m in mailoutbox if m.to == [bystander.user.email]]
     assert all(review.case.reference in m.subject for m in to_agency)
+
+
+@time_machine.travel(WEDNESDAY)
+def test_a_closure_moves_the_return_date_its_pack_and_tells_the_agency(
+        partnership, django_capture_on_commit_callbacks, mailoutbox):
+    """The request's date is its deadline's, so the two never disagree: a closure day moves
+    both, a new version of the pack says the new date, and the agency is told."""
+    from calendars.models import CalendarDay
+    from calendars.services import calendar_day_add, deadlines_recompute
+    from rapid_review.services.requests import email_return_date_changed
+
+    review = review_for(partnership)
+    police = agency_with_user(partnership)
+    [request] = send_requests(review, [police.agency])
+    assert request.due_on == d("2026-12-02")
+    calendar_day_add(actor=officer_of(partnership), partnership=partnership,
+                     date=d("2026-11-30"), kind=CalendarDay.Kind.CLOSURE,
+                     reason="Office move (fictional)")
+    with django_capture_on_commit_callbacks() as queued:
+        assert deadlines_recompute(partnership=partnership) > 0
+    request.refresh_from_db()
+    assert request.due_on == d("2026-12-03") == request.return_deadline.due_date
+    packs = CaseDocument.objects.filter(case=review.case, related_key=request.deadline_key,
+                                        kind=CaseDocument.Kind.INFORMATION_REQUEST)
+    latest = packs.order_by("-version").first()
+    assert latest.version == 2 and "3 December 2026" in _docx_text(latest)
+    assert "2 December 2026" in _docx_text(packs.get(version=1))  # what was sent is kept
+    assert len(queued) == 1  # the agency's email, queued after commit
+    assert email_return_date_changed(request) >= 1
+    assert "Return by: 03 December 2026" in mailoutbox[-1].body
+    assert "Testchild" not in mailoutbox[-1].body
+    # Recomputing again moves nothing and tells nobody.
+    with django_capture_on_commit_callbacks() as queued:
+        assert deadlines_recompute(partnership=partnership) == 0
+    assert queued == []

@@ -78,9 +78,86 @@ def test_sending_freezes_a_hashed_version_with_its_documents(report, officer):
     documents = CaseDocument.objects.filter(case=report.review.case,
                                             related_key="report-version-1")
     assert {d.kind for d in documents} == {CaseDocument.Kind.RAPID_REVIEW_REPORT,
-                                           CaseDocument.Kind.DECISION_RECORD}
+                                           CaseDocument.Kind.DECISION_RECORD,
+                                           CaseDocument.Kind.DECISION_RECORD_LETTER}
     record = pdf_text(documents.get(kind=CaseDocument.Kind.DECISION_RECORD).pdf)
     assert version.content_sha256 in record.replace("\n", "").replace(" ", "")
+
+
+def _row(words: str, *cells: str) -> bool:
+    """A table row with these cells, in order, in a Word document's text."""
+    return "\n".join(cells) in words
+
+
+def test_the_decision_record_goes_to_the_partners_with_a_covering_letter(
+        client, report, officer, partners):
+    """Seed 003, working day 12: the letter names the version, what is enclosed and the
+    plan's date for the partners' conference (day 14: 20 November here)."""
+    case = report.review.case
+    with time_machine.travel(LATER):
+        first = report_send_for_signature(actor=officer, report=report)
+    letter = CaseDocument.objects.get(case=case, related_key="report-version-1",
+                                      kind=CaseDocument.Kind.DECISION_RECORD_LETTER)
+    words = docx_text(letter.docx)
+    assert words.startswith("SRG-8 Letter to Safeguarding Partners")
+    assert "To: the safeguarding partners of the Alphashire Safeguarding Children " \
+           f"Partnership – {case.partnership.local_authority}, the police and the " \
+           "Integrated Care Board" in words
+    assert "agree your response to the review group's recommendation at your conference " \
+           "and sign it by 20 November 2026" in words
+    for cells in (("Version for signature", "Version 1"),
+                  ("Rapid review meeting", "17 November 2026, Room 1 (fictional)"),
+                  ("The review group's recommendation",
+                   ReviewReport.Decision.LOCAL_CSPR.label),
+                  ("Your conference to agree and sign the decision record",
+                   "20 November 2026"),
+                  ("Rapid review sent to the National Panel", "23 November 2026"),
+                  ("Recommendation to Safeguarding Partners and their Decision Record "
+                   "(SRG-8)", "1"),
+                  ("Rapid Review Report", "1")):
+        assert _row(words, *cells), cells
+    assert first.content_sha256 in words
+    assert "Safeguarding Children Partnership Team, Alphashire Safeguarding Children " \
+           "Partnership" in words
+    text = flat(pdf_text(letter.pdf))
+    assert "sign it by 20 November 2026" in text and "version 1" in text
+    assert not any(c.full_name in text or c.full_name in words
+                   for c in case.children.all())
+
+    # An edit after the partners' date: version 2 has its own letter, which says so.
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC)):
+        report.sections = {**report.sections, "background": "Added (fictional)"}
+        report.save()
+        report_changed(actor=officer, report=report)
+    second = CaseDocument.objects.get(case=case, related_key="report-version-2",
+                                      kind=CaseDocument.Kind.DECISION_RECORD_LETTER)
+    words = docx_text(second.docx)
+    assert _row(words, "Version for signature", "Version 2")
+    assert "sign it as soon as possible: the partnership's plan asked for your signatures " \
+           "by 20 November 2026" in words
+    assert report.versions.get(number=2).content_sha256 in words
+
+    # Where the record is downloaded: the sign-off page and the review group's papers.
+    police = partners[StatutoryPartner.POLICE]
+    client.force_login(police)
+    page = client.get(reverse("rapid_review:signoff", args=[case.reference])).content.decode()
+    links = page[page.index('id="version-documents"'):]
+    links = links[:links.index("</ul>")]
+    assert links.index("Covering letter to the partners with the decision record") < \
+        links.index("Rapid review decision record (SRG-8)")
+    assert reverse("cases:document-download", args=[case.reference, second.pk, "pdf"]) in links
+    assert reverse("cases:document-download", args=[case.reference, letter.pk, "pdf"]) \
+        not in page
+    papers = client.get(reverse("rapid_review:papers")).content.decode()
+    assert reverse("cases:document-download", args=[case.reference, second.pk, "pdf"]) in \
+        papers
+    assert "Covering letter to the partners with the decision record (SRG-8) (PDF, version " \
+           "2)" in papers and "Rapid review report (PDF, version 2)" in papers
+    assert reverse("cases:document-download", args=[case.reference, letter.pk, "pdf"]) \
+        not in papers
+    response = client.get(reverse("cases:document-download",
+                                  args=[case.reference, second.pk, "docx"]))
+    assert response.status_code == 200 and bytes(response.content) == bytes(second.docx)
 
 
 def test_a_decision_is_needed_before_sending(report, officer):

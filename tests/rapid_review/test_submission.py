@@ -128,6 +128,9 @@ def test_recording_the_submission_meets_day_15_and_tells_the_contributors(
     assert submission.working_day == 15
     step = review.case.deadlines.get(step__key="submit_rapid_review")
     assert step.status == DeadlineStatus.MET
+    # On time: the Panel did not need telling of a delay, and that step says so.
+    delay = review.case.deadlines.get(step__key="tell_panel_if_late")
+    assert delay.status == DeadlineStatus.WAIVED and "Submitted on time" in delay.waived_reason
     mailoutbox.clear()
     email_outcome(submission)
     recipients = {address for m in mailoutbox for address in m.to}
@@ -135,6 +138,44 @@ def test_recording_the_submission_meets_day_15_and_tells_the_contributors(
     assert review.case.referral.referrer.email in recipients
     assert all("No further review" in m.body and "Testchild" not in m.body
                for m in mailoutbox)
+
+
+def test_a_late_submission_needs_the_panel_told_why(partnership, officer, partners):
+    """After working day 15 (statutory calendar) the reason goes with the submission, unless
+    a delay notice was already sent."""
+    review, _school = _report(partnership, officer, partners)
+    late = datetime.date(2026, 11, 25)  # working day 17
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)):
+        with pytest.raises(ValidationError) as refused:
+            submission_record(actor=officer, review=review, submitted_on=late,
+                              method="panel_form")
+        assert "due by 23 November 2026" in refused.value.message_dict["late_reason"][0]
+        submission = submission_record(actor=officer, review=review, submitted_on=late,
+                                       method="panel_form",
+                                       late_reason="A partner was unavailable (fictional)")
+    assert submission.working_day == 17
+    [notice] = review.delay_notices.all()
+    assert (notice.sent_on, notice.reason) == (late, "A partner was unavailable (fictional)")
+    statuses = dict(review.case.deadlines.filter(
+        step__key__in=["submit_rapid_review", "tell_panel_if_late"]).values_list(
+        "step__key", "status"))
+    assert statuses == {"submit_rapid_review": DeadlineStatus.MISSED,
+                        "tell_panel_if_late": DeadlineStatus.MISSED}
+
+
+def test_a_delay_notice_sent_in_time_meets_its_step(partnership, officer, partners):
+    review, _school = _report(partnership, officer, partners)
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)):
+        notice = delay_notice_create(actor=officer, review=review, reason="Leave (fictional)",
+                                     expected_on=datetime.date(2026, 11, 26))
+        delay_notice_mark_sent(actor=officer, notice=notice, sent_on=datetime.date(2026, 11, 20))
+    assert review.case.deadlines.get(step__key="tell_panel_if_late").status == \
+        DeadlineStatus.MET
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC)):
+        submission_record(actor=officer, review=review, submitted_on=datetime.date(2026, 11, 26),
+                          method="panel_form")  # the Panel already knows why: no reason asked
+    assert review.case.deadlines.get(step__key="submit_rapid_review").status == \
+        DeadlineStatus.MISSED
 
 
 def test_a_delay_notice_says_why_and_when(partnership, officer, partners):
