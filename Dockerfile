@@ -21,4 +21,6 @@ EXPOSE 8000
 # --timeout 60, set explicitly: gunicorn's default of 30 s kills a worker mid-request.
 # Long documents (more than DOCUMENT_INLINE_MAX_ENTRIES entries) are rendered by the Celery
 # worker instead; 60 s leaves headroom for the largest ones still rendered in a request.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# A database that does not answer fails the request sooner, with the service's own error
+# page (connect and statement timeouts in config/settings.py).
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]

@@ -1,6 +1,9 @@
-"""Sign-in and password forms laid out with the GOV.UK Design System."""
+"""Sign-in and password forms laid out with the GOV.UK Design System, and what every form
+shares: the GOV.UK layout, service errors by their fields, the form token and the revision
+read (docs/decisions/0006)."""
 
 import datetime
+import uuid
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -8,6 +11,7 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
 
 def gds_helper(*fields, submit: str) -> FormHelper:
@@ -15,6 +19,41 @@ def gds_helper(*fields, submit: str) -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Button("submit", submit))
     return helper
+
+
+class FormTokenField(forms.UUIDField):
+    """A hidden token made when the page is rendered and stored with what its post creates,
+    so the same form posted twice (a double click, the back button) does one thing."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
+
+
+class RevisionField(forms.IntegerField):
+    """The revision (or version) of the record when the form was read: the service refuses
+    a save against a newer one instead of overwriting it."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+def edit_conflict(form: forms.Form, error: ValidationError,
+                  field: str = "revision") -> dict | None:
+    """Show a refused save as any service error; when someone else's save refused it
+    (``cases.services.EditConflict``), also return what they saved, for the page to show
+    beside what was typed (the bound form keeps it), and let the form carry the revision it
+    was refused against, so that saving again, once both are read, saves."""
+    apply_service_errors(form, error)
+    current = getattr(error, "current", None)
+    if current is None:
+        return None
+    form.data = form.data.copy()
+    form.data[form.add_prefix(field)] = str(current)
+    return {"who": error.who, "when": error.when, "theirs": error.theirs}
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError,
@@ -112,6 +151,18 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.helper = gds_helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS), submit="Send reset link"
         )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        """Through the outbox like every other email (Django would send it here, inside the
+        request, with no retry). The link is a secret: the outbox forgets the body once
+        the email is sent or given up."""
+        from outbox.services import message_queue
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        message_queue(to=to_email, subject=subject,
+                      body=render_to_string(email_template_name, context),
+                      kind="password_reset", secret=True)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

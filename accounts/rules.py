@@ -72,6 +72,10 @@ def agency_ids_of(user: User, partnership: Partnership | None = None) -> set[int
     }
 
 
+def is_business_unit(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, BUSINESS_UNIT)
+
+
 def can_view_partnership(user: User, partnership: Partnership) -> bool:
     return bool(roles_in(user, partnership))
 
@@ -295,3 +299,14 @@ def can_view_master_chronology(user: User, case) -> bool:
 def can_get_chronology_template(user: User, partnership: Partnership | None) -> bool:
     """The blank chronology spreadsheet: any agency user, and the business unit."""
     return has_any_role(user, partnership, BUSINESS_UNIT | {Role.AGENCY_USER})
+
+
+def can_view_undelivered_email(user: User, partnership: Partnership | None) -> bool:
+    """The business unit sees its partnership's emails that could not be delivered."""
+    return has_any_role(user, partnership, BUSINESS_UNIT)
+
+
+def can_retry_email(user: User, message) -> bool:
+    """And asks for one to be tried again (an email with no partnership, such as a password
+    reset, is nobody's here)."""
+    return message.partnership_id in partnership_ids_with_roles(user, BUSINESS_UNIT)

@@ -85,4 +85,6 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
         items.append(NavItem("People", "accounts:people"))
     if rules.can_view_audit_trail(user, partnership):
         items.append(NavItem("Audit trail", "accounts:audit-trail"))
+    if rules.can_view_undelivered_email(user, partnership):
+        items.append(NavItem("Emails not delivered", "outbox:undelivered"))
     return items

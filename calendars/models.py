@@ -323,3 +323,49 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.for_date}"
+
+
+class SweepRun(models.Model):
+    """A daily sweep that has run for a day. A worker or beat that starts after the
+    sweep's time, or the hourly sweep, runs it when no row says it ran today; the unique key
+    keeps two that race to one row (what they plan is idempotent anyway)."""
+
+    class Kind(models.TextChoices):
+        REMINDER_PLAN = "reminder_plan", "Daily reminder planning"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()
+    finished_at = models.DateTimeField()
+    planned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "date"],
+                                               name="one_sweep_run_per_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class DeadlineRecompute(models.Model):
+    """A partnership's open deadlines are to be recomputed (its calendar or a step changed).
+
+    Written in the change's transaction, so a recompute the broker never took, or lost, is
+    still found by the sweep; the run that does it deletes it. One per partnership: a
+    change made before the run adds its steps to the row."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE,
+                                       related_name="+")
+    step_ids = models.JSONField(null=True, blank=True,
+                                help_text="The steps whose deadlines move; empty for all")
+    requested_at = models.DateTimeField()
+    queued_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its task was last queued; empty while the broker could not take it")
+
+    def __str__(self) -> str:
+        return f"Recompute for partnership {self.partnership_id}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.queued_at is None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import rules
 from accounts.models import Partnership, User
 
-from .models import CalendarDay, Deadline, DeadlineStatus, TimelineTemplate
+from .models import CalendarDay, Deadline, DeadlineRecompute, DeadlineStatus, TimelineTemplate
 from .services.calendar import calendar_for
 from .working_days import add_working_days
 
@@ -20,6 +20,13 @@ def calendar_days_visible_to(user: User, partnership: Partnership) -> QuerySet[C
     if not rules.can_view_calendar(user, partnership):
         return CalendarDay.objects.none()
     return CalendarDay.objects.filter(partnership=partnership)
+
+
+def deadlines_recompute_waiting(user: User, partnership: Partnership) -> bool:
+    """True while a change's recompute could not be queued (the broker is down): open
+    deadlines show their old dates until the sweep queues it."""
+    return rules.can_view_calendar(user, partnership) and DeadlineRecompute.objects.filter(
+        partnership=partnership, queued_at=None).exists()
 
 
 def bank_holidays_between(start: datetime.date, end: datetime.date) -> list[tuple]:

@@ -21,6 +21,16 @@ from .forms import AdoptTemplateForm, CalendarDayForm, RemoveCalendarDayForm, Ti
 from .models import TimelineStep
 
 
+def _recalculation_message(request, done: str) -> None:
+    """Say whether open deadlines are being recalculated, or are waiting for the worker."""
+    if selectors.deadlines_recompute_waiting(request.user, request.partnership):
+        messages.warning(request, f"{done}. Open deadlines keep their old dates for now: "
+                                  "the background service is not answering, and they will "
+                                  "be recalculated automatically when it is back")
+    else:
+        messages.success(request, f"{done}. Open deadlines are being recalculated")
+
+
 @require_http_methods(["GET", "POST"])
 def calendar(request):
     partnership = request.partnership
@@ -36,8 +46,7 @@ def calendar(request):
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, "Calendar changed. Open deadlines are being "
-                                          "recalculated")
+                _recalculation_message(request, "Calendar changed")
                 return redirect("calendars:calendar")
     today = timezone.localdate()
     return render(request, "calendars/calendar.html", {
@@ -57,8 +66,7 @@ def calendar_day_remove(request, pk: int):
     form = RemoveCalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.calendar_day_remove(actor=request.user, day=day)
-        messages.success(request, "Calendar change removed. Open deadlines are being "
-                                  "recalculated")
+        _recalculation_message(request, "Calendar change removed")
         return redirect("calendars:calendar")
     return render(request, "calendars/calendar_day_remove.html", {"day": day, "form": form})
 
@@ -114,8 +122,7 @@ def timeline_step_edit(request, pk: int | None = None):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Step saved. Open deadlines from it are being "
-                                      "recalculated")
+            _recalculation_message(request, "Step saved")
             return redirect("calendars:timeline")
     return render(request, "calendars/timeline_step_edit.html", {"form": form, "step": step})
 

@@ -8,7 +8,9 @@ stored version, so what was sent or signed is what is downloaded later.
 A document with more entries than ``settings.DOCUMENT_INLINE_MAX_ENTRIES`` is not rendered
 inside the web request: :func:`document_get_or_prepare` records a
 :class:`~cases.models.DocumentPreparation` and queues ``cases.tasks.document_prepare``,
-which calls the app's registered preparer (see :func:`document_preparer`).
+which calls the app's registered preparer (see :func:`document_preparer`). When the broker
+cannot take the task, the page says the document is waiting and the sweep
+(:func:`document_preparations_requeue`) queues it later.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, User
+from config.celery import publish_after_commit
 
 from .models import Case, CaseDocument, DocumentPreparation
 
@@ -107,10 +110,12 @@ class DocumentContent:
 def render_docx(content: DocumentContent) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     document = Document()
     section = document.sections[0]
+    # A4, as the business unit prints it (python-docx's blank document is US Letter).
+    section.page_width, section.page_height = Mm(210), Mm(297)
     if content.landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
@@ -118,7 +123,9 @@ def render_docx(content: DocumentContent) -> bytes:
     section.footer.paragraphs[0].text = f"{content.case_reference} · {PROTECTIVE_MARKING}"
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
-    document.core_properties.title = content.title
+    properties = document.core_properties
+    properties.title, properties.author = content.title, content.partnership
+    properties.last_modified_by, properties.comments = content.partnership, ""
     document.add_heading(content.title, level=1)
     for block in content.blocks:
         if isinstance(block, Heading):
@@ -192,6 +199,36 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _pdf_or_why_not(content: DocumentContent, kind: str) -> tuple[bytes, str]:
+    """The PDF, or no PDF and why not in words for the page ("the PDF renderer failed
+    (...)"): a renderer failure (WeasyPrint, a font, an image) never costs the Word
+    version or the change that asked for the document."""
+    try:
+        return render_pdf(content), ""
+    except Exception as error:  # any renderer failure is recorded with the document
+        logger.exception("The PDF of a %s document could not be made", kind)
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        words = f"the PDF renderer failed ({type(error).__name__}"
+        return b"", (f"{words}: {reason})" if reason else f"{words})")[:300]
+
+
+def document_pdf_retry(*, actor: User | None, document: CaseDocument,
+                       content: DocumentContent) -> CaseDocument:
+    """Try again the PDF of a stored version whose PDF failed, from the same content (the
+    Word version and the hashes of the content never change)."""
+    if not document.pdf_error or document.content_sha256 != content.sha256():
+        return document
+    pdf, why_not = _pdf_or_why_not(content, document.kind)
+    document.pdf, document.pdf_sha256, document.pdf_error = pdf, _sha(pdf) if pdf else "", why_not
+    document.save(update_fields=["pdf", "pdf_sha256", "pdf_error"])
+    if pdf:
+        audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=document,
+                     partnership_id=document.case.partnership_id,
+                     detail={"case": document.case_id, "kind": document.kind,
+                             "version": document.version, "pdf_made": True})
+    return document
+
+
 def document_current(*, case: Case, kind: str, content: DocumentContent,
                      related_key: str = "") -> CaseDocument | None:
     """The stored version when it holds exactly this content (nothing rendered)."""
@@ -206,22 +243,40 @@ def document_current(*, case: Case, kind: str, content: DocumentContent,
 def document_generate(*, actor: User | None, case: Case, kind: str,
                       content: DocumentContent, related_key: str = "",
                       agency: Agency | None = None) -> CaseDocument:
-    """Store the next version of a document; the same content is not stored twice."""
+    """Store the next version of a document; the same content is not stored twice. When
+    the PDF cannot be made, the Word version is stored with the reason (``pdf_error``), and
+    generating the same content again tries the PDF again."""
     latest = (CaseDocument.objects.filter(case=case, kind=kind, related_key=related_key)
               .defer("docx", "pdf").order_by("-version").first())
     digest = content.sha256()
     if latest is not None and latest.content_sha256 == digest:
+        if latest.pdf_error:
+            latest.case = case
+            return document_pdf_retry(actor=actor, document=latest, content=content)
         return latest
     version = (CaseDocument.objects.filter(case=case, kind=kind, related_key=related_key)
                .aggregate(v=Max("version"))["v"] or 0) + 1
-    docx, pdf = render_docx(content), render_pdf(content)
-    document = CaseDocument.objects.create(
-        case=case, kind=kind, related_key=related_key, agency=agency, version=version,
-        title=content.title, content_sha256=digest, docx=docx, docx_sha256=_sha(docx),
-        pdf=pdf, pdf_sha256=_sha(pdf), created_by=actor)
+    docx = render_docx(content)
+    pdf, why_not = _pdf_or_why_not(content, kind)
+    try:
+        with transaction.atomic():
+            document = CaseDocument.objects.create(
+                case=case, kind=kind, related_key=related_key, agency=agency,
+                version=version, title=content.title, content_sha256=digest, docx=docx,
+                docx_sha256=_sha(docx), pdf=pdf, pdf_sha256=_sha(pdf) if pdf else "",
+                pdf_error=why_not, created_by=actor)
+    except IntegrityError:
+        # Made meanwhile by another request (two clicks, a retry after the commit): the
+        # same content stands; anything else is a real clash.
+        made = (CaseDocument.objects.filter(case=case, kind=kind, related_key=related_key,
+                                            version=version).defer("docx", "pdf").first())
+        if made is None or made.content_sha256 != digest:
+            raise
+        return made
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=document,
                  partnership=case.partnership,
-                 detail={"case": case.pk, "kind": kind, "version": version})
+                 detail={"case": case.pk, "kind": kind, "version": version,
+                         **({"pdf_failed": True} if why_not else {})})
     return document
 
 
@@ -232,9 +287,11 @@ class PreparationRefused(Exception):
 
 
 Preparer = Callable[[DocumentPreparation], CaseDocument]
-# A preparation still pending after this lost its task (a broker restart, say): asking
-# again queues it again (the task is safe to run twice).
+# A preparation queued this long ago and still pending lost its task (a broker restart, say):
+# asking again, or the sweep, queues it again (the task is safe to run twice). Longer than
+# the task's hard time limit, so a preparation still running is never taken for a lost one.
 PREPARATION_STALE_AFTER = datetime.timedelta(minutes=10)
+PREPARATION_MAX_QUEUED = 3
 _PREPARERS: dict[str, Preparer] = {}
 
 
@@ -268,19 +325,73 @@ def document_get_or_prepare(*, actor: User, case: Case, kind: str, content: Docu
 def document_preparation_request(*, actor: User, case: Case, kind: str, related_key: str = "",
                                  filters: dict | None = None) -> DocumentPreparation:
     """Record the request and queue the task once the request is committed; while one is
-    pending, return it and queue nothing (unless it is stale)."""
-    from .tasks import document_prepare
-
+    pending, return it and queue nothing (unless it was never queued, or is stale)."""
+    now = timezone.now()
     preparation, created = DocumentPreparation.objects.get_or_create(
         case=case, kind=kind, related_key=related_key, finished_at=None,
-        defaults={"filters": filters or {}, "requested_by": actor})
+        defaults={"filters": filters or {}, "requested_by": actor, "queued_at": now,
+                  "times_queued": 1})
     if created:
         audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=preparation,
                      partnership=case.partnership,
                      detail={"case": case.pk, "kind": kind, "related_key": related_key})
-    if created or preparation.requested_at < timezone.now() - PREPARATION_STALE_AFTER:
-        transaction.on_commit(lambda: document_prepare.delay(preparation.pk))
+    elif _needs_queueing(preparation, now):
+        preparation.queued_at, preparation.times_queued = now, preparation.times_queued + 1
+        preparation.save(update_fields=["queued_at", "times_queued"])
+    else:
+        return preparation
+    _publish(preparation)
     return preparation
+
+
+def _needs_queueing(preparation: DocumentPreparation, now: datetime.datetime) -> bool:
+    return (preparation.queued_at is None
+            or preparation.queued_at < now - PREPARATION_STALE_AFTER)
+
+
+def _publish(preparation: DocumentPreparation) -> None:
+    """Queue the task after commit. If the broker does not take it, the preparation is
+    marked not queued: the page says it is waiting, and the sweep queues it."""
+    from .tasks import document_prepare
+
+    def not_queued() -> None:
+        DocumentPreparation.objects.filter(pk=preparation.pk, finished_at=None).update(
+            queued_at=None, times_queued=F("times_queued") - 1)
+        preparation.queued_at = None
+        preparation.times_queued -= 1
+
+    publish_after_commit(document_prepare, preparation.pk, on_failure=not_queued)
+
+
+def document_preparations_requeue(*, limit: int = 200) -> dict[str, int]:
+    """The sweep: queue again each pending preparation whose task has not run, because the
+    broker was down when it was asked for or lost it since (a restart). One a worker is
+    preparing is locked, so skipped. One queued ``PREPARATION_MAX_QUEUED`` times without
+    finishing is given up as failed, so a document that kills the worker is not retried
+    for ever (its task does not ask to be redelivered when its worker dies)."""
+    now = timezone.now()
+    counts = {"queued": 0, "given_up": 0}
+    with transaction.atomic():
+        due = (DocumentPreparation.objects.select_for_update(skip_locked=True)
+               .filter(finished_at=None)
+               .filter(Q(queued_at=None) | Q(queued_at__lt=now - PREPARATION_STALE_AFTER))
+               .order_by("requested_at")[:limit])
+        for preparation in due:
+            if preparation.times_queued >= PREPARATION_MAX_QUEUED:
+                logger.error("Document preparation %s given up after %s tries",
+                             preparation.pk, preparation.times_queued)
+                preparation.failed, preparation.finished_at = True, now
+                preparation.message = ("The document could not be prepared after several "
+                                       "tries. Try again, and tell the service team if it "
+                                       "fails again")
+                preparation.save(update_fields=["failed", "finished_at", "message"])
+                counts["given_up"] += 1
+                continue
+            preparation.queued_at, preparation.times_queued = now, preparation.times_queued + 1
+            preparation.save(update_fields=["queued_at", "times_queued"])
+            _publish(preparation)
+            counts["queued"] += 1
+    return counts
 
 
 def document_preparation_run(*, preparation_id: int) -> DocumentPreparation:

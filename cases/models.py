@@ -467,7 +467,11 @@ class CaseDocument(models.Model):
     docx = models.BinaryField()
     docx_sha256 = models.CharField(max_length=64)
     pdf = models.BinaryField()
-    pdf_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_error = models.CharField(
+        max_length=300, blank=True,
+        help_text="Why the PDF could not be made, in words (the Word version is stored); "
+                  "generating the same content again tries the PDF again")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -477,6 +481,8 @@ class CaseDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind", "related_key", "version"],
                                     name="case_document_version_once"),
+            models.CheckConstraint(condition=~Q(pdf_sha256="") | ~Q(pdf_error=""),
+                                   name="case_document_pdf_or_why_not"),
         ]
 
     def __str__(self) -> str:
@@ -491,6 +497,9 @@ class DocumentDispatch(models.Model):
     recipients = models.JSONField(default=list, help_text="Email addresses it was sent to")
     sent_at = models.DateTimeField()
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    form_token = models.UUIDField(
+        null=True, blank=True, unique=True,
+        help_text="The send page's token: the same form posted twice sends once")
 
     class Meta:
         ordering = ["-sent_at"]
@@ -519,6 +528,12 @@ class DocumentPreparation(models.Model):
                                help_text="Why it failed, in words for the page")
     document = models.ForeignKey(CaseDocument, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="preparations")
+    queued_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its task was last queued; empty while the broker could not take it "
+                  "(the sweep queues it)")
+    times_queued = models.PositiveSmallIntegerField(
+        default=0, help_text="Times its task was queued: the sweep gives up after a few")
 
     class Meta:
         ordering = ["-requested_at"]
@@ -537,3 +552,8 @@ class DocumentPreparation(models.Model):
     @property
     def pending(self) -> bool:
         return self.finished_at is None
+
+    @property
+    def waiting(self) -> bool:
+        """Pending but not queued: the broker was down when it was asked for."""
+        return self.finished_at is None and self.queued_at is None

@@ -51,14 +51,17 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "accounts",
+    "outbox",
     "calendars",
     "cases",
     "notifications",
     "rapid_review",
     "lcspr",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.HealthCheckMiddleware",  # before the host checks: see its docstring
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.RequestContextMiddleware",
@@ -95,7 +98,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Connections are kept a minute and checked before reuse (a restarted server costs nothing).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer ends in the service's error page within seconds, not
+    # a request held until gunicorn kills it. Connecting gives up after
+    # DATABASE_CONNECT_TIMEOUT seconds; the server cancels any statement (a lock wait
+    # included) after DATABASE_STATEMENT_TIMEOUT seconds, 0 for none (migrations run so).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    _db_options["options"] = " ".join(filter(None, [
+        _db_options.get("options", ""),
+        f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15) * 1000}"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -152,6 +167,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@reviews.example.org")
+# Seconds the mail server has to answer each step of sending one email (outbox/services.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# A message claimed this long ago and still "sending" was lost with its worker: the sweep
+# puts it back (a crash re-sends at most that one message). Far longer than one send.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=5 * 60)
+if OUTBOX_CLAIM_SECONDS < 4 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("OUTBOX_CLAIM_SECONDS must be at least 4 x EMAIL_TIMEOUT, so "
+                               "a slow send is never taken for a lost one")
+# How often beat runs the outbox sweep, in seconds.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
 # Absolute links in emails (reminders); the address users reach the service at.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Generated documents (master chronology, collated returns) holding more entries than this
@@ -162,7 +187,10 @@ DOCUMENT_INLINE_MAX_ENTRIES = env.int("DOCUMENT_INLINE_MAX_ENTRIES", default=300
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Socket timeouts: a Redis that accepts connections but never answers must fail a
+    # publish in seconds (the page then says the work is waiting), not hang the request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600,
+                                       "socket_connect_timeout": 3, "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"  # the host is ignored; naming it stops a warning
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -180,6 +208,12 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every task has time limits: past the soft one it gets SoftTimeLimitExceeded (a document
+# preparation records the failure), past the hard one its process is killed. Both stay
+# under the sweeps' 10 minutes (a task still running is never taken for a lost one) and the
+# broker's visibility timeout. Tasks do their work in batches well inside them.
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -191,11 +225,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calendars.tasks.reminder_sweep",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Hourly, and the daily planning too if it has not run today (a beat that was down at
+    # 07:00); a starting worker or beat runs the same catch-up (calendars/tasks.py).
     "reminder-sweep-hourly": {
         "task": "calendars.tasks.reminder_sweep_hourly",
         "schedule": crontab(minute=5),
     },
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
 }
+# Durable background work (docs/decisions/0007-operations.md): the sweeps queue the work the
+# broker never took or lost, and the heartbeat shows on /health/ that the worker is alive.
+# Each message expires unrun after one interval, so a worker that was down does not come
+# back to a pile of them.
+BACKGROUND_SWEEP_SECONDS = 60
+WORKER_HEARTBEAT_SECONDS = 60
+CELERY_BEAT_SCHEDULE |= {
+    name: {"task": task, "schedule": every, "options": {"expires": every}}
+    for name, task, every in [
+        ("document-preparations-requeue", "cases.tasks.document_preparations_requeue",
+         BACKGROUND_SWEEP_SECONDS),
+        ("deadline-recomputes-requeue", "calendars.tasks.deadlines_recompute_requeue",
+         BACKGROUND_SWEEP_SECONDS),
+        ("worker-heartbeat", "operations.tasks.heartbeat", WORKER_HEARTBEAT_SECONDS),
+    ]
+}
+# /health/: the worker counts as alive for five heartbeats; the broker check gives up fast.
+HEALTH_HEARTBEAT_MAX_AGE = 5 * WORKER_HEARTBEAT_SECONDS
+HEALTH_BROKER_TIMEOUT = 3
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED=true.
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("rapid_review.urls")),
     path("cases/", include("cases.urls")),
     path("", include("calendars.urls")),
+    path("", include("outbox.urls")),
+    path("", include("operations.urls")),
     path("ops/admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 
 class PanelNotificationForm(forms.Form):
@@ -74,9 +74,11 @@ class LetterSendForm(forms.Form):
         label="Other review group members to send it to (optional)", required=False,
         help_text="Email addresses, one on each line", widget=forms.Textarea(attrs={"rows": 3}))
 
+    form_token = FormTokenField()
+
     def __init__(self, *args, allow_extra: bool, button: str, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = []
+        fields = [Field("form_token")]
         if allow_extra:
             fields.append(Field.textarea("extra_recipients", label_size=Size.SMALL))
         else:

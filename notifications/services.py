@@ -15,7 +15,6 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +29,7 @@ from cases.documents import document_generate
 from cases.models import Case, CaseDocument, Child, DocumentDispatch, Pathway, Stage
 from cases.services import CaseError, case_stage_change
 from cases.services.referral import clocks_start
+from outbox.services import message_queue
 
 from .documents import BUILDERS, LETTER_KINDS, TITLES, letter_record
 from .models import DecisionNotToNotify, LookedAfterDeathNotice, PanelNotification
@@ -263,13 +263,22 @@ def letter_generate(*, actor: User | None, case: Case, kind: str) -> CaseDocumen
 
 @transaction.atomic
 def letter_send(*, actor: User, case: Case, kind: str,
-                extra_recipients: list[str] | None = None) -> DocumentDispatch:
+                extra_recipients: list[str] | None = None, form_token=None) -> DocumentDispatch:
     """Generate the letter from the record, record who it goes to, meet its steps and
-    email the recipients (after commit: the case reference and a link only)."""
-    from .tasks import letter_dispatch_email
-
+    queue the emails to the recipients (the case reference and a link only). The same form
+    posted twice (a double click) sends once: one dispatch, one set of emails."""
+    as_now = Case.objects.select_related("partnership").get(pk=case.pk)
+    if kind in LETTER_KINDS and letters_open(as_now):
+        # Rendered before the case's lock is taken, as rendering takes seconds; under the
+        # lock the same record gives the same letter, so nothing is rendered there.
+        letter_generate(actor=actor, case=as_now, kind=kind)
     case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(
         pk=case.pk)
+    if form_token is not None:
+        earlier = DocumentDispatch.objects.filter(form_token=form_token,
+                                                  document__case=case).first()
+        if earlier is not None:
+            return earlier
     if not letters_open(case):
         raise CaseError("Letters are sent from the referral until the rapid review ends")
     extra = [e.strip() for e in extra_recipients or [] if e.strip()]
@@ -289,33 +298,22 @@ def letter_send(*, actor: User, case: Case, kind: str,
                         "partnership: ask your administrator to add them before sending")
     document = letter_generate(actor=actor, case=case, kind=kind)
     dispatch = DocumentDispatch.objects.create(document=document, recipients=recipients,
-                                               sent_at=timezone.now(), sent_by=actor)
+                                               sent_at=timezone.now(), sent_by=actor,
+                                               form_token=form_token)
     deadline_meet(actor=actor, case=case, action=LETTER_ACTIONS[kind],
                   met_at=dispatch.sent_at)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=dispatch,
                  partnership=case.partnership,
                  detail={"case": case.pk, "kind": kind, "version": document.version,
                          "recipients": len(recipients)})
-    transaction.on_commit(lambda: letter_dispatch_email.delay(dispatch.pk))
+    letter_email(dispatch)
     return dispatch
 
 
-EMAILED = "letter_emailed"
-
-
-@transaction.atomic
 def letter_email(dispatch: DocumentDispatch) -> int:
-    """One email per recipient: which case and where to read it, never the child's details.
-
-    Safe to run twice: the dispatch row is locked and the audit event written with the
-    emails is the done-marker (DocumentDispatch has no field for it).
-    """
-    dispatch = DocumentDispatch.objects.select_for_update(of=("self",)).select_related(
-        "document__case__partnership").get(pk=dispatch.pk)
-    done = AuditEvent.objects.filter(object_type=dispatch._meta.label_lower,
-                                     object_id=str(dispatch.pk), detail__event=EMAILED)
-    if done.exists():
-        return 0
+    """Queue one email per recipient, in the dispatch's transaction: which case and where
+    to read it, never the child's details. The dispatch's id is the outbox's dedupe key, so
+    the same dispatch is never emailed twice."""
     document = dispatch.document
     reference = document.case.reference
     code = TITLES[document.kind].split(" ")[0]
@@ -325,9 +323,7 @@ def letter_email(dispatch: DocumentDispatch) -> int:
             f"{reference}: {document.get_kind_display()}.\n\n"
             f"Sign in to read it and the review's papers: {link}\n\n"
             f"Please do not reply with personal details about the child or family.\n")
-    sent = send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-                           for to in dispatch.recipients])
-    audit_record(action=AuditEvent.Action.UPDATE, actor=None, obj=dispatch,
-                 partnership=document.case.partnership,
-                 detail={"event": EMAILED, "case": document.case_id, "emails": sent})
-    return sent
+    return message_queue(to=dispatch.recipients, subject=subject, body=body, kind="letter",
+                         partnership_id=document.case.partnership_id, reference=reference,
+                         related={"dispatch": dispatch.pk, "document": document.pk},
+                         dedupe_key=f"letter:{dispatch.pk}")

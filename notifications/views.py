@@ -161,7 +161,8 @@ def letter_send_confirm(request, reference: str, letter: str):
     if request.method == "POST" and form.is_valid():
         try:
             dispatch = letter_send(actor=request.user, case=case, kind=kind,
-                                   extra_recipients=form.cleaned_data.get("extra_recipients"))
+                                   extra_recipients=form.cleaned_data.get("extra_recipients"),
+                                   form_token=form.cleaned_data["form_token"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

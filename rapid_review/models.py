@@ -146,12 +146,18 @@ class InformationRequest(models.Model):
     receipt_confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True,
                                              blank=True, related_name="+")
     receipt_note = models.CharField(max_length=300, blank=True)
+    form_token = models.UUIDField(
+        null=True, blank=True,
+        help_text="The send page's token, shared by the requests one post sent: the same "
+                  "form posted twice sends once")
 
     class Meta:
         ordering = ["agency__name"]
         constraints = [
             models.UniqueConstraint(fields=["review", "agency"],
                                     name="one_information_request_per_agency"),
+            models.UniqueConstraint(fields=["form_token", "agency"],
+                                    name="information_request_sent_once_per_form"),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +209,13 @@ class AgencyReturn(models.Model):
     reopened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     reopen_reason = models.TextField(blank=True)
+    submit_token = models.UUIDField(
+        null=True, blank=True, unique=True,
+        help_text="The token of the check page that submitted it last: posted twice, it "
+                  "submits once")
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Raised by every saved change: a form read at an older "
+                             "revision cannot overwrite a newer one")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -394,6 +407,9 @@ class LearningItem(models.Model):
     due_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    form_token = models.UUIDField(
+        null=True, blank=True, unique=True,
+        help_text="The add page's token: the same form posted twice adds once")
 
     class Meta:
         ordering = ["kind", "id"]
@@ -416,6 +432,11 @@ class ReportVersion(models.Model):
     content_sha256 = models.CharField(max_length=64)
     frozen_at = models.DateTimeField(auto_now_add=True)
     frozen_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    report_revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The report's revision frozen (its documents say it)")
+    decision_meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The meeting the frozen decision was made at: its documents describe it")
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.TextField(blank=True)
 
@@ -450,6 +471,9 @@ class PartnerSignature(models.Model):
     resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     resolution = models.TextField(blank=True)
+    form_token = models.UUIDField(
+        null=True, blank=True, unique=True,
+        help_text="The sign or disagree page's token: the same form posted twice records once")
 
     class Meta:
         ordering = ["signed_at", "id"]
@@ -499,6 +523,9 @@ class PanelSubmission(models.Model):
     working_day = models.PositiveIntegerField(help_text="The review's working day it went on")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    form_token = models.UUIDField(
+        null=True, blank=True, unique=True,
+        help_text="The submission page's token: the same form posted twice records once")
 
     def __str__(self) -> str:
         return f"Submitted to the Panel on {self.submitted_on:%d %B %Y}"
@@ -543,6 +570,9 @@ class PanelResponse(models.Model):
     shared_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    form_token = models.UUIDField(
+        null=True, blank=True, unique=True,
+        help_text="The record page's token: the same form posted twice records once")
 
     class Meta:
         ordering = ["received_on", "id"]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the service needs when they are missing.
-#   runtime: WeasyPrint's Pango libraries.   test: Chromium for browser tests, pdftotext.
+#   runtime: WeasyPrint's Pango libraries.   test: Chromium for browser tests, pdftotext,
+#   pg_dump and pg_restore (the backup and restore test), redis-server (the soak test's).
 set -euo pipefail
 want=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -13,6 +14,8 @@ case "${1:-runtime}" in
     [ -x /usr/bin/chromium ] || want+=(chromium)
     [ -x /usr/bin/chromedriver ] || want+=(chromium-driver)
     command -v pdftotext >/dev/null || want+=(poppler-utils)
+    command -v redis-server >/dev/null || want+=(redis-server)  # the soak test's own Redis
+    command -v pg_restore >/dev/null || want+=(postgresql-client)
     fc-list 2>/dev/null | grep -qi "dejavu\|liberation" || want+=(fonts-dejavu-core)
     ;;
 esac

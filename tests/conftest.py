@@ -100,6 +100,17 @@ def celery_worker(transactional_db, tmp_path):
     log.close()
 
 
+def deliver_emails() -> list:
+    """Deliver what the outbox holds, as the worker would, in this process; returns Django's
+    test outbox (``mail.outbox``, which the ``mailoutbox`` fixture also is)."""
+    from django.core import mail
+
+    from outbox.services import messages_deliver
+
+    messages_deliver(budget_s=None)
+    return mail.outbox
+
+
 def emails_in(folder: Path) -> list[str]:
     """Messages the file email backend wrote (one file per connection, several per file)."""
     if not folder.exists():

@@ -8,10 +8,16 @@ from .deadlines import (
     deadline_waive,
     deadlines_close,
     deadlines_recompute,
+    deadlines_reopen,
     due_dates_for,
     on_deadlines_moved,
     plan_for,
     step_calendar,
+)
+from .recompute import (
+    deadlines_recompute_request,
+    deadlines_recompute_requeue,
+    deadlines_recompute_run,
 )
 from .templates import (
     template_adopt,
@@ -30,6 +36,10 @@ __all__ = [
     "deadline_waive",
     "deadlines_close",
     "deadlines_recompute",
+    "deadlines_recompute_request",
+    "deadlines_recompute_requeue",
+    "deadlines_recompute_run",
+    "deadlines_reopen",
     "due_dates_for",
     "on_deadlines_moved",
     "plan_for",

@@ -29,9 +29,9 @@ def calendar_for(partnership: Partnership | int) -> WorkingDayCalendar:
 
 
 def _queue_recompute(partnership: Partnership) -> None:
-    from ..tasks import deadlines_recompute_for_partnership
+    from .recompute import deadlines_recompute_request
 
-    transaction.on_commit(lambda: deadlines_recompute_for_partnership.delay(partnership.pk))
+    deadlines_recompute_request(partnership=partnership)
 
 
 @transaction.atomic

@@ -167,7 +167,7 @@ def anchor_record(*, actor: User | None, case: Case, kind: str, occurred_on: dat
     """
     if kind not in FUTURE_ANCHORS and occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": "The date must be today or in the past"})
-    event, created = AnchorEvent.objects.select_for_update().get_or_create(
+    event, created = AnchorEvent.objects.select_for_update(of=("self",)).get_or_create(
         case=case, kind=kind, related_key=related_key,
         defaults={"occurred_on": occurred_on, "occurred_at": occurred_at,
                   "responsible_agency": responsible_agency},
@@ -180,7 +180,7 @@ def anchor_record(*, actor: User | None, case: Case, kind: str, occurred_on: dat
     calendar = calendar_for(case.partnership_id)
     template = plan_for(case.partnership)
     steps = list(template.steps.filter(anchor=kind)) if template else []
-    existing = {d.step_id: d for d in event.deadlines.select_for_update()}
+    existing = {d.step_id: d for d in event.deadlines.select_for_update(of=("self",))}
     moved = []
     for step in steps:
         dates = due_dates_for(step, occurred_on, occurred_at, calendar)
@@ -275,14 +275,37 @@ def deadlines_close(*, actor: User | None, case: Case, reason: str,
 
 
 @transaction.atomic
+def deadlines_reopen(*, actor: User | None, case: Case, actions: Iterable[str],
+                     reason: str) -> list[Deadline]:
+    """What met these steps no longer stands (a fully signed version voided by an edit: the
+    new version needs signing again): each met step is open again, with the reason audited.
+    The due date is kept, so lateness is still judged on it. Closed steps stay closed."""
+    deadlines = list(Deadline.objects.select_for_update(of=("self",)).filter(
+        case=case, step__met_by__in=list(actions),
+        status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED]).order_by("pk"))
+    for deadline in deadlines:
+        was = deadline.status
+        deadline.status, deadline.met_at = DeadlineStatus.OPEN, None
+        deadline.save(update_fields=["status", "met_at"])
+        audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
+                     partnership_id=deadline.partnership_id,
+                     detail={"status": deadline.status, "case": case.pk, "reopened": True,
+                             "was": was, "reason": reason[:300]})
+    return deadlines
+
+
+@transaction.atomic
 def deadline_mark_done(*, actor: User, deadline: Deadline, note: str = "") -> Deadline:
     """A step the product cannot see done (arranging a conference by telephone, say): the
-    business unit records that it was done, now."""
+    business unit records that it was done, now. Marking it done again (a double click,
+    two people at once) does nothing more: the step is met once, when first marked."""
     deadline = Deadline.objects.select_for_update(of=("self",)).select_related("step").get(
         pk=deadline.pk)
     if deadline.step.met_by != StepAction.MARKED_DONE:
         raise ValidationError("This step is met by doing it in the service, not by marking "
                               "it done")
+    if deadline.status in (DeadlineStatus.MET, DeadlineStatus.MISSED):
+        return deadline
     if deadline.status != DeadlineStatus.OPEN:
         raise ValidationError("This step is no longer open")
     now = timezone.now()

@@ -2,9 +2,14 @@
 
 Two phases, both safe to run twice or concurrently:
 1. ``reminders_plan`` inserts ``Reminder`` rows; the unique (deadline, kind, date) key
-   makes a second run, a retry or a second worker insert nothing new.
-2. ``reminders_send`` locks unsent rows (``skip_locked``), emails, and marks them sent in
-   the same transaction, so no reminder is emailed twice.
+   makes a second run, a retry or a second worker insert nothing new. ``reminders_plan_daily``
+   runs it once a day from 07:00, whenever the first sweep, worker or beat of the day after
+   that comes (a ``SweepRun`` row records the day), so a beat that was down at 07:00 still
+   plans the day's reminders.
+2. ``reminders_send`` locks unsent rows (``skip_locked``), queues their emails in the
+   outbox, marks them sent and writes the audit event, all in one transaction: no SMTP
+   inside it, so a crash leaves each reminder queued and marked, or neither, and the outbox
+   delivers each email once (outbox/services.py).
 """
 
 from __future__ import annotations
@@ -13,18 +18,20 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, Membership, Role
+from outbox.services import Email, messages_queue
 
-from ..models import Deadline, DeadlineStatus, Reminder, TimelineStep
+from ..models import Deadline, DeadlineStatus, Reminder, SweepRun, TimelineStep
 from ..working_days import add_working_days, is_working_day, working_days_between
 from .calendar import calendar_for
 
 SOON_HOURS = 2
+DAILY_PLAN_FROM = datetime.time(7, 0)  # the beat's daily sweep; catch-ups wait until then
 
 
 def _due_kinds(step: TimelineStep, due: datetime.date, today: datetime.date,
@@ -66,6 +73,27 @@ def reminders_plan(*, today: datetime.date | None = None) -> int:
             planned.append(Reminder(deadline_id=pk, kind=kind, for_date=for_date))
     Reminder.objects.bulk_create(planned, ignore_conflicts=True, batch_size=5000)
     return len(planned)
+
+
+def reminders_plan_daily(*, now: datetime.datetime | None = None,
+                         force: bool = False) -> int | None:
+    """Plan today's reminders if it is 07:00 or later and nobody has yet today (``force``:
+    the 07:00 sweep itself, which plans whatever the record says); returns how many it
+    tried, or None when there was nothing to do. Planning and its ``SweepRun`` row commit
+    together, so a crash mid-plan leaves the day to plan again."""
+    local = timezone.localtime(now or timezone.now())
+    today = local.date()
+    if not force:
+        if local.time() < DAILY_PLAN_FROM:
+            return None
+        if SweepRun.objects.filter(kind=SweepRun.Kind.REMINDER_PLAN, date=today).exists():
+            return None
+    with transaction.atomic():
+        planned = reminders_plan(today=today)
+        SweepRun.objects.bulk_create(
+            [SweepRun(kind=SweepRun.Kind.REMINDER_PLAN, date=today, planned=planned,
+                      finished_at=timezone.now())], ignore_conflicts=True)
+    return planned
 
 
 def reminders_plan_hourly(*, now: datetime.datetime | None = None) -> int:
@@ -142,11 +170,12 @@ def _text(reminder: Reminder) -> tuple[str, str]:
 
 
 def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
-    """Email every unsent reminder planned for today; each row is sent at most once."""
+    """Queue the emails of every unsent reminder planned for today or before and mark it
+    sent, a batch per transaction; returns how many reminders. Each reminder's emails are
+    queued once: the row is locked, and marked in the transaction that queues them."""
     today = today or timezone.localdate()
     recipients = _Recipients()
     sent = 0
-    connection = get_connection()
     while True:
         with transaction.atomic():
             batch = list(
@@ -166,15 +195,26 @@ def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500)
             now = timezone.now()
             # One UPDATE per set of recipients, not a CASE over the batch: people are few.
             told: dict[tuple[int, ...], list[int]] = defaultdict(list)
+            by_partnership: dict[int, list[int]] = defaultdict(list)
+            emails: list[Email] = []
             for reminder in batch:
+                deadline = reminder.deadline
                 users = recipients.for_reminder(reminder)
-                subject, body = _text(reminder)
-                messages = [EmailMessage(subject=subject, body=body, to=[user.email],
-                                         connection=connection) for user in users]
-                if messages:
-                    connection.send_messages(messages)
+                subject, body = _text(reminder)  # one text per reminder, for all its people
+                related = {"reminder": reminder.pk, "deadline": deadline.pk}
+                emails += [Email(to=user.email, subject=subject, body=body, kind="reminder",
+                                 partnership_id=deadline.partnership_id,
+                                 reference=deadline.case.reference, related=related,
+                                 dedupe_key=f"reminder:{reminder.pk}:{user.pk}")
+                           for user in users]
                 told[tuple(u.pk for u in users)].append(reminder.pk)
+                by_partnership[deadline.partnership_id].append(reminder.pk)
+            messages_queue(emails)
             for user_ids, reminder_ids in told.items():
                 Reminder.objects.filter(pk__in=reminder_ids).update(
                     sent_at=now, recipients=list(user_ids))
+            for partnership_id, reminder_ids in by_partnership.items():
+                audit_record(action=AuditEvent.Action.UPDATE, partnership_id=partnership_id,
+                             detail={"event": "reminders_sent", "count": len(reminder_ids),
+                                     "reminders": reminder_ids})
             sent += len(batch)

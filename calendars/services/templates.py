@@ -53,11 +53,9 @@ def _editable(template: TimelineTemplate) -> None:
 
 
 def _queue_step_recompute(step: TimelineStep) -> None:
-    from ..tasks import deadlines_recompute_for_partnership
+    from .recompute import deadlines_recompute_request
 
-    partnership_id, step_id = step.template.partnership_id, step.pk
-    transaction.on_commit(
-        lambda: deadlines_recompute_for_partnership.delay(partnership_id, [step_id]))
+    deadlines_recompute_request(partnership=step.template.partnership_id, step_ids=[step.pk])
 
 
 @transaction.atomic

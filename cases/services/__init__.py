@@ -1,6 +1,6 @@
 """State changes for cases: referrals, triage and stage changes (one module per concern)."""
 
-from .case import CaseError, case_create, case_stage_change, case_take_to_triage
+from .case import CaseError, EditConflict, case_create, case_stage_change, case_take_to_triage
 from .referral import (
     child_remove,
     child_save,
@@ -26,6 +26,7 @@ from .triage import (
 
 __all__ = [
     "CaseError",
+    "EditConflict",
     "case_create",
     "case_stage_change",
     "case_take_to_triage",

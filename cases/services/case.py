@@ -16,6 +16,18 @@ class CaseError(ValidationError):
     """A refused action, worded for the person who tried it."""
 
 
+class EditConflict(CaseError):
+    """Someone else saved what this form changes after the form was read: the save is
+    refused, so nothing is overwritten. ``theirs`` is what it says now (label, text), to be
+    shown beside what was typed; ``current`` is the revision (or version) the form carries
+    from now on, so that saving again, once both have been read, saves."""
+
+    def __init__(self, message: str, *, field: str | None = None, who: str,
+                 when, theirs: list[tuple[str, str]], current: int):
+        super().__init__({field: message} if field else message)
+        self.who, self.when, self.theirs, self.current = who, when, theirs, current
+
+
 # The local authority's notification to the Panel starts a rapid review from any stage
 # before one (seed 002: a notification automatically triggers it, whatever triage decided).
 ALLOWED = {
@@ -37,7 +49,7 @@ ALLOWED = {
 def next_reference(partnership: Partnership) -> str:
     """PARTNERSHIP-YEAR-NNN from a locked per-year counter: unique and never reused."""
     year = timezone.localdate().year
-    sequence, _ = CaseReferenceSequence.objects.select_for_update().get_or_create(
+    sequence, _ = CaseReferenceSequence.objects.select_for_update(of=("self",)).get_or_create(
         partnership=partnership, year=year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
@@ -74,5 +86,5 @@ def case_stage_change(*, actor: User | None, case: Case, to_stage: str, note: st
 
 @transaction.atomic
 def case_take_to_triage(*, actor: User, case: Case) -> Case:
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     return case_stage_change(actor=actor, case=case, to_stage=Stage.TRIAGE)

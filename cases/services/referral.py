@@ -27,10 +27,12 @@ from ..models import (
 )
 from ..validators import validate_nhs_number
 from .case import CaseError, case_stage_change, next_reference
+from .emails import email_referral_query, email_referral_received
 
 
 def _locked_draft(referral: Referral) -> Referral:
-    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(
+        pk=referral.pk)
     if referral.case.stage != Stage.DRAFT:
         raise CaseError("This referral has been submitted and can no longer be changed")
     return referral
@@ -236,7 +238,9 @@ def clocks_start(*, actor: User | None, case: Case, received_at: datetime.dateti
 @transaction.atomic
 def referral_submit(*, actor: User, referral: Referral) -> Case:
     """Submit once: a second submit (double click, back button) returns the same case."""
-    referral = Referral.objects.select_for_update().select_related(
+    # Locks in the one order (docs/decisions/0006): the case, then its referral.
+    Case.objects.select_for_update(of=("self",)).get(pk=referral.case_id)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related(
         "case__partnership").get(pk=referral.pk)
     case = referral.case
     if case.stage != Stage.DRAFT:
@@ -262,9 +266,7 @@ def referral_submit(*, actor: User, referral: Referral) -> Case:
     if looked_after_child_died(case):
         anchor_record(actor=actor, case=case, kind=Anchor.LOOKED_AFTER_CHILD_DIED,
                       occurred_on=timezone.localdate(now))
-    from ..tasks import referral_received_email
-
-    transaction.on_commit(lambda: referral_received_email.delay(referral.pk))
+    email_referral_received(referral)
     return case
 
 
@@ -274,16 +276,14 @@ def referral_query_ask(*, actor: User, referral: Referral, question: str) -> Ref
     question = question.strip()
     if not question:
         raise CaseError({"question": "Enter what you need to know"})
-    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=referral.case_id)
     query = ReferralQuery.objects.create(referral=referral, question=question, asked_by=actor)
     if case.stage != Stage.MORE_INFORMATION:
         case_stage_change(actor=actor, case=case, to_stage=Stage.MORE_INFORMATION,
                           note="Question for the referrer")
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=query,
                  partnership=case.partnership)
-    from ..tasks import referral_query_email
-
-    transaction.on_commit(lambda: referral_query_email.delay(query.pk))
+    email_referral_query(query)
     return query
 
 
@@ -293,13 +293,13 @@ def referral_query_answer(*, actor: User, query: ReferralQuery, answer: str) -> 
     answer = answer.strip()
     if not answer:
         raise CaseError({"answer": "Enter your answer"})
-    query = ReferralQuery.objects.select_for_update().select_related("referral__case").get(
-        pk=query.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=query.referral.case_id)
+    query = ReferralQuery.objects.select_for_update(of=("self",)).select_related(
+        "referral__case").get(pk=query.pk)
     if query.answered_at:
         raise CaseError("This question has already been answered")
     query.answer, query.answered_by, query.answered_at = answer, actor, timezone.now()
     query.save(update_fields=["answer", "answered_by", "answered_at"])
-    case = Case.objects.select_for_update().get(pk=query.referral.case_id)
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=query,
                  partnership=case.partnership)
     still_open = query.referral.queries.filter(answered_at__isnull=True).exists()

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..triage_documents import recommendation_key, triage_recommendation_content
 from .case import CaseError, case_stage_change
+from .emails import email_referral_decision
 from .referral import clocks_start
 
 STAGE_FOR = {
@@ -39,7 +40,7 @@ CRITERIA_CODES = {code for code, _group, _label in TRIAGE_CRITERIA}
 
 def _apply(actor: User, decision: TriageDecision) -> None:
     """Move the case to the decided pathway and start or stop the clocks that depend on it."""
-    case = Case.objects.select_for_update().get(pk=decision.case_id)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=decision.case_id)
     case_stage_change(actor=actor, case=case, to_stage=STAGE_FOR[decision.decision],
                       note=decision.get_decision_display())
     if decision.decision != TriageDecision.Decision.MORE_INFORMATION:
@@ -62,9 +63,8 @@ def _apply(actor: User, decision: TriageDecision) -> None:
         # notification, or the local authority's decision not to notify, is recorded.
         deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW],
                         reason=f"Triage decided: {decision.get_decision_display()}")
-    from ..tasks import referral_decision_email
-
-    transaction.on_commit(lambda: referral_decision_email.delay(decision.pk))
+    if hasattr(case, "referral"):
+        email_referral_decision(decision)
 
 
 def triage_recommendation_generate(*, actor: User | None,
@@ -87,7 +87,8 @@ def triage_decide(*, actor: User, case: Case, meeting_date: datetime.date, atten
                   rationale: str, media_monitoring: bool = False) -> TriageDecision:
     """Record the group's decision. Where the partnership's executive must approve it, it is
     a recommendation until the executive responds."""
-    case = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(
+        pk=case.pk)
     if case.stage in (Stage.REFERRED, Stage.MORE_INFORMATION):
         raise CaseError("Take the referral to triage before recording a decision")
     if case.stage != Stage.TRIAGE:
@@ -130,7 +131,9 @@ def triage_executive_respond(*, actor: User, decision: TriageDecision, response:
                              attendees: str) -> TriageDecision:
     """The executive agrees (the recommendation takes effect) or not (the group decides
     again, with the executive's reasons on record)."""
-    decision = TriageDecision.objects.select_for_update().get(pk=decision.pk)
+    # Locks in the one order (docs/decisions/0006): the case, then its decision.
+    Case.objects.select_for_update(of=("self",)).get(pk=decision.case_id)
+    decision = TriageDecision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
     if not decision.awaiting_executive:
         raise CaseError("This decision is not waiting for the executive")
     if response not in TriageDecision.ExecutiveResponse.values:
@@ -173,14 +176,14 @@ def challenge_record(*, actor: User, decision: TriageDecision, agency: Agency,
 @transaction.atomic
 def challenge_resolve(*, actor: User, challenge: Challenge, outcome: str,
                       notes: str) -> Challenge:
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=challenge.decision.case_id)
+    challenge = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     if challenge.outcome != Challenge.Outcome.PENDING:
         raise CaseError("This challenge already has an outcome")
     if outcome == Challenge.Outcome.PENDING:
         raise CaseError({"outcome": "Select the outcome of the challenge"})
     challenge.outcome, challenge.outcome_notes = outcome, notes.strip()
     challenge.save(update_fields=["outcome", "outcome_notes"])
-    case = Case.objects.select_for_update().get(pk=challenge.decision.case_id)
     if outcome == Challenge.Outcome.UPHELD and case.stage == Stage.NO_FURTHER_ACTION:
         case_stage_change(actor=actor, case=case, to_stage=Stage.TRIAGE,
                           note="Challenge upheld: to be triaged again")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,10 @@ def document_response(request, document: CaseDocument, fmt: str) -> HttpResponse
     """The one way a document leaves the service: checks the rule, writes the audit event."""
     if fmt not in FORMATS or not rules.can_download_document(request.user, document):
         raise Http404
+    if fmt == "pdf" and document.pdf_error:
+        # The Word version was stored without it: say so, rather than serve an empty file.
+        return render(request, "cases/document_pdf_missing.html", {"document": document},
+                      status=404)
     audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=document,
                  partnership=document.case.partnership,
                  detail={"case": document.case_id, "kind": document.kind,

@@ -172,6 +172,8 @@ def _sent_for_signature(report: ReviewReport, officer: User,
                   action=StepAction.DECISION_RECORD_SENT, met_at=at)
     version = signoff.report_send_for_signature(actor=officer, report=report)
     ReportVersion.objects.filter(pk=version.pk).update(frozen_at=at)
+    # Made now, not when the demo's transaction commits, so they can be dated back too.
+    signoff.version_documents_generate(actor=officer, version=version)
     CaseDocument.objects.filter(case=report.review.case_id,
                                 related_key=signoff.version_key(version)).update(created_at=at)
     return ReportVersion.objects.get(pk=version.pk)

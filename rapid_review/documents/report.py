@@ -73,9 +73,11 @@ def _learning_blocks(items: list[LearningItem]) -> list:
     return blocks
 
 
-def report_content(report: ReviewReport) -> DocumentContent:
+def report_content(report: ReviewReport,
+                   items: list[LearningItem] | None = None) -> DocumentContent:
     """Every Appendix G heading in order with its text, then the assessment, the decision
-    and the learning items the action plan can take up."""
+    and the learning items the action plan can take up (``items``: those of a frozen
+    version; by default the report's own)."""
     case = report.review.case
     content = DocumentContent("Rapid Review Report", case.partnership.name, case.reference)
     content.add(Paragraph(f"Case {case.reference} · revision {report.revision}"))
@@ -83,7 +85,8 @@ def report_content(report: ReviewReport) -> DocumentContent:
         content.add(Heading(heading), Paragraph(report.sections.get(key, "") or NOT_WRITTEN))
     content.add(*_assessment_blocks(report))
     content.add(Heading("Decision"), SummaryList(_decision_rows(report)))
-    items = list(report.learning_items.select_related("agency").order_by("kind", "id"))
+    if items is None:
+        items = list(report.learning_items.select_related("agency").order_by("kind", "id"))
     content.add(Heading("Learning points and initial actions for the action plan"),
                 *_learning_blocks(items))
     return content

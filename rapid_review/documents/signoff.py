@@ -19,7 +19,7 @@ from calendars.selectors import step_deadline
 from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Table
 from notifications.documents import TEAM
 
-from ..models import ReportVersion
+from ..models import ReportVersion, ReviewReport
 
 TITLE = "SRG-8 Letter to Safeguarding Partners – Decision Record for Agreement and Signature"
 
@@ -28,9 +28,11 @@ def _date(value: datetime.date) -> str:
     return f"{value:%-d %B %Y}"
 
 
-def decision_record_letter_content(version: ReportVersion) -> DocumentContent:
-    """The covering letter for one frozen version, from the record as it is when frozen."""
-    report = version.report
+def decision_record_letter_content(version: ReportVersion,
+                                   report: ReviewReport | None = None) -> DocumentContent:
+    """The covering letter for one frozen version (``report``: the report as frozen, by
+    default the live one)."""
+    report = report or version.report
     case = report.review.case
     partnership = case.partnership
     meeting = report.decision_meeting

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..models import PanelResponse
 from ..services.panel_response import NextStep
@@ -23,11 +23,13 @@ class PanelResponseForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 6}),
                               error_messages={"required": "Enter a summary of the Panel's "
                                                           "response"})
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field("received_on", legend_size=Size.SMALL),
                                  Field.radios("outcome", legend_size=Size.SMALL),
+                                 Field("form_token"),
                                  Field.textarea("summary", label_size=Size.SMALL),
                                  submit="Record the response")
 

@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import HTML, Field, Size
 from django import forms
 from django.utils.html import escape
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, RevisionField, gds_helper
 
 from ..models import LearningItem, ReviewReport
 from ..report import MET_CHOICES, assessment_groups
@@ -23,13 +23,14 @@ def _hidden(text: str) -> str:
 
 class SectionForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 15}))
+    revision = RevisionField()
 
     def __init__(self, *args, heading: str, guidance: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = heading
         self.fields["text"].help_text = guidance
         self.helper = gds_helper(Field.textarea("text", label_size=Size.LARGE, label_tag="h1"),
-                                 submit="Save and return to the report")
+                                 Field("revision"), submit="Save and return to the report")
 
 
 class AssessmentForm(forms.Form):
@@ -41,6 +42,7 @@ class AssessmentForm(forms.Form):
         required=False, widget=forms.RadioSelect)
     complex_or_national_reason = forms.CharField(
         label="If yes, why?", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    revision = RevisionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +60,8 @@ class AssessmentForm(forms.Form):
         layout += [HTML('<h2 class="govuk-heading-m">Complex or of national importance</h2>'),
                    Field.radios("may_be_complex_or_national", legend_size=Size.SMALL,
                                 inline=True),
-                   Field.textarea("complex_or_national_reason", label_size=Size.SMALL)]
+                   Field.textarea("complex_or_national_reason", label_size=Size.SMALL),
+                   Field("revision")]
         self.helper = gds_helper(*layout, submit="Save the assessment")
 
     @classmethod
@@ -71,6 +74,7 @@ class AssessmentForm(forms.Form):
             initial["may_be_complex_or_national"] = \
                 "yes" if report.may_be_complex_or_national else "no"
         initial["complex_or_national_reason"] = report.complex_or_national_reason
+        initial["revision"] = report.revision
         return initial
 
     def service_values(self) -> dict:
@@ -81,7 +85,8 @@ class AssessmentForm(forms.Form):
         answer = data.get("may_be_complex_or_national")
         return {"criteria": criteria,
                 "may_be_complex_or_national": {"yes": True, "no": False}.get(answer),
-                "reason": data.get("complex_or_national_reason") or ""}
+                "reason": data.get("complex_or_national_reason") or "",
+                "revision": data.get("revision")}
 
 
 def _meeting_label(summary: MeetingSummary) -> str:
@@ -109,6 +114,7 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example, through an action plan monitored by the review group")
+    revision = RevisionField()
 
     def __init__(self, *args, meetings: list[MeetingSummary], **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +130,7 @@ class DecisionForm(forms.Form):
             Field.textarea("key_lines_of_enquiry", label_size=Size.SMALL),
             Field.textarea("no_further_learning_reason", label_size=Size.SMALL),
             Field.textarea("dissemination", label_size=Size.SMALL),
-            submit="Record the decision")
+            Field("revision"), submit="Record the decision")
 
     def service_values(self) -> dict:
         data = self.cleaned_data
@@ -132,7 +138,8 @@ class DecisionForm(forms.Form):
                 "meeting": self.meetings.get(data.get("meeting")),
                 "key_lines_of_enquiry": data.get("key_lines_of_enquiry") or "",
                 "no_further_learning_reason": data.get("no_further_learning_reason") or "",
-                "dissemination": data.get("dissemination") or ""}
+                "dissemination": data.get("dissemination") or "",
+                "revision": data.get("revision")}
 
 
 class LearningItemForm(forms.Form):
@@ -147,6 +154,7 @@ class LearningItemForm(forms.Form):
                                     empty_label="No agency")
     due_on = GdsDateField(label="When is it due? (optional)", required=False,
                           what="the date it is due", help_text="For example, 27 3 2027")
+    form_token = FormTokenField()
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,4 +165,4 @@ class LearningItemForm(forms.Form):
             Field.text("owner", label_size=Size.SMALL),
             Field.select("agency", label_size=Size.SMALL),
             Field("due_on", legend_size=Size.SMALL),
-            submit="Add")
+            Field("form_token"), submit="Add")

@@ -6,7 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..models import InformationRequest
 
@@ -19,6 +19,7 @@ class SendRequestsForm(forms.Form):
         label="Which agencies should be sent an information request?", choices=(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the agencies to send information requests to"})
+    form_token = FormTokenField()
 
     def __init__(self, *args, candidates, involved_ids, **kwargs):
         super().__init__(*args, **kwargs)

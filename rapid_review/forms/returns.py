@@ -7,7 +7,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..services.returns import INVOLVED_WITH, MAX_ATTACHMENT_BYTES
 
@@ -138,9 +138,10 @@ class SubmitReturnForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter the name of the safeguarding lead officer who "
                                     "authorised the return"})
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field.text("authorised_by", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
-            submit="Submit return")
+            Field("form_token"), submit="Submit return")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 
 class SignForm(forms.Form):
@@ -19,11 +19,12 @@ class SignForm(forms.Form):
         label="I have read this version of the rapid review report and decision record, and "
               "I sign it for my organisation",
         error_messages={"required": "Confirm you have read this version before signing"})
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
-            Field("content_sha256"),
+            Field("content_sha256"), Field("form_token"),
             Field.text("signer_role", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
             Field.checkbox("confirm"), submit="Sign this version")
 
@@ -36,11 +37,12 @@ class DisagreeForm(forms.Form):
         help_text="Say which section and what should change. The business unit will answer.",
         error_messages={"required": "Enter what the partner disagrees with"})
     signer_role = forms.CharField(label="Your role (optional)", required=False, max_length=200)
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
-            Field("content_sha256"),
+            Field("content_sha256"), Field("form_token"),
             Field.textarea("comment", label_size=Size.MEDIUM, label_tag="h1"),
             Field.text("signer_role", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
             submit="Record the disagreement")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..models import PanelSubmission
 
@@ -22,13 +22,14 @@ class SubmissionForm(forms.Form):
         help_text="Only if the Panel was not already sent a notice of the delay. The reason "
                   "is recorded as the notice sent with the submission",
         widget=forms.Textarea(attrs={"rows": 3}))
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field("submitted_on", legend_size=Size.SMALL),
                                  Field.radios("method", legend_size=Size.SMALL),
                                  Field.textarea("late_reason", label_size=Size.SMALL),
-                                 submit="Record the submission")
+                                 Field("form_token"), submit="Record the submission")
 
 
 class DelayNoticeForm(forms.Form):

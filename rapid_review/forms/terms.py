@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import GdsDateField, RevisionField, gds_helper
 
 from ..models import TermsMember
 
@@ -36,6 +36,7 @@ class TermsForm(forms.Form):
                                   what="the date of the third meeting")
     returns_due_on = GdsDateField(label="When are the agencies' returns due?",
                                   what="the date agencies' returns are due")
+    version = RevisionField()
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +58,7 @@ class TermsForm(forms.Form):
             Field.textarea("other_contributors", label_size=Size.SMALL),
             Fieldset(*(Field(name) for name in MEETING_DATE_FIELDS),
                      legend="Rapid review meeting dates", legend_size=Size.SMALL),
-            Field("returns_due_on"),
+            Field("returns_due_on"), Field("version"),
             submit="Save terms of reference")
 
     def service_values(self) -> dict:
@@ -67,7 +68,7 @@ class TermsForm(forms.Form):
                 "earlier_history": data["earlier_history"],
                 "other_contributors": data["other_contributors"],
                 "meeting_dates": [data[name] for name in MEETING_DATE_FIELDS if data.get(name)],
-                "returns_due_on": data["returns_due_on"]}
+                "returns_due_on": data["returns_due_on"], "version": data.get("version")}
 
 
 class TermsMemberForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -114,6 +115,16 @@ def request_pack(request: InformationRequest) -> CaseDocument | None:
 class ChaseRow:
     request: InformationRequest
     overdue_by: int  # working days; 0 when not yet due
+
+
+def requests_sent_with(review: RapidReview, form_token) -> list[InformationRequest]:
+    """The requests a send form sent when it was posted before (a double click, the back
+    button), found by its token; none for a token never used."""
+    try:
+        token = uuid.UUID(str(form_token))
+    except ValueError:
+        return []
+    return list(review.information_requests.filter(form_token=token))
 
 
 def chase_list(user: User, partnership: Partnership | None,

@@ -12,6 +12,10 @@ from cases.models import CaseDocument
 
 from ..models import PartnerSignature, RapidReview, ReportVersion, ReviewReport
 
+# The documents each version has (the signed decision record too once all three signed).
+VERSION_DOCUMENTS = (CaseDocument.Kind.DECISION_RECORD_LETTER,
+                     CaseDocument.Kind.RAPID_REVIEW_REPORT, CaseDocument.Kind.DECISION_RECORD)
+
 
 @dataclass(frozen=True)
 class PartnerStatus:
@@ -34,6 +38,13 @@ class SignoffState:
         return bool(self.partners) and all(p.signature for p in self.partners)
 
     unresolved: list[PartnerSignature] = field(default_factory=list)
+    # The live version's documents not made yet (they are rendered after the change that
+    # froze or signed it commits): their names, for the page to say so.
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def documents_to_make(self) -> bool:
+        return bool(self.missing) or any(d.pdf_error for d in self.documents)
 
     def status_for(self, partner: str) -> PartnerStatus | None:
         return next((p for p in self.partners if p.partner == partner), None)
@@ -68,4 +79,10 @@ def signoff_state(review: RapidReview) -> SignoffState:
             partner=partner.value, label=partner.label,
             signature=next((s for s in mine if s.outcome == "signed"), None),
             disagreements=[s for s in mine if s.outcome == "disagreed"]))
+    made = {(d.kind, d.related_key) for d in state.documents}
+    wanted = [(kind, prefix) for kind in VERSION_DOCUMENTS]
+    if state.all_signed:
+        wanted.append((CaseDocument.Kind.DECISION_RECORD, f"{prefix}-signed"))
+    state.missing = [CaseDocument.Kind(kind).label + (" (signed)" if key != prefix else "")
+                     for kind, key in wanted if (kind, key) not in made]
     return state

@@ -38,7 +38,7 @@ UPLOAD_MODES = ("add", "replace")
 
 def _lock_open_return(actor: User, agency_return: AgencyReturn) -> AgencyReturn:
     """Re-read under a lock so a submission cannot slip between the check and the change."""
-    agency_return = AgencyReturn.objects.select_for_update().select_related(
+    agency_return = AgencyReturn.objects.select_for_update(of=("self",)).select_related(
         "request__review__case__partnership", "request__agency").get(pk=agency_return.pk)
     if agency_return.is_locked:
         raise CaseError("This return has been submitted, so its chronology cannot be "

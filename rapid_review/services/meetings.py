@@ -21,8 +21,8 @@ from ..selectors.meetings import meeting_window, missing_partners
 
 
 def _open_review(review: RapidReview) -> RapidReview:
-    review = RapidReview.objects.select_for_update().select_related("case__partnership").get(
-        pk=review.pk)
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
+        "case__partnership").get(pk=review.pk)
     if review.stopped_on:
         raise CaseError("This rapid review has been stopped")
     return review
@@ -62,7 +62,7 @@ def meeting_schedule(*, actor: User, review: RapidReview, held_on: datetime.date
 
 
 def _editable_meeting(meeting: ReviewMeeting) -> ReviewMeeting:
-    meeting = ReviewMeeting.objects.select_for_update().select_related(
+    meeting = ReviewMeeting.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=meeting.pk)
     if meeting.review.stopped_on:
         raise CaseError("This rapid review has been stopped")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from calendars.models import REVIEW_ACTIONS, Anchor, Part, StepAction
 from calendars.services import anchor_record, deadline_meet, deadlines_close
 from cases.models import Case, Stage
 from cases.services import CaseError, case_stage_change
+from outbox.services import message_queue
 
 from ..models import PanelResponse, PanelSubmission, RapidReview
 
@@ -45,11 +45,15 @@ def _submission(review: RapidReview) -> PanelSubmission:
 
 @transaction.atomic
 def panel_response_record(*, actor: User, review: RapidReview, received_on: datetime.date,
-                          outcome: str, summary: str) -> PanelResponse:
+                          outcome: str, summary: str, form_token=None) -> PanelResponse:
     """The Panel answered. More than one response can come (after a reply to its questions),
-    so each is kept."""
-    review = RapidReview.objects.select_for_update().select_related(
+    so each is kept; the same form posted twice records it once."""
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership").get(pk=review.pk)
+    earlier = PanelResponse.objects.filter(form_token=form_token, review=review).first() \
+        if form_token is not None else None
+    if earlier is not None:
+        return earlier
     submission = _submission(review)
     summary = (summary or "").strip()
     errors = {}
@@ -68,7 +72,7 @@ def panel_response_record(*, actor: User, review: RapidReview, received_on: date
         raise CaseError(errors)
     response = PanelResponse.objects.create(review=review, received_on=received_on,
                                             outcome=outcome, summary=summary,
-                                            recorded_by=actor)
+                                            recorded_by=actor, form_token=form_token)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=response,
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "outcome": outcome,
@@ -85,7 +89,7 @@ def panel_response_reply(*, actor: User, response: PanelResponse, reply: str,
     """The partners' answer to the Panel's questions (or disagreement). One reply per
     response: the Panel's answer to it is recorded as a new response, so the exchange stays
     a history rather than an overwritten field."""
-    response = PanelResponse.objects.select_for_update().select_related(
+    response = PanelResponse.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=response.pk)
     if response.outcome not in REPLY_OUTCOMES:
         raise CaseError("Only a response with questions, or one that disagrees, needs a reply")
@@ -117,7 +121,7 @@ def panel_response_reply(*, actor: User, response: PanelResponse, reply: str,
 def panel_response_share(*, actor: User, response: PanelResponse) -> PanelResponse:
     """The partners and the review group hear that the response is in the app; the email
     carries the reference and a link only."""
-    response = PanelResponse.objects.select_for_update().select_related(
+    response = PanelResponse.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=response.pk)
     if response.shared_at is not None:
         raise CaseError("This response has already been shared")
@@ -126,9 +130,7 @@ def panel_response_share(*, actor: User, response: PanelResponse) -> PanelRespon
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=response,
                  partnership=response.review.case.partnership,
                  detail={"case": response.review.case_id, "shared": True})
-    from ..tasks import panel_response_email
-
-    transaction.on_commit(lambda: panel_response_email.delay(response.pk))
+    email_panel_response(response)
     return response
 
 
@@ -145,14 +147,16 @@ def share_recipients(response: PanelResponse) -> list[str]:
 
 
 def email_panel_response(response: PanelResponse) -> int:
+    """Queued in the transaction that shares the response."""
     case = response.review.case
     link = settings.SITE_URL + reverse("rapid_review:submission", args=[case.reference])
     subject = f"The Panel's response to rapid review {case.reference}"
     body = (f"The Child Safeguarding Practice Review Panel has responded to the rapid review "
             f"of case {case.reference}. Its response, received on "
             f"{response.received_on:%-d %B %Y}, is available in the app:\n\n{link}\n")
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-                           for to in share_recipients(response)])
+    return message_queue(to=share_recipients(response), subject=subject, body=body,
+                         kind="panel_response", partnership_id=case.partnership_id,
+                         reference=case.reference, related={"panel_response": response.pk})
 
 
 def _moved_on(review: RapidReview) -> str | None:
@@ -169,9 +173,10 @@ def review_next_step(review: RapidReview) -> str | None:
 def case_move_on(*, actor: User, review: RapidReview, next_step: str) -> RapidReview:
     """After the Panel's response the case leaves the rapid review once: to an LCSPR (whose
     deadlines count from the partners' decision), a national review, or an action plan."""
-    review = RapidReview.objects.select_for_update().select_related(
-        "case__partnership").get(pk=review.pk)
-    case = Case.objects.select_for_update().get(pk=review.case_id)
+    # Locks in the one order (docs/decisions/0006): the case, then its review.
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(
+        pk=review.case_id)
+    review = RapidReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
     review.case = case
     if next_step not in NextStep.STAGES:
         raise CaseError({"next_step": "Select where the case goes next"})

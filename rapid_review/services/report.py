@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, User
 from cases.models import CaseDocument, DocumentDispatch
-from cases.services import CaseError
+from cases.services import CaseError, EditConflict
 
 from ..models import (
     AgencyReturn,
@@ -29,7 +29,7 @@ from ..models import (
     ReviewReport,
     TermsOfReference,
 )
-from ..report import ASSESSED_CRITERIA, HEADINGS, MET_CHOICES, SECTION_KEYS
+from ..report import ASSESSED_CRITERIA, HEADINGS, MET_CHOICES, MET_WORDS, SECTION_KEYS
 from . import signoff
 from .meetings import require_quorate
 
@@ -180,7 +180,7 @@ def report_prefill(review: RapidReview) -> dict[str, str]:
 @transaction.atomic
 def report_start(*, actor: User, review: RapidReview) -> ReviewReport:
     """Start the report pre-filled from the record (revision 1 keeps what was pre-filled)."""
-    review = RapidReview.objects.select_for_update().select_related(
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership", "notification").get(pk=review.pk)
     if review.stopped_on:
         raise CaseError("This rapid review has been stopped")
@@ -201,11 +201,32 @@ def report_start(*, actor: User, review: RapidReview) -> ReviewReport:
 # --- Edits ---------------------------------------------------------------------------------
 
 def _editable(report: ReviewReport) -> ReviewReport:
-    report = ReviewReport.objects.select_for_update().select_related(
+    """The report locked for an edit: its row only, never the case's or the partnership's
+    (docs/decisions/0006), so the other cases of the partnership go on meanwhile."""
+    report = ReviewReport.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=report.pk)
     if report.review.stopped_on:
         raise CaseError("This rapid review has been stopped")
     return report
+
+
+def _refuse_if_changed(report: ReviewReport, *, part: str, revision: int | None, what: str,
+                       theirs, field: str | None = None) -> None:
+    """No lost update: a form read at ``revision`` may not overwrite what someone else saved
+    of the same part since (a save of another part since does not matter). ``theirs()``
+    says what the part says now."""
+    if revision is None or revision >= report.revision:
+        return
+    newer = (report.revisions.filter(number__gt=revision, part=part)
+             .select_related("edited_by").order_by("-number").first())
+    if newer is None:
+        return
+    when = timezone.localtime(newer.edited_at)
+    raise EditConflict(
+        f"{newer.edited_by.full_name} saved {what} at {when:%H:%M} on {when:%-d %B %Y}, after "
+        f"you opened this page. Yours has not been saved: read their change, then save again",
+        field=field, who=newer.edited_by.full_name, when=newer.edited_at, theirs=theirs(),
+        current=report.revision)
 
 
 def _saved(*, actor: User, report: ReviewReport, part: str, text: str,
@@ -220,7 +241,8 @@ def _saved(*, actor: User, report: ReviewReport, part: str, text: str,
                  partnership=report.review.case.partnership,
                  detail={"case": report.review.case_id, "part": part,
                          "revision": report.revision})
-    signoff.report_changed(actor=actor, report=report)
+    # The version out for signature this edit voided, if any: the page says so.
+    report.voided_version = signoff.report_changed(actor=actor, report=report)
     return report
 
 
@@ -228,10 +250,33 @@ def _too_long(text: str) -> bool:
     return len(text) > MAX_TEXT
 
 
+def _assessment_now(report: ReviewReport) -> list[tuple[str, str]]:
+    rows = []
+    for code, _group, label in ASSESSED_CRITERIA:
+        answer = report.criteria.get(code) or {}
+        words = MET_WORDS.get(answer.get("met", ""), "Not assessed")
+        evidence = answer.get("evidence", "")
+        rows.append((label, f"{words}: {evidence}" if evidence else words))
+    complex_now = {True: f"Yes: {report.complex_or_national_reason}", False: "No",
+                   None: "Not assessed"}[report.may_be_complex_or_national]
+    return [*rows, ("May the case be complex or of national importance?", complex_now)]
+
+
+def _decision_now(report: ReviewReport) -> list[tuple[str, str]]:
+    meeting = report.decision_meeting
+    return [(label, value) for label, value in (
+        ("Decision", report.get_decision_display() or "Not recorded"),
+        ("Meeting", f"{meeting.held_on:%-d %B %Y}" if meeting else "Not recorded"),
+        ("Key lines of enquiry", report.key_lines_of_enquiry),
+        ("Why no further learning is expected", report.no_further_learning_reason),
+        ("How the learning will be disseminated", report.dissemination)) if value]
+
+
 @transaction.atomic
-def report_section_save(*, actor: User, report: ReviewReport, key: str,
-                        text: str) -> ReviewReport:
-    """Save one heading's text. Saving it unchanged is not an edit (no new revision)."""
+def report_section_save(*, actor: User, report: ReviewReport, key: str, text: str,
+                        revision: int | None = None) -> ReviewReport:
+    """Save one heading's text. Saving it unchanged is not an edit (no new revision).
+    ``revision``: the report's when the form was read (see ``_refuse_if_changed``)."""
     if key not in HEADINGS:
         raise CaseError({"key": "Choose a heading of the report"})
     report = _editable(report)
@@ -240,6 +285,9 @@ def report_section_save(*, actor: User, report: ReviewReport, key: str,
         raise CaseError({"text": f"{HEADINGS[key]} must be {MAX_TEXT:,} characters or fewer"})
     if report.sections.get(key, "") == text:
         return report
+    _refuse_if_changed(report, part=key, revision=revision, field="text",
+                       what=f"{HEADINGS[key][0].lower()}{HEADINGS[key][1:]}",
+                       theirs=lambda: [(HEADINGS[key], report.sections.get(key, ""))])
     report.sections = {**report.sections, key: text}
     return _saved(actor=actor, report=report, part=key, text=text, fields=["sections"])
 
@@ -247,12 +295,14 @@ def report_section_save(*, actor: User, report: ReviewReport, key: str,
 @transaction.atomic
 def report_assessment_save(*, actor: User, report: ReviewReport, criteria: dict,
                            may_be_complex_or_national: bool | None,
-                           reason: str) -> ReviewReport:
+                           reason: str, revision: int | None = None) -> ReviewReport:
     """The assessment against each criterion: ``criteria`` maps a code to
     ``{"met": "yes" | "no" | "not_known", "evidence": str}``. Every criterion needs an
     answer, and a criterion found met needs its evidence. Errors are keyed
-    ``<code>_met`` and ``<code>_evidence``."""
+    ``<code>_met`` and ``<code>_evidence``. ``revision``: as for a section."""
     report = _editable(report)
+    _refuse_if_changed(report, part="assessment", revision=revision, what="the assessment",
+                       theirs=lambda: _assessment_now(report))
     errors = {}
     values = {}
     met_values = {value for value, _label in MET_CHOICES}
@@ -296,11 +346,15 @@ def report_assessment_save(*, actor: User, report: ReviewReport, criteria: dict,
 def report_decision_record(*, actor: User, report: ReviewReport, decision: str,
                            meeting: ReviewMeeting | None, key_lines_of_enquiry: str = "",
                            no_further_learning_reason: str = "",
-                           dissemination: str = "") -> ReviewReport:
+                           dissemination: str = "", revision: int | None = None
+                           ) -> ReviewReport:
     """The group's decision, made at a quorate meeting that took place (seed 004 §4.6):
     a local CSPR needs its key lines of enquiry; no further review needs why no further
-    learning is expected and how the learning found will be shared."""
+    learning is expected and how the learning found will be shared. ``revision``: as for a
+    section."""
     report = _editable(report)
+    _refuse_if_changed(report, part="decision", revision=revision, what="the decision",
+                       theirs=lambda: _decision_now(report))
     Decision = ReviewReport.Decision
     key_lines = key_lines_of_enquiry.strip()
     no_learning = no_further_learning_reason.strip()
@@ -366,9 +420,14 @@ def _learning_text(report: ReviewReport) -> str:
 @transaction.atomic
 def learning_item_add(*, actor: User, report: ReviewReport, kind: str, text: str,
                       owner: str = "", agency: Agency | None = None,
-                      due_on: datetime.date | None = None) -> LearningItem:
-    """A provisional learning point or an initial action, which an action plan can take up."""
+                      due_on: datetime.date | None = None, form_token=None) -> LearningItem:
+    """A provisional learning point or an initial action, which an action plan can take up.
+    The same form posted twice adds it once."""
     report = _editable(report)
+    earlier = LearningItem.objects.filter(form_token=form_token, report=report).first() \
+        if form_token else None
+    if earlier is not None:
+        return earlier
     text, owner = text.strip(), owner.strip()
     errors = {}
     if kind not in LearningItem.Kind.values:
@@ -387,7 +446,8 @@ def learning_item_add(*, actor: User, report: ReviewReport, kind: str, text: str
     if errors:
         raise CaseError(errors)
     item = LearningItem.objects.create(report=report, kind=kind, text=text, owner=owner,
-                                       agency=agency, due_on=due_on, created_by=actor)
+                                       agency=agency, due_on=due_on, created_by=actor,
+                                       form_token=form_token)
     _saved(actor=actor, report=report, part="learning_items", text=_learning_text(report),
            fields=[])
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=item,
@@ -397,11 +457,14 @@ def learning_item_add(*, actor: User, report: ReviewReport, kind: str, text: str
 
 
 @transaction.atomic
-def learning_item_remove(*, actor: User, item: LearningItem) -> None:
+def learning_item_remove(*, actor: User, item: LearningItem) -> ReviewReport:
+    """Removing one already removed (by someone else, or a double click) does nothing."""
     report = _editable(item.report)
+    if not LearningItem.objects.filter(pk=item.pk).exists():
+        return report
     audit_record(action=AuditEvent.Action.DELETE, actor=actor, obj=item,
                  partnership=report.review.case.partnership,
                  detail={"case": report.review.case_id, "kind": item.kind})
     item.delete()
-    _saved(actor=actor, report=report, part="learning_items", text=_learning_text(report),
-           fields=[])
+    return _saved(actor=actor, report=report, part="learning_items",
+                  text=_learning_text(report), fields=[])

@@ -7,7 +7,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +19,7 @@ from calendars.services import anchor_record, deadline_meet, on_deadlines_moved
 from cases.documents import document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
+from outbox.services import message_queue
 
 from ..documents.requests import request_pack_content
 from ..models import AgencyReturn, InformationRequest, RapidReview
@@ -54,15 +54,20 @@ def requestable_agencies(review: RapidReview):
 
 @transaction.atomic
 def information_requests_send(*, actor: User, review: RapidReview,
-                              agencies_with_reasons: Iterable[tuple[Agency, str]]
-                              ) -> list[InformationRequest]:
+                              agencies_with_reasons: Iterable[tuple[Agency, str]],
+                              form_token=None) -> list[InformationRequest]:
     """One request per agency, due in 5 working days, each with its pack and its deadline.
 
     An agency already asked is refused (the database backs this with a unique constraint).
+    The same form posted twice sends once: the second post gets the requests the first sent.
     """
-    review = RapidReview.objects.select_for_update().select_related(
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership", "notification").get(pk=review.pk)
     case = review.case
+    if form_token is not None:
+        earlier = list(review.information_requests.filter(form_token=form_token))
+        if earlier:
+            return earlier
     if review.stopped_on:
         raise CaseError("This rapid review has been stopped: no more requests can be sent")
     chosen = list(agencies_with_reasons)
@@ -87,6 +92,7 @@ def information_requests_send(*, actor: User, review: RapidReview,
     for agency, reason in chosen:
         request = InformationRequest.objects.create(
             review=review, agency=agency, reason=reason, sent_at=now, sent_by=actor,
+            form_token=form_token,
             **request_contact_defaults(agency, case.partnership_id))
         AgencyReturn.objects.create(request=request)
         event = anchor_record(actor=actor, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
@@ -107,10 +113,8 @@ def information_requests_send(*, actor: User, review: RapidReview,
         sent.append(request)
     deadline_meet(actor=actor, case=case, action=StepAction.INFORMATION_REQUESTS_SENT,
                   met_at=now)
-    from ..tasks import information_request_email
-
     for request in sent:
-        transaction.on_commit(lambda pk=request.pk: information_request_email.delay(pk))
+        email_information_request(request)
     return sent
 
 
@@ -119,7 +123,7 @@ def information_request_confirm_receipt(*, actor: User, request: InformationRequ
                                         confirmed_on: datetime.date,
                                         note: str = "") -> InformationRequest:
     """The follow-up call (seed 003): the agency confirmed it has the request."""
-    request = InformationRequest.objects.select_for_update().select_related(
+    request = InformationRequest.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=request.pk)
     today = timezone.localdate()
     if confirmed_on > today:
@@ -156,25 +160,25 @@ def _request_recipients(request: InformationRequest) -> list[str]:
 
 
 def email_information_request(request: InformationRequest) -> int:
-    """To the agency's users and its safeguarding mailbox: reference, date and link only."""
+    """To the agency's users and its safeguarding mailbox: reference, date and link only,
+    queued with the request."""
     case = request.review.case
-    recipients = _request_recipients(request)
     body = (f"{case.partnership.name} asks {request.agency.name} for information for a "
             f"rapid review.\n\nCase: {case.reference}\n"
             f"Return by: {request.due_on:%d %B %Y}\n\n"
             "Please secure your agency's records for this case now, and complete the return "
             f"online (or make a nil return): {_link('rapid_review:return', request.pk)}\n")
-    subject = f"Information request for rapid review {case.reference}"
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-                           for to in recipients])
+    return message_queue(to=_request_recipients(request),
+                         subject=f"Information request for rapid review {case.reference}",
+                         body=body, kind="information_request",
+                         partnership_id=case.partnership_id, reference=case.reference,
+                         related={"request": request.pk})
 
 
 @on_deadlines_moved(StepAction.RETURN_SUBMITTED)
 def return_dates_moved(deadlines: list[Deadline]) -> None:
     """A closure or a correction moved agencies' return dates: each request's pack is made
     again with the new date (a new version), and the agency is told the date changed."""
-    from ..tasks import return_date_changed_email
-
     requests = InformationRequest.objects.filter(
         return_deadline__in=deadlines).select_related(
         "review__case__partnership", "review__notification", "agency", "return_deadline")
@@ -189,7 +193,7 @@ def return_dates_moved(deadlines: list[Deadline]) -> None:
                      partnership=request.review.case.partnership,
                      detail={"case": request.review.case_id,
                              "due_on": request.due_on.isoformat(), "moved": True})
-        transaction.on_commit(lambda pk=request.pk: return_date_changed_email.delay(pk))
+        email_return_date_changed(request)
 
 
 def email_return_date_changed(request: InformationRequest) -> int:
@@ -200,6 +204,8 @@ def email_return_date_changed(request: InformationRequest) -> int:
             f"Return by: {request.due_on:%d %B %Y}\n\n"
             f"The request has been updated with the new date: "
             f"{_link('rapid_review:return', request.pk)}\n")
-    subject = f"New return date for rapid review {case.reference}"
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-                           for to in _request_recipients(request)])
+    return message_queue(to=_request_recipients(request),
+                         subject=f"New return date for rapid review {case.reference}",
+                         body=body, kind="return_date_changed",
+                         partnership_id=case.partnership_id, reference=case.reference,
+                         related={"request": request.pk})

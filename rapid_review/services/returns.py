@@ -10,7 +10,6 @@ import io
 import zipfile
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,8 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import StepAction
 from calendars.services import deadline_meet
-from cases.services import CaseError
+from cases.services import CaseError, EditConflict
+from outbox.services import message_queue
 
 from ..models import AgencyReturn, ReturnAttachment
 
@@ -53,7 +53,7 @@ def involved_with_labels(value: str) -> list[str]:
 
 def _lock_for_edit(agency_return: AgencyReturn) -> AgencyReturn:
     """Re-read under a lock; a submitted return or a stopped review takes no change."""
-    agency_return = AgencyReturn.objects.select_for_update().select_related(
+    agency_return = AgencyReturn.objects.select_for_update(of=("self",)).select_related(
         "request__review__case__partnership", "request__agency").get(pk=agency_return.pk)
     if agency_return.is_locked:
         raise CaseError("This return has been submitted, so it cannot be changed. Ask the "
@@ -63,6 +63,35 @@ def _lock_for_edit(agency_return: AgencyReturn) -> AgencyReturn:
     return agency_return
 
 
+def _answer(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value or "")
+
+
+def _refuse_if_changed(agency_return: AgencyReturn, revision: int | None,
+                       fields: list[str]) -> None:
+    """No lost update: a form read at an older revision of the return is refused, with
+    what these questions say now (several people of an agency may work on one return)."""
+    if revision is None or revision == agency_return.revision:
+        return
+    last = (AuditEvent.objects.filter(object_type=agency_return._meta.label_lower,
+                                      object_id=str(agency_return.pk),
+                                      action=AuditEvent.Action.UPDATE)
+            .select_related("actor").order_by("-id").first())
+    who = last.actor.full_name if last is not None and last.actor else "Someone"
+    when = last.occurred_at if last is not None else agency_return.updated_at
+    local = timezone.localtime(when)
+    raise EditConflict(
+        f"{who} saved this return at {local:%H:%M} on {local:%-d %B %Y}, after you opened "
+        f"this page. Yours has not been saved: read what it says now, then save again",
+        who=who, when=when, current=agency_return.revision,
+        theirs=[(AgencyReturn._meta.get_field(f).verbose_name.capitalize(),
+                 _answer(getattr(agency_return, f))) for f in fields])
+
+
 def _check_past(errors: dict, field: str, value: datetime.date | None, what: str) -> None:
     if value and value > timezone.localdate():
         errors[field] = f"{what} must be today or in the past"
@@ -70,12 +99,15 @@ def _check_past(errors: dict, field: str, value: datetime.date | None, what: str
 
 @transaction.atomic
 def agency_return_save(*, actor: User, agency_return: AgencyReturn, section: str,
-                       **values) -> AgencyReturn:
-    """Save one section of the draft: what is saved survives a closed browser."""
+                       revision: int | None = None, **values) -> AgencyReturn:
+    """Save one section of the draft: what is saved survives a closed browser.
+    ``revision``: the return's when the form was read; a save against an older one is
+    refused rather than overwrite what someone else saved meanwhile."""
     if section not in SECTIONS:
         raise ValueError(section)
     agency_return = _lock_for_edit(agency_return)
     fields = SECTIONS[section][1]
+    _refuse_if_changed(agency_return, revision, fields)
     values = {f: values.get(f) for f in fields}
     errors: dict[str, str] = {}
     if section == "involvement":
@@ -103,7 +135,8 @@ def agency_return_save(*, actor: User, agency_return: AgencyReturn, section: str
         raise CaseError(errors)
     for field, value in values.items():
         setattr(agency_return, field, value.strip() if isinstance(value, str) else value)
-    agency_return.save(update_fields=[*fields, "updated_at"])
+    agency_return.revision += 1
+    agency_return.save(update_fields=[*fields, "revision", "updated_at"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
                  partnership=agency_return.request.review.case.partnership,
                  detail={"section": section})
@@ -112,15 +145,18 @@ def agency_return_save(*, actor: User, agency_return: AgencyReturn, section: str
 
 @transaction.atomic
 def agency_return_nil(*, actor: User, agency_return: AgencyReturn, is_nil: bool,
-                      reason: str = "") -> AgencyReturn:
-    """A nil return needs only its short reason; choosing 'no' goes back to a full return."""
+                      reason: str = "", revision: int | None = None) -> AgencyReturn:
+    """A nil return needs only its short reason; choosing 'no' goes back to a full return.
+    ``revision``: as for a section."""
     agency_return = _lock_for_edit(agency_return)
+    _refuse_if_changed(agency_return, revision, ["is_nil_return", "nil_reason"])
     reason = reason.strip()
     if is_nil and not reason:
         raise CaseError({"nil_reason": "Enter why your agency is making a nil return"})
     agency_return.is_nil_return = is_nil
     agency_return.nil_reason = reason if is_nil else ""
-    agency_return.save(update_fields=["is_nil_return", "nil_reason", "updated_at"])
+    agency_return.revision += 1
+    agency_return.save(update_fields=["is_nil_return", "nil_reason", "revision", "updated_at"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
                  partnership=agency_return.request.review.case.partnership,
                  detail={"nil_return": is_nil})
@@ -207,9 +243,14 @@ def agency_return_missing(agency_return: AgencyReturn) -> dict[str, str]:
 
 @transaction.atomic
 def agency_return_submit(*, actor: User, agency_return: AgencyReturn,
-                         authorised_by: str) -> AgencyReturn:
+                         authorised_by: str, form_token=None) -> AgencyReturn:
     """Submit, authorised by the safeguarding lead officer: the return locks and the
-    agency's deadline is met (or recorded as missed when late)."""
+    agency's deadline is met (or recorded as missed when late). The same check page posted
+    twice submits once."""
+    if form_token is not None:
+        locked = AgencyReturn.objects.select_for_update(of=("self",)).get(pk=agency_return.pk)
+        if locked.is_locked and locked.submit_token == form_token:
+            return locked
     agency_return = _lock_for_edit(agency_return)
     authorised_by = authorised_by.strip()
     missing = agency_return_missing(agency_return)
@@ -223,6 +264,7 @@ def agency_return_submit(*, actor: User, agency_return: AgencyReturn,
     first_submission = agency_return.submitted_at is None
     agency_return.status = AgencyReturn.Status.SUBMITTED
     agency_return.authorised_by = authorised_by
+    agency_return.submit_token = form_token
     agency_return.submitted_at, agency_return.submitted_by = now, actor
     if first_submission:
         # Lateness is the first submission's: a return reopened at the business unit's
@@ -237,9 +279,7 @@ def agency_return_submit(*, actor: User, agency_return: AgencyReturn,
                  partnership=case.partnership,
                  detail={"submitted": True, "late": agency_return.submitted_late,
                          "nil_return": agency_return.is_nil_return})
-    from ..tasks import return_submitted_email
-
-    transaction.on_commit(lambda: return_submitted_email.delay(agency_return.pk))
+    email_return_submitted(agency_return)
     return agency_return
 
 
@@ -247,7 +287,7 @@ def agency_return_submit(*, actor: User, agency_return: AgencyReturn,
 def agency_return_reopen(*, actor: User, agency_return: AgencyReturn,
                          reason: str) -> AgencyReturn:
     """The business unit sends a submitted return back to the agency, with its reason."""
-    agency_return = AgencyReturn.objects.select_for_update().select_related(
+    agency_return = AgencyReturn.objects.select_for_update(of=("self",)).select_related(
         "request__review__case__partnership").get(pk=agency_return.pk)
     reason = reason.strip()
     if agency_return.status != AgencyReturn.Status.SUBMITTED:
@@ -264,9 +304,7 @@ def agency_return_reopen(*, actor: User, agency_return: AgencyReturn,
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=agency_return,
                  partnership=agency_return.request.review.case.partnership,
                  detail={"reopened": True})
-    from ..tasks import return_reopened_email
-
-    transaction.on_commit(lambda: return_reopened_email.delay(agency_return.pk))
+    email_return_reopened(agency_return)
     return agency_return
 
 
@@ -287,8 +325,10 @@ def email_return_submitted(agency_return: AgencyReturn) -> int:
     body = (f"{request.agency.name} has submitted {kind}{late} for rapid review "
             f"{case.reference}.\n\nRead it: "
             f"{_link('rapid_review:return-view', case.reference, request.pk)}\n")
-    return send_mass_mail([(f"Agency return received: {case.reference}", body,
-                            settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
+    return message_queue(to=recipients, subject=f"Agency return received: {case.reference}",
+                         body=body, kind="return_submitted",
+                         partnership_id=case.partnership_id, reference=case.reference,
+                         related={"return": agency_return.pk})
 
 
 def email_return_reopened(agency_return: AgencyReturn) -> int:
@@ -303,5 +343,7 @@ def email_return_reopened(agency_return: AgencyReturn) -> int:
     body = (f"The business unit has reopened your agency's return for rapid review "
             f"{case.reference}. Please see why, update it and submit it again: "
             f"{_link('rapid_review:return', request.pk)}\n")
-    return send_mass_mail([(f"Return reopened: {case.reference}", body,
-                            settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
+    return message_queue(to=recipients, subject=f"Return reopened: {case.reference}",
+                         body=body, kind="return_reopened",
+                         partnership_id=case.partnership_id, reference=case.reference,
+                         related={"return": agency_return.pk})

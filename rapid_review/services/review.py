@@ -36,6 +36,8 @@ def rapid_review_stop(*, actor: User, review: RapidReview, reason: str,
     """The partners decide the criteria are not met: the clock stops, with the reason, the
     case takes no further action and no step of the review stays open. The Panel was
     notified, so it must have been told (seed 001)."""
+    # Locks in the one order (docs/decisions/0006): the case, then its review.
+    case = Case.objects.select_for_update(of=("self",)).get(pk=review.case_id)
     review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership").get(pk=review.pk)
     if review.stopped_on:
@@ -58,7 +60,6 @@ def rapid_review_stop(*, actor: User, review: RapidReview, reason: str,
     review.stop_panel_told_on = panel_told_on
     review.save(update_fields=["stopped_on", "stop_reason", "stopped_by",
                                "stop_panel_told_on"])
-    case = Case.objects.select_for_update(of=("self",)).get(pk=review.case_id)
     case_stage_change(actor=actor, case=case, to_stage=Stage.NO_FURTHER_ACTION,
                       note="Rapid review stopped: the criteria are not met")
     deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW], actions=REVIEW_ACTIONS,

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -23,14 +23,22 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, Membership, Role, StatutoryPartner, User
+from accounts.models import Agency, AuditEvent, Membership, Role, StatutoryPartner, User
 from calendars.models import StepAction
-from calendars.services import deadline_meet, deadlines_close
+from calendars.services import deadline_meet, deadlines_close, deadlines_reopen
 from cases.documents import Paragraph, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
+from outbox.services import message_queue
 
-from ..models import PartnerSignature, ReportEndorsement, ReportVersion, ReviewReport
+from ..models import (
+    LearningItem,
+    PartnerSignature,
+    ReportEndorsement,
+    ReportVersion,
+    ReviewReport,
+)
+from ..selectors.signoff import VERSION_DOCUMENTS
 
 
 def report_snapshot(report: ReviewReport) -> dict:
@@ -82,11 +90,9 @@ def _business_unit_emails(partnership_id: int) -> list[str]:
 
 
 def _email_later(event: str, pk: int) -> None:
-    """Queued for the worker once the transaction commits; only the event and an id travel
-    through the broker, and the email carries the case reference and a link only."""
-    from ..tasks import signoff_email
-
-    transaction.on_commit(lambda: signoff_email.delay(event, pk))
+    """Queued in the outbox in the caller's transaction, delivered once it commits; the
+    email carries the case reference and a link only."""
+    signoff_email_queue(event, pk)
 
 
 def _link(report: ReviewReport) -> str:
@@ -94,28 +100,108 @@ def _link(report: ReviewReport) -> str:
                                        args=[report.review.case.reference])
 
 
-def _freeze(actor: User, report: ReviewReport) -> ReportVersion:
+def frozen_report(version: ReportVersion) -> tuple[ReviewReport, list[LearningItem]]:
+    """The report as it was frozen, rebuilt (unsaved, never written) from the version's
+    snapshot with its learning items: the version's documents say what was signed, even
+    when the live report has moved on since."""
+    live, snapshot = version.report, version.content
+    meeting = version.decision_meeting
+    if meeting is None and snapshot.get("decision_meeting") and live.decision_meeting and \
+            live.decision_meeting.held_on.isoformat() == snapshot["decision_meeting"]:
+        meeting = live.decision_meeting  # a version frozen before versions named it
+    report = ReviewReport(
+        review=live.review, sections=snapshot["sections"], criteria=snapshot["criteria"],
+        may_be_complex_or_national=snapshot["may_be_complex_or_national"],
+        complex_or_national_reason=snapshot["complex_or_national_reason"],
+        decision=snapshot["decision"], decision_meeting=meeting,
+        key_lines_of_enquiry=snapshot["key_lines_of_enquiry"],
+        no_further_learning_reason=snapshot["no_further_learning_reason"],
+        dissemination=snapshot["dissemination"],
+        revision=live.revision if version.report_revision is None else version.report_revision)
+    items = [LearningItem(kind=i["kind"], text=i["text"], owner=i["owner"],
+                          agency=Agency(name=i["agency"]) if i["agency"] else None,
+                          due_on=datetime.date.fromisoformat(i["due_on"]) if i["due_on"]
+                          else None)
+             for i in snapshot["learning_items"]]
+    return report, items
+
+
+def version_documents_generate(*, actor: User | None, version: ReportVersion
+                               ) -> list[CaseDocument]:
+    """The version's documents, rendered from its snapshot after the change that froze (or
+    signed) it has committed, so no lock is held while they render: the report, the
+    decision record and its covering letter, and the signed decision record once all three
+    partners signed. Safe to run again: what is stored is left alone, what is missing is
+    made, and a PDF that failed is tried again."""
     from ..documents.report import decision_record_content, report_content
     from ..documents.signoff import decision_record_letter_content
 
+    version = ReportVersion.objects.select_related(
+        "report__review__case__partnership", "report__review__notification",
+        "report__decision_meeting", "decision_meeting").get(pk=version.pk)
+    case = version.report.review.case
+    key = version_key(version)
+    signatures = list(version.signatures.filter(
+        outcome=PartnerSignature.Outcome.SIGNED).order_by("partner"))
+    signed = len({s.partner for s in signatures}) == len(StatutoryPartner.values)
+    stored = {(d.kind, d.related_key): d for d in CaseDocument.objects.filter(
+        case=case, related_key__in=[key, f"{key}-signed"]).defer("docx", "pdf")
+        .order_by("version")}
+    report, items = frozen_report(version)
+    wanted = [(kind, key) for kind in VERSION_DOCUMENTS]
+    if signed:
+        wanted.append((CaseDocument.Kind.DECISION_RECORD, f"{key}-signed"))
+    documents = []
+    for kind, related_key in wanted:
+        document = stored.get((kind, related_key))
+        if document is not None and not document.pdf_error:
+            documents.append(document)
+            continue
+        if related_key.endswith("-signed"):
+            content = decision_record_content(report, signatures)
+            content.blocks.insert(0, Paragraph(
+                f"Version {version.number}, signed by the three safeguarding partners. "
+                f"SHA-256 of this version: {version.content_sha256}"))
+        elif kind == CaseDocument.Kind.DECISION_RECORD_LETTER:
+            # Seed 003, working day 12: a letter goes with the decision record to the
+            # partners.
+            content = decision_record_letter_content(version, report)
+        else:
+            content = report_content(report, items) \
+                if kind == CaseDocument.Kind.RAPID_REVIEW_REPORT \
+                else decision_record_content(report, [])
+            content.blocks.insert(0, Paragraph(
+                f"Version {version.number} for signature. SHA-256 of this version: "
+                f"{version.content_sha256}"))
+        documents.append(document_generate(actor=actor, case=case, kind=kind,
+                                           content=content, related_key=related_key))
+    return documents
+
+
+def _documents_after_commit(actor: User, version: ReportVersion) -> None:
+    """Render the version's documents once the change commits, outside its locks. If that
+    fails, the version stands (what is signed is the snapshot and its hash) and the
+    sign-off page says which documents are missing, with a button to make them."""
+    transaction.on_commit(partial(_documents_now, actor.pk if actor else None, version.pk),
+                          robust=True)
+
+
+def _documents_now(actor_id: int | None, version_id: int) -> None:
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    version_documents_generate(actor=actor, version=ReportVersion(pk=version_id))
+
+
+def _freeze(actor: User, report: ReviewReport) -> ReportVersion:
+    """The version the partners sign: the snapshot and its hash, in the edit's transaction.
+    Its documents are rendered from the snapshot after the edit commits."""
     snapshot = report_snapshot(report)
     number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ReportVersion.objects.create(report=report, number=number, content=snapshot,
                                            content_sha256=snapshot_sha256(snapshot),
-                                           frozen_by=actor)
+                                           frozen_by=actor, report_revision=report.revision,
+                                           decision_meeting=report.decision_meeting)
     case = report.review.case
-    for kind, content in ((CaseDocument.Kind.RAPID_REVIEW_REPORT, report_content(report)),
-                          (CaseDocument.Kind.DECISION_RECORD,
-                           decision_record_content(report, []))):
-        content.blocks.insert(0, Paragraph(
-            f"Version {number} for signature. SHA-256 of this version: "
-            f"{version.content_sha256}"))
-        document_generate(actor=actor, case=case, kind=kind, content=content,
-                          related_key=version_key(version))
-    # Seed 003, working day 12: a letter accompanies the decision record to the partners.
-    document_generate(actor=actor, case=case, kind=CaseDocument.Kind.DECISION_RECORD_LETTER,
-                      content=decision_record_letter_content(version),
-                      related_key=version_key(version))
+    _documents_after_commit(actor, version)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=version,
                  partnership=case.partnership,
                  detail={"case": case.pk, "version": number, "sha256": version.content_sha256})
@@ -140,43 +226,82 @@ def report_send_for_signature(*, actor: User, report: ReviewReport) -> ReportVer
         raise CaseError("Record the decision before sending the report for signature")
     current = live_version(report)
     if current and current.content_sha256 == snapshot_sha256(report_snapshot(report)):
+        _documents_after_commit(actor, current)  # any that failed before are made again
         return current
     if current:
         _void(actor, current, "Replaced by a newer version")
     return _freeze(actor, report)
 
 
+REOPENED = (": all three partners had signed it, so the plan's step for their signatures is "
+            "open again until they sign the new version")
+
+
 def _void(actor: User, version: ReportVersion, reason: str) -> list[PartnerSignature]:
-    version.voided_at, version.void_reason = timezone.now(), reason
-    version.save(update_fields=["voided_at", "void_reason"])
+    """Void a version with its signatures. When all three partners had signed it, the plan's
+    steps their signatures (and an endorsement) met are open again: the new version needs
+    them again, and the reason says so."""
     signatures = list(version.signatures.select_related("signed_by"))
+    fully_signed = {s.partner for s in signatures if s.outcome == PartnerSignature.Outcome.SIGNED
+                    } == set(StatutoryPartner.values)
+    version.voided_at = timezone.now()
+    version.void_reason = reason + REOPENED if fully_signed else reason
+    version.save(update_fields=["voided_at", "void_reason"])
+    case = version.report.review.case
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=version,
-                 partnership=version.report.review.case.partnership,
-                 detail={"voided": True, "signatures": len(signatures)})
+                 partnership=case.partnership,
+                 detail={"voided": True, "signatures": len(signatures),
+                         **({"steps_reopened": True} if fully_signed else {})})
+    if fully_signed:
+        deadlines_reopen(actor=actor, case=case,
+                         actions=[StepAction.PARTNERS_SIGNED, StepAction.REPORT_ENDORSED],
+                         reason="The signed version was voided by an edit")
     return signatures
 
 
-def report_changed(*, actor: User, report: ReviewReport) -> None:
+def report_changed(*, actor: User, report: ReviewReport) -> ReportVersion | None:
     """Called inside the transaction of every saved edit of the report, its assessment,
-    decision or learning items: a version out for signature that no longer matches is
-    voided with its signatures, the signers are told, and the next version is frozen."""
+    decision or learning items, which holds the report's lock: a version out for signature
+    that no longer matches is voided with its signatures, the signers are told, and the next
+    version is frozen. Returns the version voided, if any, for the page to say so."""
     current = live_version(report)
     if current is None:
-        return
+        return None
     report = ReviewReport.objects.select_related("review__case__partnership",
                                                  "decision_meeting").get(pk=report.pk)
     if current.content_sha256 == snapshot_sha256(report_snapshot(report)):
-        return
+        return None
     voided = _void(actor, current, "The report was edited after it was sent for signature")
     if voided:
         _email_later("signatures_voided", current.pk)
     _freeze(actor, report)
+    return current
+
+
+def _lock_report_then_version(version: ReportVersion) -> ReportVersion:
+    """The locks in the order every edit takes them (docs/decisions/0006): the report, then
+    the version. An edit holds the report's lock while it voids the version, so a signer
+    queues behind it (no deadlock) and then reads the version as the edit left it (no
+    signature on a voided version)."""
+    ReviewReport.objects.select_for_update(of=("self",)).only("pk").get(pk=version.report_id)
+    return ReportVersion.objects.select_for_update(of=("self",)).select_related(
+        "report__review__case__partnership").get(pk=version.pk)
+
+
+def _posted_before(actor: User, form_token) -> PartnerSignature | None:
+    """What the same sign or disagree form recorded when it was posted before (a double
+    click, the back button): asked under the locks, so two posts at once record once."""
+    if form_token is None:
+        return None
+    earlier = PartnerSignature.objects.filter(form_token=form_token).first()
+    if earlier is not None and earlier.signed_by_id != actor.pk:
+        raise CaseError("This form has already been used: reload the page and try again")
+    return earlier
 
 
 def _version_to_sign(actor: User, version: ReportVersion, content_sha256: str,
                      partner: str | None) -> tuple[ReportVersion, str]:
-    version = ReportVersion.objects.select_for_update().select_related(
-        "report__review__case__partnership").get(pk=version.pk)
+    """Checks on the locked version (``_lock_report_then_version``)."""
     case = version.report.review.case
     own = rules.partner_represented_by(actor, case.partnership)
     if not own or not rules.can_sign_report(actor, case):
@@ -194,8 +319,14 @@ def _version_to_sign(actor: User, version: ReportVersion, content_sha256: str,
 
 @transaction.atomic
 def report_sign(*, actor: User, version: ReportVersion, content_sha256: str,
-                signer_role: str, partner: str | None = None) -> PartnerSignature:
-    """The representative signs the version they read, for their own partner only."""
+                signer_role: str, partner: str | None = None,
+                form_token=None) -> PartnerSignature:
+    """The representative signs the version they read, for their own partner only. The
+    same form posted twice signs once."""
+    version = _lock_report_then_version(version)
+    earlier = _posted_before(actor, form_token)
+    if earlier is not None:
+        return earlier
     version, own = _version_to_sign(actor, version, content_sha256, partner)
     signer_role = signer_role.strip()
     if not signer_role:
@@ -211,7 +342,7 @@ def report_sign(*, actor: User, version: ReportVersion, content_sha256: str,
     signature = PartnerSignature.objects.create(
         version=version, partner=own, outcome=PartnerSignature.Outcome.SIGNED,
         signed_by=actor, signer_name=actor.full_name, signer_role=signer_role,
-        content_sha256=version.content_sha256)
+        content_sha256=version.content_sha256, form_token=form_token)
     case = version.report.review.case
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=signature,
                  partnership=case.partnership,
@@ -224,31 +355,27 @@ def report_sign(*, actor: User, version: ReportVersion, content_sha256: str,
         if not endorsement_required(version.report.review):
             deadlines_close(actor=actor, case=case, actions=[StepAction.REPORT_ENDORSED],
                             reason="The partnership does not ask for an endorsement")
-        _store_signed_record(actor, version)
+        _documents_after_commit(actor, version)  # the signed decision record
         _email_later("all_signed", version.pk)
     return signature
 
 
 def _store_signed_record(actor: User, version: ReportVersion) -> None:
-    """The decision record with the three signatures, stored beside the version."""
-    from ..documents.report import decision_record_content
-
-    report = version.report
-    content = decision_record_content(report, list(version.signatures.filter(
-        outcome=PartnerSignature.Outcome.SIGNED).order_by("partner")))
-    content.blocks.insert(0, Paragraph(
-        f"Version {version.number}, signed by the three safeguarding partners. SHA-256 of "
-        f"this version: {version.content_sha256}"))
-    document_generate(actor=actor, case=report.review.case,
-                      kind=CaseDocument.Kind.DECISION_RECORD,
-                      content=content, related_key=f"{version_key(version)}-signed")
+    """The decision record with the three signatures, stored beside the version (now: the
+    signing service stores it once it commits)."""
+    version_documents_generate(actor=actor, version=version)
 
 
 @transaction.atomic
 def report_disagree(*, actor: User, version: ReportVersion, content_sha256: str,
                     comment: str, signer_role: str = "",
-                    partner: str | None = None) -> PartnerSignature:
-    """Instead of signing: the partner's disagreement, for the business unit to resolve."""
+                    partner: str | None = None, form_token=None) -> PartnerSignature:
+    """Instead of signing: the partner's disagreement, for the business unit to resolve.
+    The same form posted twice records it once."""
+    version = _lock_report_then_version(version)
+    earlier = _posted_before(actor, form_token)
+    if earlier is not None:
+        return earlier
     version, own = _version_to_sign(actor, version, content_sha256, partner)
     comment = comment.strip()
     if not comment:
@@ -259,7 +386,7 @@ def report_disagree(*, actor: User, version: ReportVersion, content_sha256: str,
         version=version, partner=own, outcome=PartnerSignature.Outcome.DISAGREED,
         signed_by=actor, signer_name=actor.full_name,
         signer_role=signer_role.strip() or f"{StatutoryPartner(own).label} representative",
-        content_sha256=version.content_sha256, comment=comment)
+        content_sha256=version.content_sha256, comment=comment, form_token=form_token)
     case = version.report.review.case
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=signature,
                  partnership=case.partnership,
@@ -273,7 +400,7 @@ def report_disagree(*, actor: User, version: ReportVersion, content_sha256: str,
 def disagreement_resolve(*, actor: User, signature: PartnerSignature,
                          resolution: str) -> PartnerSignature:
     """The business unit's answer: usually an edit (which voids the version) and a note."""
-    signature = PartnerSignature.objects.select_for_update().select_related(
+    signature = PartnerSignature.objects.select_for_update(of=("self",)).select_related(
         "version__report__review__case__partnership", "signed_by").get(pk=signature.pk)
     case = signature.version.report.review.case
     if not rules.can_run_rapid_review(actor, case):
@@ -292,8 +419,9 @@ def disagreement_resolve(*, actor: User, signature: PartnerSignature,
     return signature
 
 
-def signoff_email_send(event: str, pk: int) -> int:
-    """The worker's half of ``_email_later``: who is told what, by event."""
+def signoff_email_queue(event: str, pk: int) -> int:
+    """Who is told what, by event; each event of each version or signature once (the
+    outbox's dedupe key)."""
     if event in ("version_ready", "signatures_voided", "all_signed"):
         version = ReportVersion.objects.select_related(
             "report__review__case__partnership").get(pk=pk)
@@ -333,9 +461,10 @@ def signoff_email_send(event: str, pk: int) -> int:
                 f"review report for case {ref}.")
     else:
         raise ValueError(f"Unknown sign-off event {event!r}")
-    text = f"{body}\n\n{link}\n"
-    return send_mass_mail([(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
-                           for address in to])
+    return message_queue(to=to, subject=subject, body=f"{body}\n\n{link}\n",
+                         kind=f"signoff_{event}", partnership_id=case.partnership_id,
+                         reference=ref, related={"report": report.pk, "version": number},
+                         dedupe_key=f"signoff:{event}:{pk}")
 
 
 def endorsement_required(review) -> str:
@@ -351,8 +480,7 @@ def report_endorse(*, actor: User, version: ReportVersion, endorsed_by_name: str
                    endorsed_by_role: str, endorsed_on) -> ReportEndorsement:
     """The business unit records the executive's or independent chair's endorsement of the
     version all three partners signed."""
-    version = ReportVersion.objects.select_for_update().select_related(
-        "report__review__case__partnership").get(pk=version.pk)
+    version = _lock_report_then_version(version)
     review = version.report.review
     case = review.case
     if not rules.can_run_rapid_review(actor, case):

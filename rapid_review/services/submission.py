@@ -9,8 +9,6 @@ import hashlib
 import io
 import zipfile
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from calendars.working_days import add_working_days, default_calendar, working_d
 from cases.documents import DocumentContent, Paragraph, SummaryList, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
+from outbox.services import message_queue
 
 from ..models import (
     RAPID_REVIEW_WORKING_DAYS,
@@ -30,9 +29,11 @@ from ..models import (
     RapidReview,
     ReportVersion,
     ReviewReport,
+    TermsOfReference,
 )
 from ..selectors.signoff import signoff_state
-from .signoff import endorsement_required, version_key
+from .signoff import endorsement_required, version_documents_generate, version_key
+from .terms import terms_document
 
 # Fixed timestamps inside the ZIP, so the same documents always make the same bytes.
 ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
@@ -112,12 +113,25 @@ def _latest(case_id: int, kind: str, related_key: str | None = None) -> CaseDocu
     return documents.order_by("-version", "-id").first()
 
 
+def _terms_document(actor: User | None, review: RapidReview) -> CaseDocument | None:
+    """The stored terms of reference; made now if the making after their last change
+    failed (or its PDF did)."""
+    document = _latest(review.case_id, CaseDocument.Kind.TERMS_OF_REFERENCE)
+    terms = TermsOfReference.objects.filter(review=review).first()
+    if terms is not None and (document is None or document.pdf_error):
+        document = terms_document(actor=actor, terms=terms)
+    return document
+
+
 def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, bytes]:
     """The ZIP for the Panel: the report and the signed decision record, the covering letter
     and the terms of reference, each as DOCX and PDF, with a manifest of their SHA-256."""
     version = _signed_version(review)
     case = review.case
     key = version_key(version)
+    # The version's documents are made after the signing commits; make any still missing,
+    # and try again a PDF that failed, before packing them.
+    version_documents_generate(actor=actor, version=version)
     letter = submission_letter(actor=actor, review=review)
     parts = [
         ("1-rapid-review-report", _latest(case.pk, CaseDocument.Kind.RAPID_REVIEW_REPORT,
@@ -125,11 +139,17 @@ def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, by
         ("2-decision-record-signed", _latest(case.pk, CaseDocument.Kind.DECISION_RECORD,
                                              f"{key}-signed")),
         ("3-covering-letter", letter),
-        ("4-terms-of-reference", _latest(case.pk, CaseDocument.Kind.TERMS_OF_REFERENCE)),
+        ("4-terms-of-reference", _terms_document(actor, review)),
     ]
     missing = [name for name, document in parts if document is None]
     if missing:
         raise CaseError(f"The pack is missing: {', '.join(missing)}")
+    no_pdf = [f"{document.get_kind_display()} ({document.pdf_error})"
+              for _name, document in parts if document.pdf_error]
+    if no_pdf:
+        raise CaseError(f"The PDF of {'; '.join(no_pdf)} could not be made, so the pack "
+                        "cannot be made yet. Try again, and tell the service team if it fails "
+                        "again")
     buffer = io.BytesIO()
     manifest = [f"Submission to the Child Safeguarding Practice Review Panel: {case.reference}",
                 f"{case.partnership.name}", f"Report version {version.number}, SHA-256 "
@@ -148,15 +168,21 @@ def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, by
 
 @transaction.atomic
 def submission_record(*, actor: User, review: RapidReview, submitted_on: datetime.date,
-                      method: str, late_reason: str = "") -> PanelSubmission:
+                      method: str, late_reason: str = "", form_token=None) -> PanelSubmission:
     """The rapid review went to the Panel: meets the step, tells the referrer and the
     agencies that contributed. After working day 15 the Panel must have been told why
     (seeds 000 and 001): a delay notice sent before, or the reason given now, which is
-    recorded as the notice sent with the submission."""
+    recorded as the notice sent with the submission. The same form posted twice records
+    it once."""
     review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership", "notification").get(pk=review.pk)
     if hasattr(review, "submission"):
+        if form_token is not None and review.submission.form_token == form_token:
+            return review.submission
         raise CaseError("The submission to the Panel has already been recorded")
+    # The report next, in the order edits take it (docs/decisions/0006): an edit voiding
+    # the signed version cannot slip in between reading it and submitting it.
+    ReviewReport.objects.select_for_update(of=("self",)).filter(review=review).first()
     version = _signed_version(review)
     due_on = submission_due_on(review)
     late_reason = (late_reason or "").strip()
@@ -179,7 +205,7 @@ def submission_record(*, actor: User, review: RapidReview, submitted_on: datetim
         review=review, version=version, submitted_on=submitted_on, method=method,
         working_day=max(0, working_days_between(review.started_on, submitted_on,
                                                 default_calendar())),
-        recorded_by=actor)
+        recorded_by=actor, form_token=form_token)
     if submitted_on > due_on and late_reason:
         notice = DelayNotice.objects.create(review=review, reason=late_reason,
                                             expected_on=submitted_on, sent_on=submitted_on,
@@ -198,15 +224,13 @@ def submission_record(*, actor: User, review: RapidReview, submitted_on: datetim
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "version": version.number,
                          "working_day": submission.working_day})
-    from ..tasks import outcome_email
-
-    transaction.on_commit(lambda: outcome_email.delay(submission.pk))
+    email_outcome(submission)
     return submission
 
 
 def email_outcome(submission: PanelSubmission) -> int:
     """The referring agency and every agency asked for information hear the outcome: the
-    case reference and the decision, nothing about the child."""
+    case reference and the decision, nothing about the child. Queued with the submission."""
     review = submission.review
     case = review.case
     agencies = set(review.information_requests.values_list("agency_id", flat=True))
@@ -223,8 +247,9 @@ def email_outcome(submission: PanelSubmission) -> int:
             f"The safeguarding partners' decision: {decision}.\n\n"
             f"Thank you for your agency's contribution. The business unit will contact you "
             f"about any learning or actions for your agency.\n")
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-                           for to in recipients])
+    return message_queue(to=recipients, subject=subject, body=body, kind="outcome",
+                         partnership_id=case.partnership_id, reference=case.reference,
+                         related={"submission": submission.pk})
 
 
 def _delay_content(review: RapidReview, notice: DelayNotice) -> DocumentContent:
@@ -248,7 +273,7 @@ def _delay_content(review: RapidReview, notice: DelayNotice) -> DocumentContent:
 def delay_notice_create(*, actor: User, review: RapidReview, reason: str,
                         expected_on: datetime.date) -> DelayNotice:
     """Prepared before working day 15 passes, so the Panel hears why and when."""
-    review = RapidReview.objects.select_for_update().select_related(
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership", "notification").get(pk=review.pk)
     if hasattr(review, "submission"):
         raise CaseError("The rapid review has already been submitted")
@@ -275,7 +300,7 @@ def delay_notice_create(*, actor: User, review: RapidReview, reason: str,
 @transaction.atomic
 def delay_notice_mark_sent(*, actor: User, notice: DelayNotice,
                            sent_on: datetime.date) -> DelayNotice:
-    notice = DelayNotice.objects.select_for_update().select_related(
+    notice = DelayNotice.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=notice.pk)
     if sent_on > timezone.localdate() or sent_on < timezone.localdate(notice.created_at):
         raise CaseError({"sent_on": "The date it was sent must be between the day it was "

@@ -8,8 +8,10 @@ count and the partners must agree again.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts import rules
 from accounts.audit import audit_record
@@ -19,7 +21,7 @@ from calendars.services import calendar_for, deadline_meet
 from calendars.working_days import add_working_days
 from cases.documents import document_generate
 from cases.models import CaseDocument, Child, Person
-from cases.services import CaseError
+from cases.services import CaseError, EditConflict
 
 from ..documents.terms import terms_content
 from ..models import RapidReview, TermsAgreement, TermsMember, TermsOfReference
@@ -51,7 +53,41 @@ def _new_version(actor: User, terms: TermsOfReference) -> None:
     terms.version += 1
     terms.updated_by = actor
     terms.save(update_fields=["version", "updated_by", "updated_at"])
-    terms_document(actor=actor, terms=terms)
+    _document_after_commit(actor, terms)
+
+
+def _document_after_commit(actor: User, terms: TermsOfReference) -> None:
+    """Store the terms as a document once the change commits, outside its locks (rendering
+    takes seconds). A failure leaves the change saved; the next change, agreement or
+    submission pack makes the document."""
+    transaction.on_commit(partial(_document_now, actor.pk, terms.pk), robust=True)
+
+
+def _document_now(actor_id: int, terms_id: int) -> None:
+    terms = TermsOfReference.objects.select_related("review__case__partnership").get(
+        pk=terms_id)
+    terms_document(actor=User.objects.filter(pk=actor_id).first(), terms=terms)
+
+
+def _day(value: datetime.date | None) -> str:
+    return f"{value:%-d %B %Y}" if value else "Not set"
+
+
+def _terms_now(terms: TermsOfReference) -> list[tuple[str, str]]:
+    """What the terms of reference say now, for someone whose save they refused."""
+    return [
+        ("Children in scope", ", ".join(c.full_name for c in terms.children.all())),
+        ("Significant others in scope",
+         ", ".join(p.full_name for p in terms.people.all()) or "None"),
+        ("Scope period", f"{_day(terms.scope_from)} to {_day(terms.scope_to)}"),
+        ("Pertinent history before the scope period", terms.earlier_history),
+        ("Other contributors", terms.other_contributors),
+        ("Rapid review meeting dates", ", ".join(
+            _day(datetime.date.fromisoformat(d)) for d in terms.meeting_dates)),
+        ("Agencies' returns due", _day(terms.returns_due_on)),
+        ("Members of the rapid review group", ", ".join(
+            f"{m.name} ({m.get_role_display()})" for m in terms.members.all()) or "None"),
+    ]
 
 
 @transaction.atomic
@@ -59,9 +95,12 @@ def terms_save(*, actor: User, review: RapidReview, children: list[Child],
                people: list[Person], scope_from: datetime.date | None,
                scope_to: datetime.date | None, earlier_history: str = "",
                other_contributors: str = "", meeting_dates: list[datetime.date],
-               returns_due_on: datetime.date | None) -> TermsOfReference:
-    """Create or change the terms of reference; a change is a new version to agree."""
-    review = RapidReview.objects.select_for_update().select_related(
+               returns_due_on: datetime.date | None,
+               version: int | None = None) -> TermsOfReference:
+    """Create or change the terms of reference; a change is a new version to agree.
+    ``version``: the one the form was read at (0 before there were any terms); a save
+    against an older one is refused, so a change made meanwhile is never overwritten."""
+    review = RapidReview.objects.select_for_update(of=("self",)).select_related(
         "case__partnership").get(pk=review.pk)
     _check_running(review)
     errors = {}
@@ -95,7 +134,16 @@ def terms_save(*, actor: User, review: RapidReview, children: list[Child],
               "other_contributors": other_contributors.strip(),
               "meeting_dates": [d.isoformat() for d in meeting_dates],
               "returns_due_on": returns_due_on}
-    terms = TermsOfReference.objects.select_for_update().filter(review=review).first()
+    terms = TermsOfReference.objects.select_for_update(of=("self",)).select_related(
+        "updated_by").filter(review=review).first()
+    if terms is not None and version is not None and version != terms.version:
+        when = timezone.localtime(terms.updated_at)
+        raise EditConflict(
+            f"{terms.updated_by.full_name} saved version {terms.version} of the terms of "
+            f"reference at {when:%H:%M} on {when:%-d %B %Y}, after you opened this page. "
+            f"Yours has not been saved: read their version, then save again",
+            who=terms.updated_by.full_name, when=terms.updated_at, theirs=_terms_now(terms),
+            current=terms.version)
     created = terms is None
     if created:
         terms = TermsOfReference.objects.create(review=review, updated_by=actor, version=1,
@@ -111,14 +159,14 @@ def terms_save(*, actor: User, review: RapidReview, children: list[Child],
     audit_record(action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
                  actor=actor, obj=terms, partnership=review.case.partnership,
                  detail={"case": review.case_id, "version": terms.version})
-    terms_document(actor=actor, terms=terms)
+    _document_after_commit(actor, terms)
     return terms
 
 
 @transaction.atomic
 def terms_member_add(*, actor: User, terms: TermsOfReference, role: str, name: str,
                      organisation: str = "") -> TermsMember:
-    terms = TermsOfReference.objects.select_for_update().select_related(
+    terms = TermsOfReference.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=terms.pk)
     _check_running(terms.review)
     errors = {}
@@ -139,7 +187,7 @@ def terms_member_add(*, actor: User, terms: TermsOfReference, role: str, name: s
 
 @transaction.atomic
 def terms_member_remove(*, actor: User, member: TermsMember) -> None:
-    terms = TermsOfReference.objects.select_for_update().select_related(
+    terms = TermsOfReference.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=member.terms_id)
     _check_running(terms.review)
     audit_record(action=AuditEvent.Action.DELETE, actor=actor, obj=member,
@@ -152,7 +200,7 @@ def terms_member_remove(*, actor: User, member: TermsMember) -> None:
 @transaction.atomic
 def terms_agree(*, actor: User, terms: TermsOfReference, version: int) -> TermsAgreement:
     """A partner representative agrees the version they read, for their own partner only."""
-    terms = TermsOfReference.objects.select_for_update().select_related(
+    terms = TermsOfReference.objects.select_for_update(of=("self",)).select_related(
         "review__case__partnership").get(pk=terms.pk)
     if not rules.can_agree_terms(actor, terms):
         raise CaseError("Only a safeguarding partner representative can agree the terms of "
@@ -174,7 +222,7 @@ def terms_agree(*, actor: User, terms: TermsOfReference, version: int) -> TermsA
                  partnership=terms.review.case.partnership,
                  detail={"case": terms.review.case_id, "version": version,
                          "partner": partner})
-    terms_document(actor=actor, terms=terms)  # its approval table lists the agreements
+    _document_after_commit(actor, terms)  # its approval table lists the agreements
     agreed = set(terms.agreements.filter(version=version).values_list("partner", flat=True))
     if agreed == set(StatutoryPartner.values):
         deadline_meet(actor=actor, case=terms.review.case, action=StepAction.TERMS_AGREED)

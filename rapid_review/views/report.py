@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import rules
 from accounts.audit import audit_record, audit_view
-from accounts.forms import apply_service_errors
+from accounts.forms import apply_service_errors, edit_conflict
 from accounts.models import AuditEvent
 from cases.documents import FORMATS, render_docx, render_pdf
 
@@ -31,6 +31,7 @@ from ..services import (
     report_section_save,
     report_start,
 )
+from ..services.signoff import REOPENED
 from .access import review_to_edit, review_to_read
 
 GUIDANCE = {key: (heading, guidance) for key, heading, guidance in SECTIONS}
@@ -47,6 +48,20 @@ def _report_to_edit(request, reference: str) -> ReviewReport:
     review = review_to_edit(request, reference)
     return get_object_or_404(ReviewReport.objects.select_related("review__case__partnership"),
                              review=review)
+
+
+def _saved(request, what: str, report: ReviewReport) -> None:
+    """The success message, saying when the edit voided the version out for signature."""
+    voided = getattr(report, "voided_version", None)
+    if voided is None:
+        messages.success(request, what)
+        return
+    text = (f"{what}. Version {voided.number}, which was out for signature, is now void with "
+            f"its signatures: the partners are asked to sign version {voided.number + 1}")
+    if voided.void_reason.endswith(REOPENED):
+        text += (". All three partners had signed it, so the plan's step for their "
+                 "signatures is open again")
+    messages.success(request, text)
 
 
 def _report_page(request, review: RapidReview, *, error: str = ""):
@@ -80,35 +95,41 @@ def report_section(request, reference: str, key: str):
         raise Http404
     report = _report_to_edit(request, reference)
     heading, guidance = GUIDANCE[key]
-    form = SectionForm(_posted(request), initial={"text": report.sections.get(key, "")},
+    form = SectionForm(_posted(request), initial={"text": report.sections.get(key, ""),
+                                                  "revision": report.revision},
                        heading=heading, guidance=guidance)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            report_section_save(actor=request.user, report=report, key=key,
-                                text=form.cleaned_data["text"])
+            saved = report_section_save(actor=request.user, report=report, key=key,
+                                        text=form.cleaned_data["text"],
+                                        revision=form.cleaned_data["revision"])
         except ValidationError as error:
-            apply_service_errors(form, error)
+            conflict = edit_conflict(form, error)
         else:
-            messages.success(request, f"{heading} saved")
+            _saved(request, f"{heading} saved", saved)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/section.html",
-                  {"form": form, "case": report.review.case, "heading": heading})
+                  {"form": form, "case": report.review.case, "heading": heading,
+                   "conflict": conflict})
 
 
 @require_http_methods(["GET", "POST"])
 def report_assessment(request, reference: str):
     report = _report_to_edit(request, reference)
     form = AssessmentForm(_posted(request), initial=AssessmentForm.initial_from(report))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            report_assessment_save(actor=request.user, report=report, **form.service_values())
+            saved = report_assessment_save(actor=request.user, report=report,
+                                           **form.service_values())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            conflict = edit_conflict(form, error)
         else:
-            messages.success(request, "Assessment saved")
+            _saved(request, "Assessment saved", saved)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/assessment.html",
-                  {"form": form, "case": report.review.case})
+                  {"form": form, "case": report.review.case, "conflict": conflict})
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,18 +139,21 @@ def report_decision(request, reference: str):
     initial = {"meeting": report.decision_meeting_id, "decision": report.decision,
                "key_lines_of_enquiry": report.key_lines_of_enquiry,
                "no_further_learning_reason": report.no_further_learning_reason,
-               "dissemination": report.dissemination}
+               "dissemination": report.dissemination, "revision": report.revision}
     form = DecisionForm(_posted(request), initial=initial, meetings=meetings)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            report_decision_record(actor=request.user, report=report, **form.service_values())
+            saved = report_decision_record(actor=request.user, report=report,
+                                           **form.service_values())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            conflict = edit_conflict(form, error)
         else:
-            messages.success(request, "Decision recorded")
+            _saved(request, "Decision recorded", saved)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/decision.html",
-                  {"form": form, "case": report.review.case, "meetings": meetings})
+                  {"form": form, "case": report.review.case, "meetings": meetings,
+                   "conflict": conflict})
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,7 +168,7 @@ def learning_add(request, reference: str):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{item.get_kind_display()} added")
+            _saved(request, f"{item.get_kind_display()} added", item.report)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/learning_add.html",
                   {"form": form, "case": report.review.case})
@@ -153,15 +177,20 @@ def learning_add(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def learning_remove(request, reference: str, pk: int):
     report = _report_to_edit(request, reference)
-    item = get_object_or_404(LearningItem, report=report, pk=pk)
+    item = LearningItem.objects.filter(report=report, pk=pk).first()
+    if item is None:
+        if request.method == "POST":  # removed already: by a double click, or by someone else
+            messages.success(request, "That item has already been removed")
+            return redirect("rapid_review:report", reference=reference)
+        raise Http404
     error = ""
     if request.method == "POST":
         try:
-            learning_item_remove(actor=request.user, item=item)
+            saved = learning_item_remove(actor=request.user, item=item)
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            messages.success(request, f"{item.get_kind_display()} removed")
+            _saved(request, f"{item.get_kind_display()} removed", saved)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/learning_remove.html",
                   {"item": item, "case": report.review.case, "error": error},

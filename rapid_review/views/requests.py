@@ -19,6 +19,7 @@ from ..models import InformationRequest, RapidReview
 from ..selectors.requests import (
     chase_list,
     request_pack,
+    requests_sent_with,
     return_state,
     review_requests,
     sending_due,
@@ -62,6 +63,12 @@ def requests_page(request, reference: str):
 def requests_send(request, reference: str):
     review = _review_or_404(request, reference)
     require(rules.can_send_information_requests(request.user, review))
+    if request.method == "POST":
+        earlier = requests_sent_with(review, request.POST.get("form_token"))
+        if earlier:  # the same form posted again: the first post sent them
+            messages.success(request, f"{len(earlier)} information request"
+                                      f"{'s' if len(earlier) != 1 else ''} sent")
+            return redirect("rapid_review:requests", reference=reference)
     asked = review.information_requests.values_list("agency_id", flat=True)
     candidates = list(requestable_agencies(review).exclude(pk__in=asked).order_by("name"))
     involved = set(review.case.involvements.values_list("agency_id", flat=True))
@@ -71,7 +78,8 @@ def requests_send(request, reference: str):
         try:
             sent = information_requests_send(
                 actor=request.user, review=review,
-                agencies_with_reasons=form.cleaned_data["agencies_with_reasons"])
+                agencies_with_reasons=form.cleaned_data["agencies_with_reasons"],
+                form_token=form.cleaned_data["form_token"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

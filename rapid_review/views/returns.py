@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import rules
 from accounts.audit import audit_record, audit_view
-from accounts.forms import apply_service_errors
+from accounts.forms import RevisionField, apply_service_errors, edit_conflict
 from accounts.models import AuditEvent
 from accounts.rules import require
 
@@ -106,8 +106,17 @@ def return_tasklist(request, pk: int):
     })
 
 
+def _with_revision(form):
+    """The return's revision when the form was read, as a hidden field (crispy renders a
+    hidden field the layout leaves out): a save against an older one is refused."""
+    form.fields["revision"] = RevisionField()
+    form.helper.render_hidden_fields = True
+    return form
+
+
 def _initial(agency_return, section: str) -> dict:
     values = {f: getattr(agency_return, f) for f in SECTIONS[section][1]}
+    values["revision"] = agency_return.revision
     if section == "involvement":
         values["involved_with"] = [v for v in agency_return.involved_with.split(",") if v]
     if section == "records" and agency_return.records_secured is not None:
@@ -121,41 +130,47 @@ def return_section(request, pk: int, section: str):
         raise Http404
     info_request = _editable(request, pk)
     agency_return = info_request.agency_return
-    form = FORMS[section](request.POST or None, initial=_initial(agency_return, section))
+    form = _with_revision(FORMS[section](request.POST or None,
+                                         initial=_initial(agency_return, section)))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             agency_return_save(actor=request.user, agency_return=agency_return,
                                section=section, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            conflict = edit_conflict(form, error)
         else:
             messages.success(request, f"{SECTIONS[section][0]} saved")
             return redirect("rapid_review:return", pk=pk)
     return render(request, "rapid_review/returns/form.html", {
-        "form": form, "info_request": info_request, "title": SECTIONS[section][0]})
+        "form": form, "info_request": info_request, "title": SECTIONS[section][0],
+        "conflict": conflict})
 
 
 @require_http_methods(["GET", "POST"])
 def return_nil(request, pk: int):
     info_request = _editable(request, pk)
     agency_return = info_request.agency_return
-    initial = {"nil_reason": agency_return.nil_reason}
+    initial = {"nil_reason": agency_return.nil_reason, "revision": agency_return.revision}
     if agency_return.is_nil_return:
         initial["is_nil"] = "yes"
-    form = NilReturnForm(request.POST or None, initial=initial)
+    form = _with_revision(NilReturnForm(request.POST or None, initial=initial))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             agency_return_nil(actor=request.user, agency_return=agency_return,
                               is_nil=form.cleaned_data["is_nil"],
-                              reason=form.cleaned_data["nil_reason"])
+                              reason=form.cleaned_data["nil_reason"],
+                              revision=form.cleaned_data["revision"])
         except ValidationError as error:
-            apply_service_errors(form, error, aliases={"nil_reason": "nil_reason"})
+            conflict = edit_conflict(form, error)
         else:
             messages.success(request, "Nil return saved" if form.cleaned_data["is_nil"]
                              else "This is no longer a nil return")
             return redirect("rapid_review:return", pk=pk)
     return render(request, "rapid_review/returns/form.html", {
         "form": form, "info_request": info_request, "title": "Make a nil return",
+        "conflict": conflict,
         "intro": "Make a nil return if your agency has had no involvement with the child, "
                  "their family or the suspected perpetrator. A nil return needs none of the "
                  "other sections."})
@@ -218,6 +233,12 @@ def return_attachment(request, pk: int, attachment_pk: int):
 @require_http_methods(["GET", "POST"])
 def return_submit(request, pk: int):
     """Check your answers, then submit with the safeguarding lead officer's name."""
+    info_request = _own_request(request, pk)
+    if request.method == "POST" and info_request.agency_return.is_locked and str(
+            info_request.agency_return.submit_token) == request.POST.get("form_token"):
+        # The same page posted again (a double click): the first post submitted it.
+        messages.success(request, "Return submitted. The business unit has been told")
+        return redirect("rapid_review:return", pk=pk)
     info_request = _editable(request, pk)
     agency_return = info_request.agency_return
     form = SubmitReturnForm(request.POST or None,
@@ -226,7 +247,8 @@ def return_submit(request, pk: int):
     if request.method == "POST" and form.is_valid() and not missing:
         try:
             agency_return_submit(actor=request.user, agency_return=agency_return,
-                                 authorised_by=form.cleaned_data["authorised_by"])
+                                 authorised_by=form.cleaned_data["authorised_by"],
+                                 form_token=form.cleaned_data["form_token"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -26,6 +26,7 @@ from ..services.signoff import (
     report_endorse,
     report_send_for_signature,
     report_sign,
+    version_documents_generate,
 )
 from .access import review_to_edit, review_to_read
 
@@ -72,6 +73,24 @@ def signoff_send(request, reference: str):
     return redirect("rapid_review:signoff", reference=reference)
 
 
+@require_POST
+def signoff_documents(request, reference: str):
+    """Make the live version's documents that are missing, or whose PDF failed: they are
+    rendered after the change that froze or signed it committed, and may have failed."""
+    review = review_to_edit(request, reference)
+    state = signoff_state(review)
+    if state.version is None:
+        raise Http404
+    documents = version_documents_generate(actor=request.user, version=state.version)
+    failed = [d.get_kind_display() for d in documents if d.pdf_error]
+    if failed:
+        messages.warning(request, f"The documents of version {state.version.number} are made, "
+                                  f"but the PDF of {', '.join(failed)} could not be made")
+    else:
+        messages.success(request, f"The documents of version {state.version.number} are made")
+    return redirect("rapid_review:signoff", reference=reference)
+
+
 def _live_version_for_partner(request, review: RapidReview):
     require(rules.can_sign_report(request.user, review.case))
     state = signoff_state(review)
@@ -87,14 +106,16 @@ def signoff_sign(request, reference: str):
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            report_sign(actor=request.user, version=version,
-                        content_sha256=form.cleaned_data["content_sha256"],
-                        signer_role=form.cleaned_data["signer_role"],
-                        partner=request.POST.get("partner") or None)
+            signature = report_sign(actor=request.user, version=version,
+                                    content_sha256=form.cleaned_data["content_sha256"],
+                                    signer_role=form.cleaned_data["signer_role"],
+                                    partner=request.POST.get("partner") or None,
+                                    form_token=form.cleaned_data["form_token"])
         except ValidationError as refused:
             apply_service_errors(form, refused)
         else:
-            messages.success(request, f"You signed version {version.number}")
+            # The version signed: a second post of the form answers with the first's.
+            messages.success(request, f"You signed version {signature.version.number}")
             return redirect("rapid_review:signoff", reference=reference)
     return _signoff_page(request, review, form=form, status=400)
 
@@ -164,6 +185,8 @@ urlpatterns = [
     path("cases/<str:reference>/rapid-review/sign-off/", signoff, name="signoff"),
     path("cases/<str:reference>/rapid-review/sign-off/send/", signoff_send,
          name="signoff-send"),
+    path("cases/<str:reference>/rapid-review/sign-off/documents/", signoff_documents,
+         name="signoff-documents"),
     path("cases/<str:reference>/rapid-review/sign-off/sign/", signoff_sign,
          name="signoff-sign"),
     path("cases/<str:reference>/rapid-review/sign-off/disagree/", signoff_disagree,

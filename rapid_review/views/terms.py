@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import rules
 from accounts.audit import audit_view
-from accounts.forms import apply_service_errors
+from accounts.forms import apply_service_errors, edit_conflict
 from accounts.models import StatutoryPartner
 from accounts.rules import require
+from cases.services import EditConflict
 
 from ..forms.terms import MEETING_DATE_FIELDS, TermsForm, TermsMemberForm
 from ..models import RapidReview, TermsMember, TermsOfReference
@@ -63,14 +64,17 @@ def terms_edit(request, reference: str):
                    "scope_from": existing.scope_from, "scope_to": existing.scope_to,
                    "earlier_history": existing.earlier_history,
                    "other_contributors": existing.other_contributors,
-                   "returns_due_on": existing.returns_due_on,
+                   "returns_due_on": existing.returns_due_on, "version": existing.version,
                    **dict(zip(MEETING_DATE_FIELDS, dates, strict=False))}
     else:
-        initial = terms_defaults(review)
+        initial = {**terms_defaults(review), "version": 0}
     form = TermsForm(request.POST or None, initial=initial, case=case)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             saved = terms_save(actor=request.user, review=review, **form.service_values())
+        except EditConflict as error:
+            conflict = edit_conflict(form, error, field="version")
         except ValidationError as error:
             apply_service_errors(form, error, aliases={"meeting_dates": "meeting_date_1"})
         else:
@@ -78,7 +82,7 @@ def terms_edit(request, reference: str):
                                       f"The three partners need to agree this version")
             return redirect("rapid_review:terms", reference=reference)
     return render(request, "rapid_review/terms/edit.html",
-                  {"form": form, "case": case, "existing": existing})
+                  {"form": form, "case": case, "existing": existing, "conflict": conflict})
 
 
 @require_http_methods(["GET", "POST"])

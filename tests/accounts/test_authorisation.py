@@ -39,7 +39,8 @@ from tests.rapid_review.builders import agency_with_user, submitted_return
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"accounts:sign-in", "accounts:password-reset", "accounts:password-reset-sent",
-          "accounts:password-reset-confirm", "accounts:password-reset-complete"}
+          "accounts:password-reset-confirm", "accounts:password-reset-complete",
+          "operations:health"}
 EVERY_ROLE = set(Role)
 DIRECTORY = {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER, Role.MANAGER,
              Role.ADMINISTRATOR, Role.SCRUTINEER, Role.PARTNER_REPRESENTATIVE}
@@ -62,6 +63,7 @@ MATRIX = {
     "accounts:people": {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER,
                         Role.ADMINISTRATOR, Role.SCRUTINEER},
     "accounts:audit-trail": {Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER},
+    "outbox:undelivered": set(rules.BUSINESS_UNIT),
     "cases:referral-start": {Role.AGENCY_USER},
     "calendars:calendar": set(rules.CALENDAR_READERS),
     "calendars:timeline": set(rules.CALENDAR_READERS),
@@ -163,8 +165,12 @@ NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-ge
 NOT_PAGES |= {"rapid_review:signoff-send", "rapid_review:signoff-sign",
               "rapid_review:submission-record", "rapid_review:submission-pack",
               "rapid_review:signoff-endorse"}
+# Making a version's documents again: tests/rapid_review/test_version_documents.py.
+NOT_PAGES |= {"rapid_review:signoff-documents"}
 NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm",
               "rapid_review:report-start", "rapid_review:panel-response-share"}
+# "Try again" on an undelivered email: tests/outbox/test_pages.py.
+NOT_PAGES |= {"outbox:message-retry"}
 
 
 def _named_urls():

@@ -241,6 +241,10 @@ def test_a_step_done_outside_the_service_is_marked_done_by_the_business_unit(cli
     assert AuditEvent.objects.filter(object_type="calendars.deadline",
                                      object_id=str(conference.pk),
                                      detail__marked_done=True).exists()
-    assert client.post(done_url, {"note": ""}).status_code == 200  # no longer open
+    # Marked done again (a double click, two people at once): nothing more is recorded.
+    assert client.post(done_url, {"note": ""}).status_code == 302
+    assert AuditEvent.objects.filter(object_type="calendars.deadline",
+                                     object_id=str(conference.pk),
+                                     detail__marked_done=True).count() == 1
     client.force_login(make_user(Role.SCRUTINEER))
     assert client.get(done_url).status_code == 404

@@ -1,4 +1,5 @@
-"""The reminder sweep on a real Celery worker and Redis: run twice at once, sent once."""
+"""The reminder sweep on a real Celery worker and Redis: run twice at once, sent once
+(queued in the outbox, then delivered by the worker's outbox sweep)."""
 
 from collections import Counter
 
@@ -10,6 +11,7 @@ from calendars import services
 from calendars.models import Anchor, CalendarDay, Reminder
 from calendars.tasks import reminder_sweep
 from calendars.working_days import add_working_days, is_working_day
+from outbox.tasks import outbox_sweep
 from tests.conftest import emails_in
 
 pytestmark = [pytest.mark.celery,
@@ -44,6 +46,11 @@ def test_two_concurrent_sweeps_send_each_due_reminder_exactly_once(celery_worker
     assert sum(r["sent"] for r in results) == len(reminders)
     kinds = Counter(r.kind for r in reminders)
     assert kinds[Reminder.Kind.ESCALATION] > 0 and kinds[Reminder.Kind.BEFORE] > 0
+    # The sweeps' own requests for delivery go to the worker's default queue, which this
+    # test's worker does not take: its outbox sweep delivers, twice at once, as beat would.
+    delivered = [outbox_sweep.apply_async(queue=queue) for _ in range(2)]
+    assert sum(run.get(timeout=120).get("sent", 0) for run in delivered) == sum(
+        len(r.recipients) for r in reminders)
     emails = emails_in(mail_folder)
     expected = sum(len(r.recipients) for r in reminders)
     assert len(emails) == expected
@@ -66,3 +73,6 @@ def test_the_beat_schedule_runs_the_sweeps():
     daily = schedule["calendars.tasks.reminder_sweep"]
     assert (daily.hour, daily.minute) == ({7}, {0})
     assert schedule["calendars.tasks.reminder_sweep_hourly"].minute == {5}
+    assert schedule["outbox.tasks.outbox_sweep"] == settings.OUTBOX_SWEEP_SECONDS == 60
+    # Beat keeps its schedule in a file under var/, so a restart knows what already ran.
+    assert settings.CELERY_BEAT_SCHEDULE_FILENAME.startswith(str(settings.VAR_DIR))

@@ -1,4 +1,5 @@
-"""Reminders follow each step's policy on working days, and each is emailed once."""
+"""Reminders follow each step's policy on working days, and each is emailed once: queued in
+the outbox with the reminder marked sent, delivered by the outbox."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from accounts.models import Role
 from calendars import services
 from calendars.models import Anchor, Reminder, StepAction
 from calendars.services.reminders import reminders_plan, reminders_plan_hourly, reminders_send
+from tests.conftest import deliver_emails
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .conftest import d
@@ -26,7 +28,7 @@ def _sweep() -> list[tuple[str, str]]:
     mail.outbox.clear()
     reminders_plan()
     reminders_send()
-    return sorted((m.to[0], m.subject) for m in mail.outbox)
+    return sorted((m.to[0], m.subject) for m in deliver_emails())
 
 
 @pytest.fixture
@@ -110,6 +112,6 @@ def test_hour_based_steps_are_chased_by_the_hourly_sweep(partnership, make_user)
             mail.outbox.clear()
             reminders_plan_hourly()
             reminders_send()
-            assert len(mail.outbox) == expected, (hour, minute)
+            assert len(deliver_emails()) == expected, (hour, minute)
             if expected:
                 assert mail.outbox[0].to == [manager.email]

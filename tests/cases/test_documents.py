@@ -54,6 +54,27 @@ def test_both_formats_hold_the_same_content(case, make_user):
     assert "OFFICIAL-SENSITIVE" in pdf
 
 
+def test_word_documents_are_a4_and_written_by_the_partnership(case):
+    import io
+
+    from docx import Document
+    from docx.shared import Mm
+
+    from cases.documents import render_docx
+
+    for landscape in (False, True):
+        content = _content(case.reference)
+        content.landscape = landscape
+        document = Document(io.BytesIO(render_docx(content)))
+        section = document.sections[0]
+        width, height = sorted((section.page_width, section.page_height))
+        assert (round(width / Mm(1)), round(height / Mm(1))) == (210, 297)
+        assert (section.page_width > section.page_height) is landscape
+        assert document.core_properties.author == "Demo Partnership"
+        assert "python-docx" not in (document.core_properties.author
+                                     + document.core_properties.last_modified_by)
+
+
 def test_unchanged_content_keeps_the_version_and_a_change_makes_the_next(case):
     kind = CaseDocument.Kind.MASTER_CHRONOLOGY
     first = document_generate(actor=None, case=case, kind=kind, content=_content(case.reference))
@@ -144,9 +165,10 @@ def test_small_documents_render_inline_and_large_ones_are_prepared_once(
     assert isinstance(first, DocumentPreparation) and first.pk == second.pk
     assert len(queued) == 1 and CaseDocument.objects.count() == 1
     assert AuditEvent.objects.filter(object_type="cases.documentpreparation").count() == 1
-    # Still pending long after: its task was lost, so asking again queues it again.
+    # Still pending long after it was queued: its task was lost, so asking again queues it
+    # again.
     DocumentPreparation.objects.filter(pk=first.pk).update(
-        requested_at=first.requested_at - datetime.timedelta(minutes=11))
+        queued_at=first.queued_at - datetime.timedelta(minutes=11))
     with django_capture_on_commit_callbacks(execute=False) as queued:
         third = document_get_or_prepare(actor=officer, case=case, kind=kind, entries=2,
                                         content=_content(case.reference, " changed"))

@@ -15,12 +15,13 @@ from calendars.services import calendar_for
 from calendars.services.reminders import reminders_plan, reminders_send
 from calendars.working_days import add_working_days
 from cases.models import CaseDocument
+from outbox.models import Message
 from rapid_review.models import AgencyReturn, InformationRequest
 from rapid_review.services import (
     information_request_confirm_receipt,
     rapid_review_stop,
 )
-from rapid_review.tasks import information_request_email
+from tests.conftest import deliver_emails
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .builders import agency_with_user, officer_of, review_for, send_requests
@@ -118,15 +119,15 @@ def test_an_agency_in_the_professional_network_can_be_asked(partnership, other_p
 
 
 @time_machine.travel(WEDNESDAY)
-def test_the_email_names_the_case_and_links_but_holds_no_child_details(partnership,
-                                                                        mailoutbox):
+def test_the_email_names_the_case_and_links_but_holds_no_child_details(partnership):
     review = review_for(partnership)
     police = agency_with_user(partnership, email="mailbox@police.example")
     [request] = send_requests(review, [police.agency])
-    assert information_request_email(request.pk) == 2
-    assert sorted(m.to[0] for m in mailoutbox) == sorted(["mailbox@police.example",
-                                                          police.user.email])
-    body = mailoutbox[0].body
+    queued = Message.objects.filter(kind="information_request")
+    assert sorted(queued.values_list("to", flat=True)) == sorted(["mailbox@police.example",
+                                                                  police.user.email])
+    assert {m.related["request"] for m in queued} == {request.pk}
+    body = queued.first().body
     assert review.case.reference in body and f"/information-requests/{request.pk}/" in body
     child = review.case.children.first()
     assert child.full_name not in body and child.full_name.split()[0] not in body
@@ -134,13 +135,13 @@ def test_the_email_names_the_case_and_links_but_holds_no_child_details(partnersh
 
 
 @time_machine.travel(WEDNESDAY)
-def test_sending_queues_one_email_per_request_after_commit(partnership,
-                                                           django_capture_on_commit_callbacks):
+def test_sending_queues_each_requests_emails_with_it(partnership, mailoutbox):
     review = review_for(partnership)
     agencies = [agency_with_user(partnership).agency for _ in range(2)]
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        send_requests(review, agencies)
-    assert len(callbacks) == 2
+    requests = send_requests(review, agencies)
+    assert not mailoutbox  # queued, not sent inside the transaction
+    queued = Message.objects.filter(kind="information_request")
+    assert sorted(m.related["request"] for m in queued) == sorted(r.pk for r in requests)
 
 
 @time_machine.travel(WEDNESDAY)
@@ -177,6 +178,7 @@ def test_reminders_for_a_return_go_to_the_agency_and_escalate_to_the_business_ma
                                                            tzinfo=datetime.UTC)):
             reminders_plan(today=day)
             reminders_send(today=day)
+            deliver_emails()
     kinds = dict(Reminder.objects.filter(deadline=deadline).values_list("for_date", "kind"))
     assert kinds[d("2026-11-30")] == Reminder.Kind.BEFORE
     assert Reminder.objects.filter(deadline=deadline, kind=Reminder.Kind.ESCALATION).exists()
@@ -189,13 +191,11 @@ def test_reminders_for_a_return_go_to_the_agency_and_escalate_to_the_business_ma
 
 
 @time_machine.travel(WEDNESDAY)
-def test_a_closure_moves_the_return_date_its_pack_and_tells_the_agency(
-        partnership, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_closure_moves_the_return_date_its_pack_and_tells_the_agency(partnership):
     """The request's date is its deadline's, so the two never disagree: a closure day moves
     both, a new version of the pack says the new date, and the agency is told."""
     from calendars.models import CalendarDay
     from calendars.services import calendar_day_add, deadlines_recompute
-    from rapid_review.services.requests import email_return_date_changed
 
     review = review_for(partnership)
     police = agency_with_user(partnership)
@@ -204,8 +204,8 @@ def test_a_closure_moves_the_return_date_its_pack_and_tells_the_agency(
     calendar_day_add(actor=officer_of(partnership), partnership=partnership,
                      date=d("2026-11-30"), kind=CalendarDay.Kind.CLOSURE,
                      reason="Office move (fictional)")
-    with django_capture_on_commit_callbacks() as queued:
-        assert deadlines_recompute(partnership=partnership) > 0
+    told = Message.objects.filter(kind="return_date_changed")
+    assert deadlines_recompute(partnership=partnership) > 0
     request.refresh_from_db()
     assert request.due_on == d("2026-12-03") == request.return_deadline.due_date
     packs = CaseDocument.objects.filter(case=review.case, related_key=request.deadline_key,
@@ -213,11 +213,10 @@ def test_a_closure_moves_the_return_date_its_pack_and_tells_the_agency(
     latest = packs.order_by("-version").first()
     assert latest.version == 2 and "3 December 2026" in _docx_text(latest)
     assert "2 December 2026" in _docx_text(packs.get(version=1))  # what was sent is kept
-    assert len(queued) == 1  # the agency's email, queued after commit
-    assert email_return_date_changed(request) >= 1
-    assert "Return by: 03 December 2026" in mailoutbox[-1].body
-    assert "Testchild" not in mailoutbox[-1].body
+    [email] = told  # the agency's one user, queued with the move
+    assert email.to == police.user.email and email.related == {"request": request.pk}
+    assert "Return by: 03 December 2026" in email.body
+    assert "Testchild" not in email.body
     # Recomputing again moves nothing and tells nobody.
-    with django_capture_on_commit_callbacks() as queued:
-        assert deadlines_recompute(partnership=partnership) == 0
-    assert queued == []
+    assert deadlines_recompute(partnership=partnership) == 0
+    assert told.count() == 1

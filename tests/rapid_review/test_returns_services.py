@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from accounts import rules
 from accounts.models import AuditEvent
 from calendars.models import Deadline, DeadlineStatus
+from outbox.models import Message
 from rapid_review.models import AgencyReturn
 from rapid_review.services import (
     agency_return_missing,
@@ -22,7 +23,6 @@ from rapid_review.services import (
     return_attachment_add,
 )
 from rapid_review.services.returns import MAX_ATTACHMENT_BYTES
-from rapid_review.tasks import return_reopened_email, return_submitted_email
 
 from .builders import (
     agency_with_user,
@@ -98,8 +98,7 @@ def test_sections_check_their_dates(sent):
 
 
 @time_machine.travel(SENT)
-def test_submitting_locks_the_return_and_meets_the_deadline_on_time(sent, mailoutbox,
-                                                                     make_user):
+def test_submitting_locks_the_return_and_meets_the_deadline_on_time(sent, make_user):
     request, user = sent
     officer = officer_of(request.review.case.partnership)
     agency_return = submitted_return(request, user)
@@ -117,10 +116,10 @@ def test_submitting_locks_the_return_and_meets_the_deadline_on_time(sent, mailou
                               data=PDF)
     with pytest.raises(ValidationError, match="has been submitted"):
         agency_return_nil(actor=user, agency_return=agency_return, is_nil=True, reason="x")
-    assert return_submitted_email(agency_return.pk) == 1
-    assert mailoutbox[0].to == [officer.email]
-    assert request.review.case.reference in mailoutbox[0].body
-    assert "Testchild" not in mailoutbox[0].body
+    [email] = Message.objects.filter(kind="return_submitted")  # queued with the submission
+    assert email.to == officer.email and email.related == {"return": agency_return.pk}
+    assert request.review.case.reference in email.body
+    assert "Testchild" not in email.body
 
 
 def test_a_return_after_its_due_date_is_marked_late_and_the_deadline_missed(sent):
@@ -162,7 +161,7 @@ def test_choosing_no_after_a_nil_return_clears_the_reason(sent):
 
 
 @time_machine.travel(SENT)
-def test_reopening_needs_a_reason_lets_the_agency_edit_and_submit_again(sent, mailoutbox):
+def test_reopening_needs_a_reason_lets_the_agency_edit_and_submit_again(sent):
     request, user = sent
     officer = officer_of(request.review.case.partnership)
     agency_return = submitted_return(request, user)
@@ -174,7 +173,8 @@ def test_reopening_needs_a_reason_lets_the_agency_edit_and_submit_again(sent, ma
     assert rules.can_edit_return(user, agency_return)
     with pytest.raises(ValidationError, match="Only a submitted return"):
         agency_return_reopen(actor=officer, agency_return=agency_return, reason="Again")
-    assert return_reopened_email(agency_return.pk) == 1 and mailoutbox[0].to == [user.email]
+    [email] = Message.objects.filter(kind="return_reopened")  # queued with the reopening
+    assert email.to == user.email and "health visitor" not in email.body  # reason: page only
     agency_return_save(actor=user, agency_return=agency_return, section="summary",
                        summary="Updated summary")
     agency_return = agency_return_submit(actor=user, agency_return=agency_return,

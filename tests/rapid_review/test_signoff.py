@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import Role, StatutoryPartner
 from calendars.models import DeadlineStatus
 from cases.models import CaseDocument
+from outbox.models import Message
 from rapid_review.models import PartnerSignature, ReportVersion, ReviewReport
 from rapid_review.services import (
     terms_save,
@@ -25,7 +26,6 @@ from rapid_review.services.signoff import (
     report_endorse,
     report_send_for_signature,
     report_sign,
-    signoff_email_send,
 )
 from rapid_review.services.submission import submission_pack
 from tests.factories import user_with_role
@@ -68,8 +68,10 @@ def _sign_all(version, partners, order=StatutoryPartner.values):
             for p in order]
 
 
-def test_sending_freezes_a_hashed_version_with_its_documents(report, officer):
-    with time_machine.travel(LATER):
+def test_sending_freezes_a_hashed_version_with_its_documents(
+        report, officer, django_capture_on_commit_callbacks):
+    # The documents are rendered once the freeze commits (docs/decisions/0006).
+    with time_machine.travel(LATER), django_capture_on_commit_callbacks(execute=True):
         version = report_send_for_signature(actor=officer, report=report)
         assert report_send_for_signature(actor=officer, report=report) == version
     assert version.number == 1 and len(version.content_sha256) == 64
@@ -90,11 +92,11 @@ def _row(words: str, *cells: str) -> bool:
 
 
 def test_the_decision_record_goes_to_the_partners_with_a_covering_letter(
-        client, report, officer, partners):
+        client, report, officer, partners, django_capture_on_commit_callbacks):
     """Seed 003, working day 12: the letter names the version, what is enclosed and the
     plan's date for the partners' conference (day 14: 20 November here)."""
     case = report.review.case
-    with time_machine.travel(LATER):
+    with time_machine.travel(LATER), django_capture_on_commit_callbacks(execute=True):
         first = report_send_for_signature(actor=officer, report=report)
     letter = CaseDocument.objects.get(case=case, related_key="report-version-1",
                                       kind=CaseDocument.Kind.DECISION_RECORD_LETTER)
@@ -125,7 +127,8 @@ def test_the_decision_record_goes_to_the_partners_with_a_covering_letter(
                    for c in case.children.all())
 
     # An edit after the partners' date: version 2 has its own letter, which says so.
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC)), \
+            django_capture_on_commit_callbacks(execute=True):
         report.sections = {**report.sections, "background": "Added (fictional)"}
         report.save()
         report_changed(actor=officer, report=report)
@@ -167,9 +170,9 @@ def test_a_decision_is_needed_before_sending(report, officer):
         report_send_for_signature(actor=officer, report=report)
 
 
-def test_three_signatures_meet_the_step_and_store_the_signed_record(report, officer,
-                                                                     partners):
-    with time_machine.travel(LATER):
+def test_three_signatures_meet_the_step_and_store_the_signed_record(
+        report, officer, partners, django_capture_on_commit_callbacks):
+    with time_machine.travel(LATER), django_capture_on_commit_callbacks(execute=True):
         version = report_send_for_signature(actor=officer, report=report)
         signatures = _sign_all(version, partners)
     assert [s.signer_name for s in signatures] == [
@@ -212,7 +215,7 @@ def test_a_stale_hash_is_refused(report, officer, partners):
 
 
 def test_an_edit_voids_the_version_and_its_signatures_and_tells_the_signers(
-        report, officer, partners, mailoutbox):
+        report, officer, partners):
     version = report_send_for_signature(actor=officer, report=report)
     police = partners[StatutoryPartner.POLICE]
     report_sign(actor=police, version=version, content_sha256=version.content_sha256,
@@ -230,10 +233,14 @@ def test_an_edit_voids_the_version_and_its_signatures_and_tells_the_signers(
     with pytest.raises(ValidationError, match="no longer current"):
         report_sign(actor=partners[StatutoryPartner.ICB], version=version,
                     content_sha256=version.content_sha256, signer_role="Director")
-    assert signoff_email_send("signatures_voided", version.pk) == 1
-    assert mailoutbox[-1].to == [police.email]
-    assert "signature is needed again" in mailoutbox[-1].subject
-    assert "fictional" not in mailoutbox[-1].body
+    [told] = Message.objects.filter(kind="signoff_signatures_voided")  # with the edit
+    assert told.to == police.email and told.dedupe_key.startswith(
+        f"signoff:signatures_voided:{version.pk}:")
+    assert "signature is needed again" in told.subject
+    assert "fictional" not in told.body
+    ready = Message.objects.filter(kind="signoff_version_ready")
+    assert {m.related["version"] for m in ready} == {1, 2}  # each version, to each partner
+    assert ready.count() == 2 * len(partners)
     # Signed versions never change: the signature still points at version 1's hash.
     assert PartnerSignature.objects.get(version=version).content_sha256 == \
         version.content_sha256

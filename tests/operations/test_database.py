@@ -1,0 +1,155 @@
+"""The database as operations run it, on the real PostgreSQL: the application's role cannot
+change, delete or truncate the audit trail; a pg_dump restores every record, the stored
+documents' bytes and the audit trail (still append-only) into a fresh database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+from cases.documents import DocumentContent, Paragraph, document_generate
+from cases.models import Case, CaseDocument
+from cases.services import case_create
+
+from .conftest import conninfo
+
+AUDIT = "accounts_auditevent"
+
+
+@pytest.fixture
+def app_role(db):
+    """A role created in the test's transaction (rolled back with it), granted its rights
+    by the command compose's migrate service runs."""
+    role = f"spr_test_app_{uuid.uuid4().hex[:10]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    call_command("db_grant_app_role", role)
+    return role
+
+
+def _as(role: str, sql: str, params=()) -> list:
+    """Run one statement as the role, in a savepoint (a refusal rolls back only that)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{role}"')
+        cursor.execute(sql, params)
+        rows = cursor.fetchall() if cursor.description else []
+        cursor.execute("RESET ROLE")
+        return rows
+
+
+def _refused(role: str, sql: str) -> None:
+    with pytest.raises(DatabaseError) as refused:
+        _as(role, sql)
+    # Refused for want of the right, before the append-only trigger is even asked.
+    assert isinstance(refused.value.__cause__, psycopg.errors.InsufficientPrivilege), refused
+
+
+def test_the_app_role_reads_and_adds_to_the_audit_trail_but_cannot_change_it(
+        app_role, partnership):
+    audit_record(action=AuditEvent.Action.CREATE, obj=partnership, partnership=partnership)
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{app_role}"')
+        audit_record(action=AuditEvent.Action.VIEW, obj=partnership, partnership=partnership)
+        cursor.execute("RESET ROLE")
+    assert _as(app_role, "SELECT count(*) FROM accounts_auditevent") == [(before + 1,)]
+    _refused(app_role, "UPDATE accounts_auditevent SET detail = '{}'")
+    _refused(app_role, "DELETE FROM accounts_auditevent")
+    _refused(app_role, "TRUNCATE accounts_auditevent")
+    _refused(app_role, "ALTER TABLE accounts_auditevent DISABLE TRIGGER ALL")  # only the owner may
+    _refused(app_role, "DELETE FROM django_migrations")
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_the_app_role_has_the_usual_rights_on_every_other_table(app_role, partnership):
+    case = case_create(actor=None, partnership=partnership)
+    _as(app_role, "UPDATE cases_case SET media_monitoring = true WHERE id = %s",
+        [case.pk])
+    case.refresh_from_db()
+    assert case.media_monitoring is True
+    _as(app_role, "DELETE FROM django_session")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{app_role}"')
+        second = case_create(actor=None, partnership=partnership)  # inserts and sequences
+        cursor.execute("RESET ROLE")
+    assert Case.objects.filter(pk=second.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_grants_refuse_a_superuser_or_a_missing_role():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        owner = cursor.fetchone()[0]
+    with pytest.raises(CommandError, match="superuser or owns the tables"):
+        call_command("db_grant_app_role", owner)
+    with pytest.raises(CommandError, match="There is no role"):
+        call_command("db_grant_app_role", f"nobody_{uuid.uuid4().hex[:8]}")
+
+
+def test_the_documented_statements_are_the_ones_run(capsys):
+    assert AuditEvent._meta.db_table == AUDIT and Case._meta.db_table == "cases_case"
+    call_command("db_grant_app_role", "spr_app", "--print-sql")
+    sql = capsys.readouterr().out
+    assert f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "{AUDIT}" FROM "spr_app"' \
+        in sql
+
+
+# Backup and restore ------------------------------------------------------------------------
+
+def _pg(tool: str, *args: str) -> None:
+    executable = shutil.which(tool)
+    if executable is None:
+        pytest.fail(f"{tool} is needed (Debian's postgresql-client)")
+    info = conninfo()
+    env = {**os.environ, **({"PGPASSWORD": info["password"]} if info["password"] else {})}
+    subprocess.run([executable, "--host", info["host"], "--port", str(info["port"]),  # noqa: S603
+                    "--username", info["user"], *args], check=True, env=env,
+                   capture_output=True, timeout=300)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_records_document_bytes_and_the_audit_trail(partnership, make_user,
+                                                                       tmp_path):
+    officer = make_user()
+    case = case_create(actor=officer, partnership=partnership)
+    document = document_generate(
+        actor=officer, case=case, kind=CaseDocument.Kind.TERMS_OF_REFERENCE,
+        content=DocumentContent(title="Terms of reference", partnership=partnership.name,
+                                case_reference=case.reference,
+                                blocks=[Paragraph("Scope (fictional)")]))
+    audit = sorted(AuditEvent.objects.values_list("pk", "action", "object_type", "object_id"))
+    assert audit and document.pdf and document.docx
+
+    dump = tmp_path / "spr.dump"
+    _pg("pg_dump", "--format=custom", "--file", str(dump), conninfo()["dbname"])
+    restored = f"{conninfo()['dbname']}_restored_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**conninfo(dbname="postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{restored}"')
+    try:
+        _pg("pg_restore", "--exit-on-error", "--dbname", restored, str(dump))
+        with psycopg.connect(**conninfo(dbname=restored)) as copy:
+            row = copy.execute(
+                "SELECT docx, pdf, pdf_sha256 FROM cases_casedocument WHERE id = %s",
+                [document.pk]).fetchone()
+            assert (bytes(row[0]), bytes(row[1]), row[2]) == (
+                bytes(document.docx), bytes(document.pdf), document.pdf_sha256)
+            assert copy.execute("SELECT reference FROM cases_case WHERE id = %s",
+                                [case.pk]).fetchone() == (case.reference,)
+            assert sorted(copy.execute(
+                "SELECT id, action, object_type, object_id FROM accounts_auditevent"
+            ).fetchall()) == audit
+            # Still append-only after the restore: the trigger came with it.
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                copy.execute("DELETE FROM accounts_auditevent")
+    finally:
+        with psycopg.connect(**conninfo(dbname="postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
