@@ -27,10 +27,9 @@ setup: $(VENV)/.installed
 setup-test: setup
 	@scripts/ensure_debian_packages.sh test
 
+# Served like production (DEBUG off, the service's own error pages) on plain HTTP on
+# localhost: scripts/local_env.sh.
 run: setup
-	@mkdir -p var
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo > var/demo-logins.txt
 	@PORT=$(PORT) scripts/run.sh
 
 test: setup-test

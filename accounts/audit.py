@@ -14,6 +14,8 @@ def _partnership_of(obj: Any) -> Partnership | None:
     if isinstance(obj, Partnership):
         return obj
     partnership = getattr(obj, "partnership", None)
+    if partnership is None and getattr(obj, "case_id", None):
+        partnership = obj.case.partnership  # a case's record belongs to the case's trail
     return partnership if isinstance(partnership, Partnership) else None
 
 

@@ -1,17 +1,20 @@
 """Sign-in and password forms laid out with the GOV.UK Design System, and what every form
 shares: the GOV.UK layout, service errors by their fields, the form token and the revision
-read (docs/decisions/0006)."""
+read (docs/decisions/0006). Then the administration forms: people and roles, agencies, the
+partnership's settings."""
 
 import datetime
 import uuid
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+
+from .models import Agency, Partnership, Role, StatutoryPartner
 
 
 def gds_helper(*fields, submit: str) -> FormHelper:
@@ -189,3 +192,177 @@ class ChoosePartnershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].choices = [(p.pk, p.name) for p in partnerships]
         self.helper = gds_helper(Field.radios("partnership", legend_size="l"), submit="Continue")
+
+
+# --------------------------------------------------------------------------- administration
+
+EMAIL_ERRORS = {"required": "Enter an email address",
+                "invalid": "Enter an email address in the correct format, like "
+                           "name@example.org"}
+
+
+class RoleFieldsMixin:
+    """The role, and what it needs: the agency an agency user works for, the partner a
+    partner representative represents. Plain questions, not a conditional reveal: GOV.UK's
+    script marks the radios aria-expanded, which radios may not carry."""
+
+    def _role_fields(self, partnership) -> None:
+        self.fields["role"] = forms.ChoiceField(
+            label="Role", choices=Role.choices, widget=forms.RadioSelect,
+            error_messages={"required": "Select the person's role"})
+        self.fields["agency"] = forms.ModelChoiceField(
+            label="Agency users only: which agency do they work for?", required=False,
+            queryset=partnership.agencies.all(), empty_label="Select an agency")
+        self.fields["statutory_partner"] = forms.ChoiceField(
+            label="Safeguarding partner representatives only: which partner do they "
+                  "represent?", required=False,
+            choices=StatutoryPartner.choices, widget=forms.RadioSelect)
+        self.role_layout = Layout(
+            Field.radios("role", legend_size="s"),
+            Field.select("agency"),
+            Field.radios("statutory_partner", legend_size="s"))
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role == Role.AGENCY_USER and not data.get("agency"):
+            self.add_error("agency", "Select the agency this person works for")
+        if role == Role.PARTNER_REPRESENTATIVE and not data.get("statutory_partner"):
+            self.add_error("statutory_partner",
+                           "Select the safeguarding partner this person represents")
+        return data
+
+
+class PersonAddForm(RoleFieldsMixin, forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200,
+                                error_messages={"required": "Enter the person's full name"},
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label="Work email address", max_length=254,
+                             error_messages=EMAIL_ERRORS,
+                             help_text="They sign in with it, and the invitation goes to it",
+                             widget=forms.EmailInput(attrs={"autocomplete": "off",
+                                                            "spellcheck": "false"}))
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._role_fields(partnership)
+        self.helper = gds_helper(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Field.text("phone", field_width=Fixed.TWENTY),
+            self.role_layout, submit="Add person and send invitation")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class RoleGiveForm(RoleFieldsMixin, forms.Form):
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._role_fields(partnership)
+        self.helper = gds_helper(self.role_layout, submit="Give role")
+
+
+class ConfirmForm(forms.Form):
+    """Empty: a POST with a CSRF token is the confirmation (a refusal shows in the error
+    summary)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label="Agency name", max_length=200,
+                           error_messages={"required": "Enter the agency's name"})
+    sector = forms.ChoiceField(label="Type of agency", widget=forms.RadioSelect,
+                               error_messages={"required": "Select the type of agency"})
+    contact_name = forms.CharField(
+        label="Named contact (optional)", max_length=200, required=False,
+        help_text="Usually the safeguarding lead officer. Information requests are sent to "
+                  "them")
+    contact_email = forms.EmailField(label="Named contact's email address (optional)",
+                                     max_length=254, required=False,
+                                     error_messages=EMAIL_ERRORS)
+    email = forms.EmailField(label="Shared safeguarding mailbox (optional)", max_length=254,
+                             required=False, error_messages=EMAIL_ERRORS)
+    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = Agency.Sector.choices
+        self.helper = gds_helper(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.radios("sector", legend_size="s"),
+            Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("phone", field_width=Fixed.TWENTY),
+            submit="Save agency")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contact_email") and not data.get("contact_name"):
+            self.add_error("contact_name", "Enter the named contact's name, or remove their "
+                                           "email address")
+        if data.get("contact_name") and not data.get("contact_email") \
+                and "contact_email" not in self.errors:
+            self.add_error("contact_email", "Enter the named contact's email address, so "
+                                            "requests reach them")
+        return data
+
+
+class AgencyShareForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        label="Which partnership should this agency serve too?", queryset=None,
+        widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "Select the partnership to share the agency with"})
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships
+        self.fields["partnership"].label_from_instance = lambda p: p.name
+        self.helper = gds_helper(Field.radios("partnership", legend_size="m"),
+                                 submit="Share agency")
+
+
+class PartnershipSettingsForm(forms.Form):
+    triage_needs_executive_approval = forms.TypedChoiceField(
+        label="Does an executive group approve the review group's triage decisions?",
+        choices=[("yes", "Yes, the review group's decision is a recommendation"),
+                 ("no", "No, the review group decides")],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+        help_text="For example, an Assurance Executive",
+        error_messages={"required": "Select whether an executive group approves triage "
+                                    "decisions"})
+    rapid_review_endorsement = forms.ChoiceField(
+        label="Who endorses the signed rapid review before it goes to the Panel?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who endorses the signed rapid review"})
+    letter_signatory_name = forms.CharField(
+        label="Name of the person who signs the partnership's letters", max_length=200,
+        required=False, help_text="For example, the business manager or the independent chair")
+    letter_signatory_role = forms.CharField(
+        label="Their role, as printed under their name", max_length=200, required=False,
+        help_text="For example, Safeguarding Children Partnership Business Manager")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        endorsement = Partnership._meta.get_field("rapid_review_endorsement")
+        self.fields["rapid_review_endorsement"].choices = [
+            ("", "Nobody: it goes to the Panel once the three partners have signed"),
+            *endorsement.choices]
+        self.fields["rapid_review_endorsement"].required = False
+        self.helper = gds_helper(
+            Fieldset(Field.radios("triage_needs_executive_approval", legend_size="s"),
+                     Field.radios("rapid_review_endorsement", legend_size="s"),
+                     legend="Decisions", legend_size="m"),
+            Fieldset(Field.text("letter_signatory_name", field_width=Fluid.TWO_THIRDS),
+                     Field.text("letter_signatory_role", field_width=Fluid.TWO_THIRDS),
+                     legend="Letters", legend_size="m"),
+            submit="Save settings")

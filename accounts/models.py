@@ -78,7 +78,10 @@ class Partnership(models.Model):
         max_length=20, blank=True,
         choices=[("executive", "Executive group"), ("independent_chair", "Independent chair")],
         help_text="Who must endorse the signed rapid review before it goes to the Panel, if "
-                  "anyone (seed 002: the Assurance Executive; seed 004: an independent chair)")
+                  "anyone (for example an Assurance Executive, or an independent chair)")
+    # Who signs the partnership's letters (the covering letter to the Panel among them).
+    letter_signatory_name = models.CharField(max_length=200, blank=True)
+    letter_signatory_role = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -104,6 +107,9 @@ class Agency(models.Model):
     partnerships = models.ManyToManyField(Partnership, related_name="agencies", blank=True)
     email = models.EmailField(blank=True, help_text="Shared safeguarding mailbox")
     phone = models.CharField(max_length=40, blank=True)
+    # The named contact (usually the safeguarding lead officer) information requests go to.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -111,6 +117,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_named_contact(self) -> bool:
+        return bool(self.contact_name and self.contact_email)
 
 
 class Role(models.TextChoices):

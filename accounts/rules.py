@@ -24,6 +24,7 @@ AUDIT_READERS = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUT
 CALENDAR_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER}
 CALENDAR_EDITORS = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR})
 CASE_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.SCRUTINEER}
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 
 def require(allowed: bool) -> None:
@@ -92,6 +93,41 @@ def can_view_audit_trail(user: User, partnership: Partnership | None) -> bool:
     return has_any_role(user, partnership, AUDIT_READERS)
 
 
+# Administration: people, their roles, agencies and the partnership's settings are the
+# administrator's, inside the service (the operations admin is for operations only).
+def can_administer(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, ADMINISTRATORS)
+
+
+def can_manage_people(user: User, partnership: Partnership | None) -> bool:
+    return can_administer(user, partnership)
+
+
+def can_manage_agencies(user: User, partnership: Partnership | None) -> bool:
+    return can_administer(user, partnership)
+
+
+def can_change_partnership_settings(user: User, partnership: Partnership | None) -> bool:
+    return can_administer(user, partnership)
+
+
+def can_share_agency(user: User, agency, partnership: Partnership) -> bool:
+    """Only between partnerships the user administers: one the agency serves, and the one
+    it is to serve too."""
+    administered = partnership_ids_with_roles(user, ADMINISTRATORS)
+    serves = {p.pk for p in agency.partnerships.all()}
+    return partnership.pk in administered and bool(serves & administered)
+
+
+def can_deactivate_person(user: User, person: User, partnership: Partnership) -> bool:
+    """Switching an account off shuts it out of every partnership: only when the user
+    administers every partnership the person has a role in, and never their own."""
+    administered = partnership_ids_with_roles(user, ADMINISTRATORS)
+    theirs = {m.partnership_id for m in person.memberships.all()}
+    return (person.pk != user.pk and partnership.pk in administered
+            and partnership.pk in theirs and theirs <= administered)
+
+
 def can_refer_incident(user: User, partnership: Partnership | None) -> bool:
     return has_any_role(user, partnership, {Role.AGENCY_USER})
 
@@ -117,6 +153,11 @@ def can_edit_calendar(user: User, partnership: Partnership | None) -> bool:
 
 def can_view_partnership_deadlines(user: User, partnership: Partnership | None) -> bool:
     return has_any_role(user, partnership, CASE_READERS)
+
+
+def can_send_reminders_now(user: User, partnership: Partnership | None) -> bool:
+    """Sending today's reminders without waiting for 07:00: those told of escalations."""
+    return has_any_role(user, partnership, {Role.BUSINESS_MANAGER})
 
 
 def can_view_case(user: User, case) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from . import rules
@@ -32,14 +32,46 @@ def agencies_visible_to(user: User, partnership: Partnership) -> QuerySet[Agency
     return Agency.objects.filter(pk__in=rules.agency_ids_of(user, partnership))
 
 
-def members_visible_to(user: User, partnership: Partnership) -> QuerySet[Membership]:
+def people_visible_to(user: User, partnership: Partnership) -> QuerySet[User]:
+    """People with a role in the partnership, each with ``roles_here`` (their roles in it,
+    in one more query per page). Administrators see switched-off accounts too."""
     if not rules.can_view_people(user, partnership):
-        return Membership.objects.none()
-    return (
-        Membership.objects.filter(partnership=partnership, user__is_active=True)
-        .select_related("user", "agency")
-        .order_by("user__full_name", "role")
-    )
+        return User.objects.none()
+    people = User.objects.filter(
+        pk__in=Membership.objects.filter(partnership=partnership).values("user_id"))
+    if not rules.can_manage_people(user, partnership):
+        people = people.filter(is_active=True)
+    here = (Membership.objects.filter(partnership=partnership).select_related("agency")
+            .order_by("role", "pk"))
+    return (people.prefetch_related(Prefetch("memberships", queryset=here,
+                                             to_attr="roles_here"))
+            .order_by("full_name", "pk"))
+
+
+def person_to_administer(user: User, partnership: Partnership, pk: int) -> User | None:
+    """One person of the partnership, for its administrator, with all their roles (in any
+    partnership: switching an account off depends on them)."""
+    if not rules.can_manage_people(user, partnership):
+        return None
+    person = (User.objects.filter(pk=pk, memberships__partnership=partnership)
+              .prefetch_related(Prefetch("memberships", queryset=Membership.objects
+                                         .select_related("agency", "partnership")
+                                         .order_by("partnership__name", "role", "pk")))
+              .first())
+    if person is not None:
+        person.roles_here = [m for m in person.memberships.all()
+                             if m.partnership_id == partnership.pk]
+    return person
+
+
+def partnerships_administered_by(user: User) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(
+        pk__in=rules.partnership_ids_with_roles(user, rules.ADMINISTRATORS)).order_by("name")
+
+
+def agency_share_targets(user: User, agency: Agency) -> QuerySet[Partnership]:
+    """Partnerships the user administers that the agency does not serve yet."""
+    return partnerships_administered_by(user).exclude(agencies=agency)
 
 
 def audit_events_visible_to(user: User, partnership: Partnership) -> QuerySet[AuditEvent]:
@@ -62,7 +94,7 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
     """Service navigation: only what the user's roles in this partnership allow."""
     if partnership is None:
         return []
-    items = [NavItem("Home", "accounts:home")]
+    items = [NavItem("Home", "dashboards:home")]
     if rules.can_refer_incident(user, partnership):
         items.append(NavItem("Refer an incident", "cases:referral-start"))
         items.append(NavItem("Your referrals", "cases:my-referrals"))
@@ -84,7 +116,9 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
     if rules.can_view_people(user, partnership):
         items.append(NavItem("People", "accounts:people"))
     if rules.can_view_audit_trail(user, partnership):
-        items.append(NavItem("Audit trail", "accounts:audit-trail"))
+        items.append(NavItem("Audit trail", "dashboards:audit-trail"))
     if rules.can_view_undelivered_email(user, partnership):
         items.append(NavItem("Emails not delivered", "outbox:undelivered"))
+    if rules.can_administer(user, partnership):
+        items.append(NavItem("Administration", "accounts:administration"))
     return items

@@ -6,7 +6,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
@@ -21,5 +20,21 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency-detail"),
     path("people/", views.people, name="people"),
-    path("audit/", views.audit_trail, name="audit-trail"),
+    # Administration in the service (the operations admin is for operations only).
+    path("administration/", views.administration, name="administration"),
+    path("administration/settings/", views.partnership_settings,
+         name="partnership-settings"),
+    path("agencies/add/", views.agency_edit, name="agency-add"),
+    path("agencies/<int:pk>/change/", views.agency_edit, name="agency-edit"),
+    path("agencies/<int:pk>/share/", views.agency_share, name="agency-share"),
+    path("people/add/", views.person_add, name="person-add"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/roles/add/", views.role_give, name="role-give"),
+    path("people/<int:pk>/roles/<int:membership_pk>/remove/", views.role_remove,
+         name="role-remove"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person-reactivate"),
+    path("people/<int:pk>/invitation/", views.invitation_resend, name="invitation-resend"),
+    path("invitation/<uidb64>/<token>/", views.InvitationAcceptView.as_view(),
+         name="invitation-accept"),
 ]

@@ -1,26 +1,37 @@
-"""Sign-in, home pages per role, and the partnership's directory pages. Views stay thin."""
+"""Sign-in, the partnership's directory pages, and its administration in the service
+(people and their roles, agencies, the partnership's settings). Views stay thin: rules
+decide, services change, selectors read."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calendars.selectors import my_deadlines
-from cases.selectors import referral_inbox, referrals_for_agency_user
-from rapid_review.selectors import agency_requests_with_states, chase_list
-
-from . import rules, selectors
+from . import rules, selectors, services
 from .audit import audit_record
-from .forms import ChoosePartnershipForm, PasswordResetForm, SetPasswordForm, SignInForm
+from .forms import (
+    AgencyForm,
+    AgencyShareForm,
+    ChoosePartnershipForm,
+    ConfirmForm,
+    PartnershipSettingsForm,
+    PasswordResetForm,
+    PersonAddForm,
+    RoleGiveForm,
+    SetPasswordForm,
+    SignInForm,
+    apply_service_errors,
+)
 from .middleware import CurrentPartnershipMiddleware
-from .models import AuditEvent, Role, User
+from .models import Agency, AuditEvent, Membership, User
 from .rules import require
 
 
@@ -63,35 +74,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-@require_GET
-def home(request):
-    """One page, with a section for each role the user holds in the current partnership."""
-    partnership = request.partnership
-    roles = rules.roles_in(request.user, partnership)
-    agencies = [m.agency for m in rules.memberships_of(request.user)
-                if m.role == Role.AGENCY_USER and m.partnership == partnership]
-    partners = [m.get_statutory_partner_display() for m in rules.memberships_of(request.user)
-                if m.role == Role.PARTNER_REPRESENTATIVE and m.partnership == partnership]
-    return render(request, "accounts/home.html", {
-        "roles": roles,
-        "my_deadlines": my_deadlines(request.user, partnership),
-        "inbox": referral_inbox(request.user, partnership)[:10]
-        if roles & rules.BUSINESS_UNIT else [],
-        "my_referrals": referrals_for_agency_user(request.user, partnership)[:5]
-        if Role.AGENCY_USER in roles else [],
-        "today": timezone.localdate(),
-        "link_cases": rules.can_view_partnership_deadlines(request.user, partnership),
-        "Role": Role,
-        "my_agencies": agencies,
-        "my_partners": partners,
-        "is_business_unit": bool(roles & rules.BUSINESS_UNIT),
-        "agency_requests": agency_requests_with_states(request.user, partnership)[:10]
-        if Role.AGENCY_USER in roles else [],
-        "chase_rows": chase_list(request.user, partnership)[:5]
-        if roles & rules.BUSINESS_UNIT else [],
-    })
-
-
 def choose_partnership(request):
     partnerships = selectors.partnerships_visible_to(request.user).order_by("name")
     form = ChoosePartnershipForm(request.POST or None, partnerships=partnerships)
@@ -100,40 +82,268 @@ def choose_partnership(request):
             "partnership"
         ]
         messages.success(request, "You changed the partnership you are working in")
-        return redirect("accounts:home")
+        return redirect("dashboards:home")
     if request.partnership is not None:
         form.initial["partnership"] = request.partnership.pk
     return render(request, "accounts/choose_partnership.html", {"form": form})
+
+
+PAGE_SIZE = 50
 
 
 @require_GET
 def agency_list(request):
     require(rules.can_view_agency_directory(request.user, request.partnership))
     agencies = selectors.agencies_visible_to(request.user, request.partnership)
-    return render(request, "accounts/agency_list.html", {"agencies": agencies})
+    return render(request, "accounts/agency_list.html", {
+        "page": Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_manage": rules.can_manage_agencies(request.user, request.partnership)})
+
+
+def _agency_or_404(request, pk: int) -> Agency:
+    require(rules.can_view_agency_directory(request.user, request.partnership))
+    return get_object_or_404(selectors.agencies_visible_to(request.user, request.partnership)
+                             .prefetch_related("partnerships"), pk=pk)
 
 
 @require_GET
 def agency_detail(request, pk: int):
-    require(rules.can_view_agency_directory(request.user, request.partnership))
-    agency = get_object_or_404(selectors.agencies_visible_to(request.user, request.partnership),
-                               pk=pk)
-    return render(request, "accounts/agency_detail.html", {"agency": agency})
+    agency = _agency_or_404(request, pk)
+    can_manage = rules.can_manage_agencies(request.user, request.partnership)
+    return render(request, "accounts/agency_detail.html", {
+        "agency": agency, "can_manage": can_manage,
+        "can_share": can_manage and selectors.agency_share_targets(
+            request.user, agency).exists()})
+
+
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, pk: int | None = None):
+    """Add an agency to the directory, or change one (its named contact above all)."""
+    partnership = request.partnership
+    require(rules.can_manage_agencies(request.user, partnership))
+    agency = _agency_or_404(request, pk) if pk else None
+    initial = {f: getattr(agency, f) for f in services.AGENCY_FIELDS} if agency else None
+    form = AgencyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.agency_save(actor=request.user, partnership=partnership,
+                                         agency=agency, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved.name} {'saved' if agency else 'added'}")
+            return redirect("accounts:agency-detail", pk=saved.pk)
+    return render(request, "accounts/administration/agency_form.html", {
+        "form": form, "agency": agency,
+        "others": [p for p in agency.partnerships.all() if p.pk != partnership.pk]
+        if agency else []})
+
+
+@require_http_methods(["GET", "POST"])
+def agency_share(request, pk: int):
+    """The agency serves another partnership the administrator also administers."""
+    require(rules.can_manage_agencies(request.user, request.partnership))
+    agency = _agency_or_404(request, pk)
+    targets = selectors.agency_share_targets(request.user, agency)
+    form = AgencyShareForm(request.POST or None, partnerships=targets)
+    if request.method == "POST":
+        if request.POST.get("partnership") and selectors.partnerships_administered_by(
+                request.user).filter(pk=request.POST["partnership"], agencies=agency).exists():
+            # Shared already (the same form posted twice): nothing more to do.
+            messages.success(request, f"{agency.name} shared")
+            return redirect("accounts:agency-detail", pk=agency.pk)
+        if form.is_valid():
+            target = form.cleaned_data["partnership"]
+            try:
+                services.agency_share(actor=request.user, agency=agency, partnership=target)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{agency.name} now serves {target.name} too")
+                return redirect("accounts:agency-detail", pk=agency.pk)
+    return render(request, "accounts/administration/agency_share.html", {
+        "form": form, "agency": agency, "has_targets": targets.exists()})
 
 
 @require_GET
 def people(request):
-    require(rules.can_view_people(request.user, request.partnership))
-    members = selectors.members_visible_to(request.user, request.partnership)
-    return render(request, "accounts/people.html", {"members": members})
+    partnership = request.partnership
+    require(rules.can_view_people(request.user, partnership))
+    people = selectors.people_visible_to(request.user, partnership)
+    return render(request, "accounts/people.html", {
+        "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_manage": rules.can_manage_people(request.user, partnership)})
 
 
 @require_GET
-def audit_trail(request):
-    require(rules.can_view_audit_trail(request.user, request.partnership))
-    events = selectors.audit_events_visible_to(request.user, request.partnership)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_trail.html", {"page": page})
+def administration(request):
+    require(rules.can_administer(request.user, request.partnership))
+    return render(request, "accounts/administration/index.html", {
+        "can_edit_calendar": rules.can_edit_calendar(request.user, request.partnership)})
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request):
+    partnership = request.partnership
+    require(rules.can_manage_people(request.user, partnership))
+    form = PersonAddForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, added = services.person_add(
+                actor=request.user, partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            person = membership.user
+            if added:
+                messages.success(request, f"{person.full_name} is now "
+                                          f"{membership.get_role_display().lower()}. "
+                                          "They have been emailed")
+            else:
+                messages.success(request, f"{person.full_name} already has this role")
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/administration/person_add.html", {"form": form})
+
+
+def _person_or_404(request, pk: int) -> User:
+    require(rules.can_manage_people(request.user, request.partnership))
+    person = selectors.person_to_administer(request.user, request.partnership, pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+@require_GET
+def person_detail(request, pk: int):
+    person = _person_or_404(request, pk)
+    partnership = request.partnership
+    return render(request, "accounts/administration/person.html", {
+        "person": person,
+        "elsewhere": [m for m in person.memberships.all() if m.partnership_id != partnership.pk],
+        "can_deactivate": rules.can_deactivate_person(request.user, person, partnership),
+        "invited": not person.has_usable_password()})
+
+
+@require_http_methods(["GET", "POST"])
+def role_give(request, pk: int):
+    person = _person_or_404(request, pk)
+    form = RoleGiveForm(request.POST or None, partnership=request.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.role_give(actor=request.user, person=person,
+                                            partnership=request.partnership,
+                                            **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} is now "
+                                      f"{membership.get_role_display().lower()}")
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/administration/role_give.html",
+                  {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def role_remove(request, pk: int, membership_pk: int):
+    require(rules.can_manage_people(request.user, request.partnership))
+    membership = Membership.objects.filter(
+        pk=membership_pk, user_id=pk, partnership=request.partnership).select_related(
+        "user", "agency").first()
+    if membership is None:
+        if request.method == "POST":  # removed already (the same form posted twice)
+            return redirect("accounts:people")
+        raise Http404
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_remove(actor=request.user, membership=membership)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{membership.user.full_name} is no longer "
+                                      f"{membership.get_role_display().lower()}")
+            still_here = Membership.objects.filter(user_id=pk,
+                                                   partnership=request.partnership).exists()
+            return redirect("accounts:person", pk=pk) if still_here \
+                else redirect("accounts:people")
+    return render(request, "accounts/administration/role_remove.html",
+                  {"form": form, "membership": membership, "person": membership.user})
+
+
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request, pk: int):
+    person = _person_or_404(request, pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_deactivate(actor=request.user, person=person,
+                                       partnership=request.partnership)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name}'s account is switched off")
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/administration/person_deactivate.html", {
+        "form": form, "person": person,
+        "can_deactivate": rules.can_deactivate_person(request.user, person,
+                                                      request.partnership)})
+
+
+@require_POST
+def person_reactivate(request, pk: int):
+    person = _person_or_404(request, pk)
+    try:
+        services.person_reactivate(actor=request.user, person=person,
+                                   partnership=request.partnership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{person.full_name}'s account is switched on again")
+    return redirect("accounts:person", pk=person.pk)
+
+
+@require_POST
+def invitation_resend(request, pk: int):
+    person = _person_or_404(request, pk)
+    try:
+        sent = services.invitation_send_again(actor=request.user, person=person,
+                                              partnership=request.partnership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Invitation sent again" if sent else
+                         "An invitation was already sent today")
+    return redirect("accounts:person", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_settings(request):
+    partnership = request.partnership
+    require(rules.can_change_partnership_settings(request.user, partnership))
+    form = PartnershipSettingsForm(request.POST or None, initial={
+        **{f: getattr(partnership, f) for f in services.SETTINGS_FIELDS},
+        "triage_needs_executive_approval":
+            "yes" if partnership.triage_needs_executive_approval else "no"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_settings_save(actor=request.user, partnership=partnership,
+                                               **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Settings saved")
+            return redirect("accounts:partnership-settings")
+    return render(request, "accounts/administration/settings.html", {"form": form})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invitation's link: the new person sets their password (the link lasts a week)."""
+
+    template_name = "accounts/administration/invitation_accept.html"
+    form_class = SetPasswordForm
+    token_generator = services.invitation_tokens
+    success_url = reverse_lazy("accounts:password-reset-complete")
 
 
 @require_GET

@@ -368,11 +368,14 @@ def _docx_rows(data: bytes) -> list[list[str]]:
 
 
 def _check_documents(docx: bytes, pdf: bytes, expected: list[tuple]) -> None:
+    from rapid_review.documents.chronology import MASTER_COLUMNS
+
     assert pdf.startswith(b"%PDF"), "not a PDF"
     rows = _docx_rows(docx)
     assert len(rows) == len(expected) + 1, f"DOCX has {len(rows)} rows, expected header + " \
                                            f"{len(expected)}"
-    assert [MARKER.search(r[7]).group() for r in rows[1:]] == [e[3] for e in expected]
+    details = MASTER_COLUMNS.index("Details of event")
+    assert [MARKER.search(r[details]).group() for r in rows[1:]] == [e[3] for e in expected]
     flagged = sum(1 for e in expected if not SCOPE[0] <= e[0] <= SCOPE[1])
     assert sum("(outside the scope period)" in r[0] for r in rows[1:]) == flagged
     if shutil.which("pdftotext"):

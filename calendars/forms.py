@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 
+from accounts.fields import NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import GdsDateField
 from accounts.forms import gds_helper as _helper
 from accounts.models import Role
@@ -135,8 +136,9 @@ class TimelineStepForm(forms.ModelForm):
 
 
 class WaiveDeadlineForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Why does this deadline no longer apply?", widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH, what="Why the deadline no longer applies",
         error_messages={"required": "Enter why this deadline no longer applies"})
 
     def __init__(self, *args, **kwargs):

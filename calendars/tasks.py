@@ -35,6 +35,14 @@ def reminder_catch_up() -> dict:
             "sent": reminders.reminders_send()}
 
 
+@shared_task(acks_late=True, ignore_result=False)
+def reminders_send_for_partnership(partnership_id: int) -> dict:
+    """A business manager's "send today's reminders now": send what the page planned for
+    the partnership. Lost or run twice, nothing is sent twice; the hourly sweep sends what
+    it left."""
+    return {"sent": reminders.reminders_send(partnership_id=partnership_id)}
+
+
 def _catch_up_soon() -> None:
     try:
         reminder_catch_up.apply_async(retry=False)

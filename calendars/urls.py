@@ -12,4 +12,5 @@ urlpatterns = [
     path("timeline/steps/new/", views.timeline_step_edit, name="timeline-step-new"),
     path("timeline/steps/<int:pk>/", views.timeline_step_edit, name="timeline-step-edit"),
     path("deadlines/", views.deadlines, name="deadlines"),
+    path("deadlines/reminders/", views.reminders_send_now, name="reminders-send-now"),
 ]

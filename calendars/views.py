@@ -136,4 +136,44 @@ def deadlines(request):
         request.user, partnership, due_within_working_days=None if show_all else 5)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "calendars/deadlines.html",
-                  {"page": page, "show_all": show_all, "today": timezone.localdate()})
+                  {"page": page, "show_all": show_all, "today": timezone.localdate(),
+                   "can_send_reminders": rules.can_send_reminders_now(request.user,
+                                                                      partnership)})
+
+
+def _reminders(count: int, verb: str = "") -> str:
+    """'3 reminders are', '1 reminder is' (verb 'is' or 'has')."""
+    plural = {"is": "are", "has": "have"}
+    words = f"{count:,} reminder{'' if count == 1 else 's'}"
+    return f"{words} {verb if count == 1 else plural[verb]}" if verb else words
+
+
+def _reminders_now_message(request, result: services.RemindersNow) -> None:
+    """Say what "send today's reminders now" did: sending, waiting for the worker, or
+    nothing to send and why."""
+    if result.to_send and result.queued:
+        messages.success(request, f"Sending {_reminders(result.to_send)} due today. The "
+                                  "emails go out in the next few minutes")
+    elif result.to_send:
+        messages.warning(request, f"{_reminders(result.to_send, 'is')} waiting to be sent: "
+                                  "the background service is not answering, and they will "
+                                  "be sent automatically when it is back")
+    elif result.sent_today:
+        messages.info(request, f"Nothing more to send: {_reminders(result.sent_today, 'has')}"
+                               " already been sent today. Nobody gets the same reminder twice")
+    elif not result.working_day:
+        messages.info(request, "Nothing to send: today is not a working day, so no "
+                               "reminders are due")
+    else:
+        messages.info(request, "Nothing to send: no reminders are due today")
+
+
+@require_http_methods(["GET", "POST"])
+def reminders_send_now(request):
+    partnership = request.partnership
+    require(rules.can_send_reminders_now(request.user, partnership))
+    if request.method == "POST":
+        result = services.reminders_send_now(actor=request.user, partnership=partnership)
+        _reminders_now_message(request, result)
+        return redirect("calendars:deadlines")
+    return render(request, "calendars/reminders_send_now.html")

@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts import rules
-from accounts.models import AuditEvent, Partnership, User
-from calendars.models import CalendarKind, Deadline, DeadlineStatus
+from accounts.models import Partnership, User
+from calendars.models import Anchor, AnchorEvent, CalendarKind, Deadline, DeadlineStatus
 
 from .models import (
     Case,
@@ -115,8 +115,12 @@ def case_detail(user: User, reference: str) -> Case | None:
     return (cases_visible_to(user).filter(reference=reference)
             .select_related("referral__referring_agency", "referral__referrer", "incident",
                             "panel_notification", "decision_not_to_notify",
-                            "looked_after_death_notice", "rapid_review")
+                            "looked_after_death_notice", "rapid_review__submission")
+            .annotate(looked_after_died=Exists(AnchorEvent.objects.filter(
+                case=OuterRef("pk"), kind=Anchor.LOOKED_AFTER_CHILD_DIED)))
             .prefetch_related("children", "people", "involvements__agency",
+                              Prefetch("triage_decisions", queryset=TriageDecision.objects
+                                       .select_related("decided_by")),
                               "triage_decisions__attending_agencies",
                               "triage_decisions__challenges__agency",
                               "referral__queries__asked_by", "referral__queries__answered_by")
@@ -130,7 +134,17 @@ class TimelineEntry:
     who: str = ""
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
+def case_deadlines(case: Case) -> list[Deadline]:
+    """Every deadline of the case in one query, earliest first: a plan has a few dozen steps
+    and one more per agency asked, so the case page reads them once for both of its lists."""
+    rows = list(Deadline.objects.filter(case=case).select_related("step", "responsible_agency")
+                .order_by("due_date", "id"))
+    for d in rows:
+        d.case = case
+    return rows
+
+
+def case_timeline(case: Case, deadlines: list[Deadline]) -> list[TimelineEntry]:
     """What happened, newest first: stage changes, questions, decisions and deadlines met."""
     entries = [TimelineEntry(c.changed_at, f"Stage: {c.get_to_stage_display()}"
                              + (f" ({c.note})" if c.note else ""),
@@ -138,35 +152,30 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                for c in case.stage_changes.select_related("changed_by")]
     referral = getattr(case, "referral", None)
     if referral is not None:
-        for q in ReferralQuery.objects.filter(referral=referral).select_related(
-                "asked_by", "answered_by"):
+        for q in referral.queries.all():  # prefetched by case_detail
             entries.append(TimelineEntry(q.asked_at, "Question to the referrer",
                                          q.asked_by.full_name))
             if q.answered_at:
                 entries.append(TimelineEntry(q.answered_at, "Referrer answered",
                                              q.answered_by.full_name if q.answered_by else ""))
-    for d in Deadline.objects.filter(case=case, met_at__isnull=False).select_related("step"):
-        entries.append(TimelineEntry(d.met_at, f"Done: {d.step.label}"
-                                     + (" (late)" if d.status == DeadlineStatus.MISSED else "")))
-    for d in Deadline.objects.filter(case=case, status=DeadlineStatus.WAIVED).select_related(
-            "step"):
-        entries.append(TimelineEntry(case.stage_changed_at, f"Waived: {d.step.label}",
-                                     d.waived_reason))
-    views = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk),
-                                      action=AuditEvent.Action.VIEW).count()
+    for d in deadlines:
+        if d.met_at:
+            entries.append(TimelineEntry(d.met_at, f"Done: {d.step.label}"
+                                         + (" (late)" if d.status == DeadlineStatus.MISSED
+                                            else "")))
+        elif d.status == DeadlineStatus.WAIVED:
+            entries.append(TimelineEntry(case.stage_changed_at, f"No longer applies: "
+                                         f"{d.step.label}", d.waived_reason))
     entries.sort(key=lambda e: e.when, reverse=True)
-    if views:
-        entries.append(TimelineEntry(case.created_at, f"Viewed {views} time(s) (audit trail)"))
     return entries
 
 
-def next_deadlines(case: Case, limit: int = 3) -> list[Deadline]:
+def next_deadlines(deadlines: list[Deadline], limit: int = 3) -> list[Deadline]:
     """What is due next: every open statutory time limit (there are a few at most), then
     the next ``limit`` of the partnership's own steps."""
-    open_ = (Deadline.objects.filter(case=case, status=DeadlineStatus.OPEN)
-             .select_related("step", "responsible_agency").order_by("due_date", "id"))
-    statutory = list(open_.filter(step__calendar=CalendarKind.STATUTORY)[:10])
-    local = list(open_.exclude(step__calendar=CalendarKind.STATUTORY)[:limit])
+    open_ = [d for d in deadlines if d.status == DeadlineStatus.OPEN]
+    statutory = [d for d in open_ if d.step.calendar == CalendarKind.STATUTORY]
+    local = [d for d in open_ if d.step.calendar != CalendarKind.STATUTORY][:limit]
     return sorted(statutory + local, key=lambda d: (d.due_date, d.id))
 
 

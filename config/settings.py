@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "rapid_review",
     "lcspr",
+    "dashboards",
     "operations",
 ]
 
@@ -122,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 LANGUAGE_CODE = "en-gb"
@@ -142,7 +143,8 @@ STATICFILES_DIRS = [
 # GOV.UK Frontend's compiled CSS asks for its fonts and images at /assets/.
 WHITENOISE_ROOT = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"
 # Until collectstatic has run (production images run it) WhiteNoise serves via finders.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+# (Django's handler is named as the warning's source, so it is matched by message alone.)
+warnings.filterwarnings("ignore", message="No directory at: ")
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -158,6 +160,8 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Free text with GOV.UK's character count (accounts/fields.py) is a textarea like any other.
+CRISPY_CLASS_CONVERTERS = {"charactercounttextarea": "govuk-textarea"}
 
 # Email: file-based under var/mail/ unless EMAIL_URL names a real gateway.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -177,8 +181,10 @@ if OUTBOX_CLAIM_SECONDS < 4 * EMAIL_TIMEOUT:
                                "a slow send is never taken for a lost one")
 # How often beat runs the outbox sweep, in seconds.
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
-# Absolute links in emails (reminders); the address users reach the service at.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails; the address users reach the service at. Unset (``make run``),
+# the local server on the port it was started on.
+SITE_URL = env.str("SITE_URL",
+                   default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 # Generated documents (master chronology, collated returns) holding more entries than this
 # are rendered by a Celery task, not inside the web request (a 2,000-row PDF takes ~15 s).
 DOCUMENT_INLINE_MAX_ENTRIES = env.int("DOCUMENT_INLINE_MAX_ENTRIES", default=300)

@@ -4,6 +4,7 @@ from django.urls import include, path
 admin.site.site_header = "Safeguarding Practice Reviews: operations"
 
 urlpatterns = [
+    path("", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("cases/", include("notifications.urls")),
     path("cases/", include("lcspr.urls")),

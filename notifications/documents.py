@@ -13,6 +13,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from accounts.models import Membership, Partnership, Role
 from calendars.documents import TO_BE_CONFIRMED, due_in_words
 from calendars.models import Deadline, DeadlineStatus, StepAction
 from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Table
@@ -30,6 +33,62 @@ TITLES = {
 }
 LETTER_KINDS = tuple(TITLES)
 TEAM = "Safeguarding Children Partnership Team"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str
+
+
+def _signatory(partnership: Partnership, managers: list[Membership]) -> Signatory:
+    """The signatory the administrator set for the partnership's letters, else the business
+    manager, else the team."""
+    if partnership.letter_signatory_name:
+        return Signatory(partnership.letter_signatory_name,
+                         partnership.letter_signatory_role or f"{TEAM}, {partnership.name}")
+    if not managers:
+        return Signatory(f"{TEAM}, {partnership.name}", "")
+    return Signatory(managers[0].user.full_name,
+                     f"Business manager, {TEAM}, {partnership.name}")
+
+
+def _partner_lines(representatives: list[Membership]) -> list[str]:
+    return [f"{m.user.full_name}, {m.get_statutory_partner_display()}"
+            for m in representatives]
+
+
+def _letter_people(partnership: Partnership, roles: list[str]) -> list[Membership]:
+    return list(Membership.objects.filter(partnership=partnership, role__in=roles,
+                                          user__is_active=True)
+                .select_related("user").order_by("statutory_partner", "user_id"))
+
+
+def business_unit_signatory(partnership: Partnership) -> Signatory:
+    """Who signs the business unit's letters: the partnership's business manager (the
+    first set up, if several), else the team."""
+    managers = _letter_people(partnership, [Role.BUSINESS_MANAGER])
+    return _signatory(partnership, sorted(managers, key=lambda m: m.user_id))
+
+
+def partner_addressees(partnership: Partnership) -> list[str]:
+    """The three partners' representatives as recorded, one line each."""
+    return _partner_lines(_letter_people(partnership, [Role.PARTNER_REPRESENTATIVE]))
+
+
+def letter_content(*, title: str, partnership: Partnership, case_reference: str,
+                   dated: datetime.date, addressee: list[str], salutation: str,
+                   body: list, signatories: list[Signatory],
+                   closing: str = "Yours sincerely") -> DocumentContent:
+    """A letter as the business unit writes one: the date, who it is to (name, organisation
+    and address as recorded), our reference, "Dear ...", the body, and who signs it with
+    their role."""
+    blocks = [Paragraph(f"{dated:%-d %B %Y}"),
+              Paragraph("\n".join(line for line in addressee if line)),
+              Paragraph(f"Our reference: {case_reference}"),
+              Paragraph(salutation), *body, Paragraph(closing)]
+    blocks += [Paragraph("\n".join(filter(None, (s.name, s.role)))) for s in signatories]
+    return DocumentContent(title, partnership.name, case_reference).add(*blocks)
 
 
 def initials(full_name: str) -> str:
@@ -63,15 +122,25 @@ class LetterRecord:
     facts: SummaryList
     deadlines: list[Deadline]  # not closed, in date order, with their steps
     first_meeting: object | None
+    signatory: Signatory
+    partners: list[str]  # the partners' representatives, as the letters address them
+    dated: datetime.date  # the letter's date: the day it is made (and sent)
 
     def step_deadline(self, action: str) -> Deadline | None:
         return next((d for d in self.deadlines
                      if d.step.met_by == action and not d.related_key), None)
 
 
-def letter_record(case: Case) -> LetterRecord:
+def letter_record(case: Case, *, dated: datetime.date | None = None) -> LetterRecord:
+    """``dated``: the letter's date, by default today."""
     review = getattr(case, "rapid_review", None)
+    people = _letter_people(case.partnership, [Role.BUSINESS_MANAGER,
+                                               Role.PARTNER_REPRESENTATIVE])
     return LetterRecord(
+        signatory=_signatory(case.partnership, sorted(
+            (m for m in people if m.role == Role.BUSINESS_MANAGER), key=lambda m: m.user_id)),
+        partners=_partner_lines([m for m in people if m.role == Role.PARTNER_REPRESENTATIVE]),
+        dated=dated or timezone.localdate(),
         case=case, facts=_facts(case),
         deadlines=list(Deadline.objects.filter(case=case)
                        .exclude(status=DeadlineStatus.WAIVED).select_related("step")
@@ -150,14 +219,16 @@ def _meeting(record: LetterRecord) -> str:
     return f"{when if deadline.window_start else 'by ' + when} (the date will be confirmed)"
 
 
-def _letter(kind: str, record: LetterRecord, to: str, *blocks) -> DocumentContent:
+def _letter(kind: str, record: LetterRecord, to: str, salutation: str,
+            *blocks) -> DocumentContent:
     case = record.case
-    partnership = case.partnership
-    return DocumentContent(TITLES[kind], partnership.name, case.reference).add(
-        Paragraph(f"To: {to}"), *blocks,
-        Paragraph("Please sign in to the service to read the review's papers. Do not forward "
-                  "this letter outside your organisation."),
-        Paragraph(f"{TEAM}, {partnership.name}"))
+    return letter_content(
+        title=TITLES[kind], partnership=case.partnership, case_reference=case.reference,
+        dated=record.dated, addressee=[f"To: {to}", *record.partners],
+        salutation=salutation, signatories=[record.signatory], body=[
+            *blocks,
+            Paragraph("Please sign in to the service to read the review's papers. Do not "
+                      "forward this letter outside your organisation.")])
 
 
 def partner_letter_content(record: LetterRecord) -> DocumentContent:
@@ -167,6 +238,7 @@ def partner_letter_content(record: LetterRecord) -> DocumentContent:
         CaseDocument.Kind.PARTNER_LETTER, record,
         f"the safeguarding partners of the {partnership.name} – {partnership.local_authority}, "
         "the police and the Integrated Care Board",
+        "Dear safeguarding partners",
         Paragraph(f"The {TEAM} has received notification of a serious child safeguarding "
                   "incident: abuse or neglect of a child is known or suspected, and the child "
                   "has died or been seriously harmed."),
@@ -189,6 +261,7 @@ def review_group_letter_content(record: LetterRecord) -> DocumentContent:
     return _letter(
         CaseDocument.Kind.REVIEW_GROUP_LETTER, record,
         f"the members of the {partnership.name} safeguarding review group",
+        "Dear members of the review group",
         Paragraph(f"The {TEAM} has been told of a serious child safeguarding incident and "
                   "the safeguarding partners have been informed (SCSI-2). A rapid review of "
                   "the case is starting."),
@@ -215,6 +288,7 @@ def rapid_review_letter_content(record: LetterRecord) -> DocumentContent:
     return _letter(
         CaseDocument.Kind.RAPID_REVIEW_LETTER, record,
         f"the safeguarding partners of the {partnership.name}",
+        "Dear safeguarding partners",
         Paragraph(f"Following our letter telling you of this serious child safeguarding "
                   f"incident (SCSI-2), the {TEAM} has started the rapid review. Agencies "
                   "have been, or are today being, asked for information about their "

@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from accounts.fields import NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 
@@ -20,8 +21,9 @@ class PanelNotificationForm(forms.Form):
         label="Which children does the notification cover?", queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the children the notification covers"})
-    late_reason = forms.CharField(
+    late_reason = LongTextField(
         label="If it was more than 5 working days after becoming aware, why?", required=False,
+        max_length=NOTE_MAX_LENGTH, what="Why the notification was late",
         help_text="The 5 working days count England's bank holidays only, not the "
                   "partnership's closure days",
         widget=forms.Textarea(attrs={"rows": 3}))
@@ -50,8 +52,9 @@ class PanelNotificationForm(forms.Form):
 
 
 class StopReviewForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Why did the partners decide the criteria are not met?",
+        what="Why the criteria are not met",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the partners decided the criteria are not met"})
     panel_told_on = GdsDateField(
@@ -72,6 +75,9 @@ class LetterSendForm(forms.Form):
 
     extra_recipients = forms.CharField(
         label="Other review group members to send it to (optional)", required=False,
+        max_length=2_000,
+        error_messages={"max_length": "Other review group members must be 2,000 characters "
+                                      "or fewer: send the letter to fewer people at once"},
         help_text="Email addresses, one on each line", widget=forms.Textarea(attrs={"rows": 3}))
 
     form_token = FormTokenField()
@@ -107,8 +113,9 @@ class DecisionNotToNotifyForm(forms.Form):
     decided_by = forms.CharField(label="Who decided?", max_length=200, help_text="Name and role",
                                  error_messages={"required": "Enter who decided, with their "
                                                              "role"})
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Why does the incident not need notifying to the Panel?",
+        what="Why the incident does not need notifying",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the local authority decided not to notify "
                                     "the Panel"})

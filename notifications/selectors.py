@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from calendars.models import Deadline
 from cases.models import Case, CaseDocument, DocumentDispatch
@@ -42,6 +43,10 @@ def letters_for(case: Case) -> list[Letter]:
         latest = versions[0] if versions else None
         dispatches = sorted((x for d in versions for x in d.dispatches.all()),
                             key=lambda x: x.sent_at, reverse=True)
+        # Compared as of the stored version's date: a letter is dated the day it is made,
+        # and only a change to the record makes it out of date.
+        if latest is not None:
+            record.dated = timezone.localdate(latest.created_at)
         current = BUILDERS[kind](record).sha256()
         letters.append(Letter(kind=kind, title=TITLES[kind], document=latest,
                               up_to_date=latest is not None

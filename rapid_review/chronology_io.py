@@ -54,7 +54,7 @@ EXAMPLE_ROW = {
     "comments": "EXAMPLE: What the contact shows about the child's circumstances.",
 }
 GUIDANCE = [
-    "How to complete the chronology (seed 002 Appendix F)",
+    "How to complete the chronology",
     "Keep the header row exactly as it is. Add one row per relevant event; it is not a log "
     "of every contact.",
     "Date: a spreadsheet date, or text as dd/mm/yyyy (27/03/2026) or yyyy-mm-dd "

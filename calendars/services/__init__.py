@@ -19,6 +19,7 @@ from .recompute import (
     deadlines_recompute_requeue,
     deadlines_recompute_run,
 )
+from .reminders import RemindersNow, reminders_send_now
 from .templates import (
     template_adopt,
     template_step_create,
@@ -27,6 +28,7 @@ from .templates import (
 )
 
 __all__ = [
+    "RemindersNow",
     "anchor_record",
     "calendar_day_add",
     "calendar_day_remove",
@@ -43,6 +45,7 @@ __all__ = [
     "due_dates_for",
     "on_deadlines_moved",
     "plan_for",
+    "reminders_send_now",
     "step_calendar",
     "template_adopt",
     "template_step_create",

@@ -10,12 +10,16 @@ Two phases, both safe to run twice or concurrently:
    outbox, marks them sent and writes the audit event, all in one transaction: no SMTP
    inside it, so a crash leaves each reminder queued and marked, or neither, and the outbox
    delivers each email once (outbox/services.py).
+
+``reminders_send_now`` is a business manager's "send today's reminders now": phase 1 for
+their partnership in the request, phase 2 queued; the same rows, so nothing is sent twice.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, Membership, Role
+from accounts.models import AuditEvent, Membership, Partnership, Role, User
+from config.celery import publish_after_commit
 from outbox.services import Email, messages_queue
 
 from ..models import Deadline, DeadlineStatus, Reminder, SweepRun, TimelineStep
@@ -52,15 +57,22 @@ def _due_kinds(step: TimelineStep, due: datetime.date, today: datetime.date,
     return kinds
 
 
-def reminders_plan(*, today: datetime.date | None = None) -> int:
-    """Insert today's reminders for every open deadline; returns how many rows it tried."""
+def _open_deadlines(partnership_id: int | None):
+    rows = Deadline.objects.filter(status=DeadlineStatus.OPEN)
+    return rows if partnership_id is None else rows.filter(partnership_id=partnership_id)
+
+
+def reminders_plan(*, today: datetime.date | None = None,
+                   partnership_id: int | None = None) -> int:
+    """Insert today's reminders for every open deadline (of one partnership, or all);
+    returns how many rows it tried."""
     today = today or timezone.localdate()
     steps = {s.pk: s for s in TimelineStep.objects.all()}
     horizon_days = max([d for s in steps.values() for d in (s.remind_days_before or [])],
                        default=0)
     calendars, working_today, horizon = {}, {}, {}
     planned: list[Reminder] = []
-    rows = Deadline.objects.filter(status=DeadlineStatus.OPEN).values_list(
+    rows = _open_deadlines(partnership_id).values_list(
         "id", "partnership_id", "step_id", "due_date")
     for pk, partnership_id, step_id, due in rows.iterator(chunk_size=10000):
         if partnership_id not in calendars:
@@ -96,13 +108,14 @@ def reminders_plan_daily(*, now: datetime.datetime | None = None,
     return planned
 
 
-def reminders_plan_hourly(*, now: datetime.datetime | None = None) -> int:
+def reminders_plan_hourly(*, now: datetime.datetime | None = None,
+                          partnership_id: int | None = None) -> int:
     """For steps counted in hours: 'due soon' two hours ahead, 'overdue' once it passes."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     planned = []
-    for pk, due_at in Deadline.objects.filter(
-        status=DeadlineStatus.OPEN, due_at__isnull=False,
+    for pk, due_at in _open_deadlines(partnership_id).filter(
+        due_at__isnull=False,
         due_at__lte=now + datetime.timedelta(hours=SOON_HOURS),
     ).values_list("id", "due_at"):
         kind = Reminder.Kind.OVERDUE if due_at < now else Reminder.Kind.BEFORE
@@ -169,19 +182,27 @@ def _text(reminder: Reminder) -> tuple[str, str]:
     return subject, body
 
 
-def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
-    """Queue the emails of every unsent reminder planned for today or before and mark it
-    sent, a batch per transaction; returns how many reminders. Each reminder's emails are
-    queued once: the row is locked, and marked in the transaction that queues them."""
+def _unsent(today: datetime.date, partnership_id: int | None):
+    rows = Reminder.objects.filter(sent_at__isnull=True, for_date__lte=today,
+                                   deadline__status=DeadlineStatus.OPEN)
+    return rows if partnership_id is None else rows.filter(
+        deadline__partnership_id=partnership_id)
+
+
+def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500,
+                   partnership_id: int | None = None) -> int:
+    """Queue the emails of every unsent reminder planned for today or before (of one
+    partnership, or all) and mark it sent, a batch per transaction; returns how many
+    reminders. Each reminder's emails are queued once: the row is locked, and marked in the
+    transaction that queues them."""
     today = today or timezone.localdate()
     recipients = _Recipients()
     sent = 0
     while True:
         with transaction.atomic():
             batch = list(
-                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(sent_at__isnull=True, for_date__lte=today,
-                        deadline__status=DeadlineStatus.OPEN)
+                _unsent(today, partnership_id)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("deadline__step", "deadline__case", "deadline__responsible_user")
                 .only("kind", "deadline__partnership_id", "deadline__due_date",
                       "deadline__due_at", "deadline__responsible_role",
@@ -218,3 +239,41 @@ def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500)
                              detail={"event": "reminders_sent", "count": len(reminder_ids),
                                      "reminders": reminder_ids})
             sent += len(batch)
+
+
+@dataclass(frozen=True)
+class RemindersNow:
+    """What "send today's reminders now" did, for the page to say."""
+
+    working_day: bool
+    to_send: int  # due today or before and not yet sent: queued to send now
+    sent_today: int  # already sent today (by the 07:00 sweep or an earlier run)
+    queued: bool  # False: the broker did not answer, and the hourly sweep sends them
+
+
+def reminders_send_now(*, actor: User, partnership: Partnership) -> RemindersNow:
+    """Plan the partnership's reminders due today (whatever the hour: a demo need not wait
+    for 07:00), record the run in the audit trail, and queue their sending after commit.
+
+    The planned rows are the record of the work: a double click or a run after the sweep
+    plans nothing new and sends each reminder at most once (``reminders_send``); if the
+    broker is down, the hourly sweep sends the same rows."""
+    today = timezone.localdate()
+    not_queued = []
+    with transaction.atomic():
+        reminders_plan(today=today, partnership_id=partnership.pk)
+        reminders_plan_hourly(partnership_id=partnership.pk)
+        to_send = _unsent(today, partnership.pk).count()
+        sent_today = Reminder.objects.filter(deadline__partnership=partnership,
+                                             sent_at__date=today).count()
+        audit_record(action=AuditEvent.Action.UPDATE, actor=actor, partnership=partnership,
+                     detail={"event": "reminders_send_now", "to_send": to_send,
+                             "sent_today": sent_today})
+        if to_send:
+            from ..tasks import reminders_send_for_partnership
+
+            publish_after_commit(reminders_send_for_partnership, partnership.pk,
+                                 on_failure=lambda: not_queued.append(True))
+    return RemindersNow(working_day=is_working_day(today, calendar_for(partnership)),
+                        to_send=to_send, sent_today=sent_today,
+                        queued=bool(to_send) and not not_queued)

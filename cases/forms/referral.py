@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.fields import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import GdsDateField, gds_helper
 
 from ..models import (
@@ -104,8 +105,9 @@ class ChildForm(forms.Form):
     ethnicity = forms.CharField(label="Ethnicity (optional)", max_length=100, required=False)
     disability = forms.CharField(label="Disability (optional)", max_length=300, required=False,
                                  help_text="Leave empty if the child has no known disability")
-    address = forms.CharField(label="Address (optional)", required=False,
-                              widget=forms.Textarea(attrs={"autocomplete": "off"}))
+    address = LongTextField(label="Address (optional)", required=False,
+                            max_length=NOTE_MAX_LENGTH, what="The address",
+                            widget=forms.Textarea(attrs={"autocomplete": "off"}))
     nhs_number = forms.CharField(
         label="NHS number (optional)", required=False, max_length=14,
         help_text="10 digits, for example 943 476 5919",
@@ -116,11 +118,11 @@ class ChildForm(forms.Form):
     legal_status = forms.ChoiceField(
         label="Legal status", choices=LegalStatus.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the child's legal status"})
-    other_services = forms.CharField(
+    other_services = LongTextField(
         label="Other services involved (optional)", required=False,
         help_text="Name each service with the dates it was involved, for example "
                   "'CAMHS, March 2025 to June 2025'",
-        widget=forms.Textarea)
+        max_length=NARRATIVE_MAX_LENGTH, what="Other services involved")
 
     MODEL_FIELDS = ["full_name", "date_of_birth", "date_of_death", "gender", "ethnicity",
                     "disability", "address", "nhs_number", "education_provision", "legal_status",
@@ -204,7 +206,8 @@ class PersonForm(forms.Form):
     date_of_birth = GdsDateField(label="Date of birth (optional)", required=False,
                                  what="the person's date of birth",
                                  help_text="For example, 14 8 1990")
-    address = forms.CharField(label="Address (optional)", required=False, widget=forms.Textarea)
+    address = LongTextField(label="Address (optional)", required=False,
+                            max_length=NOTE_MAX_LENGTH, what="The address")
     nhs_number = forms.CharField(
         label="NHS number (optional)", required=False, max_length=14,
         help_text="10 digits, for example 943 476 5919",
@@ -240,9 +243,10 @@ class InvolvementForm(forms.Form):
         label="Agency", queryset=None, empty_label="Choose an agency",
         error_messages={"required": "Select the agency that worked with the child or family",
                         "invalid_choice": "Select an agency from the list"})
-    nature = forms.CharField(
+    nature = LongTextField(
         label="Nature of the involvement or intervention", widget=forms.Textarea,
-        error_messages={"required": "Enter what the agency did with the child or family"})
+        error_messages={"required": "Enter what the agency did with the child or family"},
+        max_length=NARRATIVE_MAX_LENGTH, what="The nature of the involvement")
     from_date = GdsDateField(label="Involved from (optional)", required=False,
                              what="the date the involvement started",
                              help_text="For example, 1 9 2025")
@@ -297,18 +301,20 @@ class IncidentForm(forms.Form):
     in_partnership_area = _yes_no("Did it happen in the partnership's area?",
                                   "Select yes if the incident happened in the partnership's "
                                   "area")
-    description = forms.CharField(
+    description = LongTextField(
         label="What happened?", widget=forms.Textarea,
         help_text="A brief description of the event, with key dates and places, and why you "
                   "are referring it now",
-        error_messages={"required": "Enter what happened"})
-    immediate_actions = forms.CharField(
+        error_messages={"required": "Enter what happened"},
+        max_length=NARRATIVE_MAX_LENGTH, what="What happened")
+    immediate_actions = LongTextField(
         label="What has been done to keep the child and other children safe?",
         widget=forms.Textarea,
         help_text="Include the immediate actions taken for brothers, sisters and other "
                   "children in the household",
         error_messages={"required": "Enter what has been done to keep the child and other "
-                                    "children safe"})
+                                    "children safe"},
+        max_length=NARRATIVE_MAX_LENGTH, what="What has been done to keep children safe")
     harm = forms.ChoiceField(
         label="Did the child die or was the child seriously harmed?", widget=forms.RadioSelect,
         choices=[(Incident.Harm.DEATH, "The child died"),
@@ -400,12 +406,13 @@ class ReasonForm(forms.Form):
         label="What are you asking the partnership to do?", widget=forms.RadioSelect,
         choices=Referral.RequestType.choices,
         error_messages={"required": "Select what you are asking the partnership to do"})
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Why do you think the case meets the criteria?", widget=forms.Textarea,
         help_text="For a serious incident: abuse or neglect is known or suspected and the child "
                   "has died or been seriously harmed. For a learning review: what professionals "
                   "could learn, including good practice",
-        error_messages={"required": "Explain why you think the case meets the criteria"})
+        error_messages={"required": "Explain why you think the case meets the criteria"},
+        max_length=NARRATIVE_MAX_LENGTH, what="Why the case meets the criteria")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -455,8 +462,8 @@ class ConfirmForm(forms.Form):
 
 
 class QueryAnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea,
-                             error_messages={"required": "Enter your answer"})
+    answer = LongTextField(label="Your answer",
+                           error_messages={"required": "Enter your answer"})
 
     def __init__(self, *args, query, action: str, **kwargs):
         kwargs.setdefault("prefix", f"q{query.pk}")

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.fields import LongTextField
 from accounts.forms import GdsDateField, gds_helper
 
 from ..models import TRIAGE_CRITERIA, Challenge, TriageDecision
@@ -33,9 +34,9 @@ def _not_future(value, message: str):
 
 def _textarea(label: str, required_message: str, *, help_text: str = "", rows: int = 5,
               required: bool = True) -> forms.CharField:
-    return forms.CharField(label=label, help_text=help_text, required=required,
-                           widget=forms.Textarea(attrs={"rows": rows}),
-                           error_messages={"required": required_message})
+    return LongTextField(label=label, help_text=help_text, required=required,
+                         widget=forms.Textarea(attrs={"rows": rows}),
+                         error_messages={"required": required_message})
 
 
 class ReferralQueryForm(forms.Form):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import rules
 from accounts.audit import audit_view
-from calendars.models import Anchor
+from calendars.step_pages import business_unit_link
 from rapid_review.selectors import review_clock
 
 from .. import selectors
@@ -51,15 +51,22 @@ def case_detail(request, reference: str):
     recommendations = selectors.triage_recommendations(case, decisions)
     rapid_review = getattr(case, "rapid_review", None)
     notified = getattr(case, "panel_notification", None)
+    every_deadline = selectors.case_deadlines(case)
+    deadlines = selectors.next_deadlines(every_deadline)
+    can_act = rules.can_triage(request.user, case)
+    next_step = deadlines[0] if deadlines else None
     return render(request, "cases/case/detail.html", {
         "case": case,
         "referral": getattr(case, "referral", None),
         "incident": getattr(case, "incident", None),
         "decisions": [(d, recommendations.get(d.pk)) for d in decisions],
         "awaiting": next((d for d in decisions if d.awaiting_executive), None),
-        "deadlines": selectors.next_deadlines(case),
-        "timeline": selectors.case_timeline(case),
-        "can_act": rules.can_triage(request.user, case),
+        "deadlines": deadlines,
+        "next_step": next_step,
+        "next_step_href": business_unit_link(next_step) if next_step and can_act else None,
+        "before_triage": case.stage in (Stage.REFERRED, Stage.MORE_INFORMATION, Stage.TRIAGE),
+        "timeline": selectors.case_timeline(case, every_deadline),
+        "can_act": can_act,
         "can_take_to_triage": case.stage in (Stage.REFERRED, Stage.MORE_INFORMATION),
         "in_triage": case.stage == Stage.TRIAGE,
         "today": timezone.localdate(),
@@ -71,8 +78,7 @@ def case_detail(request, reference: str):
         and (rapid_review is None or not rapid_review.stopped_on),
         "can_send_letters": rules.can_send_letters(request.user, case)
         and (rapid_review is None or not rapid_review.stopped_on),
-        "looked_after_death": case.anchor_events.filter(
-            kind=Anchor.LOOKED_AFTER_CHILD_DIED).exists(),
+        "looked_after_death": case.looked_after_died,
         "looked_after_notice": getattr(case, "looked_after_death_notice", None),
         "can_record_looked_after": rules.can_record_looked_after_notices(request.user, case),
         "can_manage_lcspr": rules.can_manage_lcspr(request.user, case),

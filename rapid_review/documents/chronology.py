@@ -1,5 +1,6 @@
 """The master chronology and the collated report for the review group (seed 003 SCSI-7),
-built from the record with seed 002 Appendix F's columns."""
+built from the record with seed 002 Appendix F's columns (the agency and the agency's
+department in one column, so a reader sees one agency column)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,25 @@ from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Ta
 from ..models import InformationRequest, RapidReview
 from ..selectors.chronology import CollatedReturns, ScopePeriod
 
-MASTER_COLUMNS = ["Date", "Agency", "Source of information", "Agency/department",
-                  "Subject(s)", "Type of contact", "By whom", "Details of event",
-                  "Comments/analysis of outcome"]
-# Per cent of the page width, the same in PDF and DOCX: the details get the most room.
-MASTER_WIDTHS = (8, 9, 8, 9, 9, 8, 8, 26, 15)
+MASTER_COLUMNS = ["Date", "Agency and department", "Source of information", "Subject(s)",
+                  "Type of contact", "By whom", "Details of event",
+                  "Comments and analysis of outcome"]
+# Per cent of the page width, the same in PDF and DOCX: the details get the most room, and
+# every column is wide enough for the longest word of its heading.
+MASTER_WIDTHS = (10, 13, 11, 10, 10, 9, 23, 14)
+
+
+def entries_in_words(count: int) -> str:
+    """'1 entry', '2,000 entries'."""
+    return f"{count:,} {'entry' if count == 1 else 'entries'}"
+
+
+def _agency(entry) -> str:
+    """The agency, then its department when the return names one that is not the agency."""
+    name, department = entry.agency.name, (entry.agency_department or "").strip()
+    if not department or department.casefold() == name.casefold():
+        return name
+    return f"{name}: {department}"
 
 
 def _date(value: datetime.date | None) -> str:
@@ -23,17 +38,19 @@ def _date(value: datetime.date | None) -> str:
 
 def _rows(entries) -> list[list[str]]:
     return [[f"{e.date:%d/%m/%Y}" + (" (outside the scope period)" if e.out_of_scope else ""),
-             e.agency.name, e.source, e.agency_department, e.subjects, e.contact_type,
-             e.by_whom, e.details, e.comments] for e in entries]
+             _agency(e), e.source, e.subjects, e.contact_type, e.by_whom, e.details,
+             e.comments] for e in entries]
 
 
 def _chronology_blocks(entries, scope: ScopePeriod) -> list:
     flagged = sum(1 for e in entries if e.out_of_scope)
-    blocks = [Paragraph(f"{len(entries):,} entries from the agencies' submitted returns, "
-                        "in date order, then by agency.")]
+    blocks = [Paragraph(f"{entries_in_words(len(entries))} from the agencies' submitted "
+                        "returns, in date order, then by agency.")]
     if scope:
-        blocks.append(Paragraph(f"Scope period in the terms of reference: {scope}. "
-                                f"{flagged:,} entries fall outside it and are marked."))
+        outside = ("No entry falls outside it." if not flagged else
+                   f"{entries_in_words(flagged)} {'falls' if flagged == 1 else 'fall'} "
+                   "outside it and {} marked.".format("is" if flagged == 1 else "are"))
+        blocks.append(Paragraph(f"Scope period in the terms of reference: {scope}. {outside}"))
     if entries:
         blocks.append(Table(MASTER_COLUMNS, _rows(entries), widths=MASTER_WIDTHS,
                             compact=True))
@@ -48,7 +65,7 @@ def master_chronology_content(review: RapidReview, entries, scope: ScopePeriod, 
     content = DocumentContent("Master chronology", case.partnership.name, case.reference,
                               landscape=True)
     content.add(Paragraph(f"Rapid review of case {case.reference}. Collated from every "
-                          "agency's submitted chronology (seed 002 Appendix F)."))
+                          "agency's submitted chronology."))
     if filters_described:
         content.add(Paragraph(f"Filtered: {filters_described}. This is not the whole "
                               "chronology."))

@@ -102,10 +102,31 @@ def _signature_rows(signatures: list[PartnerSignature]) -> list[list[str]]:
     return rows
 
 
+def disagreements_table(disagreements: list[PartnerSignature]) -> Table:
+    """Each partner's recorded disagreement, who recorded it and when, and how it was
+    resolved."""
+    rows = []
+    for s in disagreements:
+        if s.resolved_at:
+            by = f" by {s.resolved_by.full_name}" if s.resolved_by else ""
+            resolved = f"{s.resolution} (resolved{by} on {_date(s.resolved_at)})"
+        else:
+            resolved = "Not resolved when the partners signed"
+        rows.append([f"{s.get_partner_display()}: {s.signer_name}, {s.signer_role}, "
+                     f"{_date(s.signed_at)}, on version {s.version.number}",
+                     s.comment, resolved])
+    return Table(["Recorded by", "What the partner disagreed with", "How it was resolved"],
+                 rows, widths=(30, 35, 35))
+
+
 def decision_record_content(report: ReviewReport,
-                            signatures: list[PartnerSignature] | None = None) -> DocumentContent:
+                            signatures: list[PartnerSignature] | None = None,
+                            disagreements: list[PartnerSignature] | None = None
+                            ) -> DocumentContent:
     """SRG-8: the case, the meeting that made the recommendation (who attended, in what
-    capacity, whether quorate), the recommendation, and the partners' signed decision."""
+    capacity, whether quorate), the recommendation, and the partners' signed decision
+    with any disagreement a partner recorded on the way and how it was resolved
+    (``disagreements``; by default those among ``signatures``)."""
     review = report.review
     case = review.case
     notification = review.notification
@@ -154,9 +175,10 @@ def decision_record_content(report: ReviewReport,
     if hashes:
         content.add(Paragraph("Each signature is for the version whose SHA-256 is "
                               + " and ".join(hashes) + "."))
-    for s in signatures:
-        if s.outcome == PartnerSignature.Outcome.DISAGREED:
-            content.add(Paragraph(
-                f"Disagreement recorded for the {s.get_partner_display()} by {s.signer_name} "
-                f"on {_date(s.signed_at)}: {s.comment}"))
+    if disagreements is None:
+        disagreements = [s for s in signatures
+                         if s.outcome == PartnerSignature.Outcome.DISAGREED]
+    if disagreements:
+        content.add(Heading("Disagreements and how they were resolved"),
+                    disagreements_table(disagreements))
     return content

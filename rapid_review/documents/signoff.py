@@ -17,7 +17,12 @@ from calendars.documents import TO_BE_CONFIRMED, due_in_words
 from calendars.models import StepAction
 from calendars.selectors import step_deadline
 from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Table
-from notifications.documents import TEAM
+from notifications.documents import (
+    TEAM,
+    business_unit_signatory,
+    letter_content,
+    partner_addressees,
+)
 
 from ..models import ReportVersion, ReviewReport
 
@@ -66,28 +71,31 @@ def decision_record_letter_content(version: ReportVersion,
              + (f"{endorser.lower()} endorses the signed version and the " if endorser
                 else "")
              + f"{TEAM} sends it to the National Panel with the rapid review report.")
-    return DocumentContent(TITLE, partnership.name, case.reference).add(
-        Paragraph(f"To: the safeguarding partners of the {partnership.name} – "
-                  f"{partnership.local_authority}, the police and the Integrated Care Board"),
-        Paragraph(f"The safeguarding review group has held the rapid review meeting for case "
-                  f"{case.reference} and completed its recommendation to you. Enclosed is "
-                  f"version {version.number} of the review group's recommendation and your "
-                  f"decision record, with the rapid review report. {ask}"),
-        SummaryList(rows),
-        Heading("Enclosed"),
-        Table(["Document", "Version"], [
-            ["Recommendation to Safeguarding Partners and their Decision Record (SRG-8)",
-             str(version.number)],
-            ["Rapid Review Report", str(version.number)],
-        ], widths=(80, 20)),
-        Paragraph(f"Both documents carry the same fingerprint (SHA-256), which identifies "
-                  f"version {version.number}: {version.content_sha256}"),
-        Heading("How to sign"),
-        Paragraph("Sign in to the service to read this version and sign it for your "
-                  "organisation, or record what you disagree with. If the report changes "
-                  "before all three partners have signed, you will be sent a new version "
-                  "and the signatures on this one will no longer count."),
-        Paragraph(after),
-        Paragraph("Please do not forward this letter or its enclosures outside your "
-                  "organisation."),
-        Paragraph(f"{TEAM}, {partnership.name}"))
+    return letter_content(
+        title=TITLE, partnership=partnership, case_reference=case.reference, dated=today,
+        addressee=[f"To: the safeguarding partners of the {partnership.name} – "
+                   f"{partnership.local_authority}, the police and the Integrated Care Board",
+                   *partner_addressees(partnership)],
+        salutation="Dear safeguarding partners",
+        signatories=[business_unit_signatory(partnership)], body=[
+            Paragraph(f"The safeguarding review group has held the rapid review meeting for case "
+                      f"{case.reference} and completed its recommendation to you. Enclosed is "
+                      f"version {version.number} of the review group's recommendation and your "
+                      f"decision record, with the rapid review report. {ask}"),
+            SummaryList(rows),
+            Heading("Enclosed"),
+            Table(["Document", "Version"], [
+                ["Recommendation to Safeguarding Partners and their Decision Record (SRG-8)",
+                 str(version.number)],
+                ["Rapid Review Report", str(version.number)],
+            ], widths=(80, 20)),
+            Paragraph(f"Both documents carry the same fingerprint (SHA-256), which identifies "
+                      f"version {version.number}: {version.content_sha256}"),
+            Heading("How to sign"),
+            Paragraph("Sign in to the service to read this version and sign it for your "
+                      "organisation, or record what you disagree with. If the report changes "
+                      "before all three partners have signed, you will be sent a new version "
+                      "and the signatures on this one will no longer count."),
+            Paragraph(after),
+            Paragraph("Please do not forward this letter or its enclosures outside your "
+                      "organisation.")])

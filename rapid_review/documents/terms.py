@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from calendars.services import calendar_for
-from calendars.working_days import add_working_days
+from calendars.working_days import add_working_days, default_calendar
 from cases.documents import DocumentContent, Heading, Paragraph, Table
 
 from ..models import RAPID_REVIEW_WORKING_DAYS, TermsOfReference
+from ..selectors.terms import returns_due
 
 
 def _date(value: datetime.date | str | None) -> str:
@@ -19,12 +19,15 @@ def _date(value: datetime.date | str | None) -> str:
 
 def terms_content(terms: TermsOfReference) -> DocumentContent:
     """Appendix E filled from the record: who is in scope, the period, contributors,
-    methodology dates, membership, and the partners' agreements to this version."""
+    methodology dates, membership, and the partners' agreements to this version. The
+    returns are due on the date the information requests give (see ``returns_due``), and
+    the version is the terms' own, the one the partners agree."""
     review = terms.review
     case = review.case
     partnership = case.partnership
+    # The statutory limit counts England's bank holidays only, as the submission does.
     submit_on = add_working_days(review.started_on, RAPID_REVIEW_WORKING_DAYS,
-                                 calendar_for(partnership.pk))
+                                 default_calendar())
     in_scope = [[c.full_name, "Child (subject of the review)", _date(c.date_of_birth),
                  c.address or "", c.nhs_number or ""]
                 for c in sorted(terms.children.all(), key=lambda c: c.pk)]
@@ -76,7 +79,7 @@ def terms_content(terms: TermsOfReference) -> DocumentContent:
                   "Any agency with significant involvement with the child and family"),
         Heading("Methodology"),
         Paragraph(f"· The chronology and/or template is to be completed and submitted to the "
-                  f"partnership by 9am on {_date(terms.returns_due_on)}.\n"
+                  f"partnership by 9am on {returns_due(terms)}.\n"
                   f"· Relevant and significant points for the period in scope are to be "
                   f"included, on the individuals identified above. This should include what "
                   f"was working well and why, and what the worries were.\n"

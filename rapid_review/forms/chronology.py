@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
+from accounts.fields import LongTextField
 from accounts.forms import GdsDateField, gds_helper
 
 from ..chronology_io import MAX_UPLOAD_BYTES, REQUIRED
@@ -35,10 +36,11 @@ class ChronologyEntryForm(forms.Form):
                                    error_messages=_required("contact_type"))
     by_whom = forms.CharField(label="By whom (optional)", required=False, max_length=200,
                               help_text="The role of the practitioner, not their name")
-    details = forms.CharField(label="Details of the event", widget=forms.Textarea(
+    details = LongTextField(label="Details of the event", widget=forms.Textarea(
         attrs={"rows": 6}), error_messages=_required("details"))
-    comments = forms.CharField(label="Comments or analysis of the outcome (optional)",
-                               required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comments = LongTextField(label="Comments or analysis of the outcome (optional)",
+                             what="The comments or analysis",
+                             required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, submit: str = "Save entry", **kwargs):
         super().__init__(*args, **kwargs)

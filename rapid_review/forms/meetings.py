@@ -7,6 +7,7 @@ import datetime
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
+from accounts.fields import NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import GdsDateField, gds_helper
 from accounts.models import Agency
 
@@ -22,8 +23,9 @@ class MeetingForm(forms.Form):
     location = forms.CharField(
         label="Where is it?", max_length=200, help_text="A room, or how to join online",
         error_messages={"required": "Enter where the meeting is, or how to join it online"})
-    outside_window_reason = forms.CharField(
+    outside_window_reason = LongTextField(
         label="If the date is outside the plan's window for the meeting, why?",
+        max_length=NOTE_MAX_LENGTH, what="Why the date is outside the window",
         required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..models import PanelResponse
@@ -18,7 +19,7 @@ class PanelResponseForm(forms.Form):
                                 choices=PanelResponse.Outcome.choices,
                                 widget=forms.RadioSelect,
                                 error_messages={"required": "Select the Panel's response"})
-    summary = forms.CharField(label="Summary of the Panel's response",
+    summary = LongTextField(label="Summary of the Panel's response",
                               help_text="Its view and any questions, as the Panel put them",
                               widget=forms.Textarea(attrs={"rows": 6}),
                               error_messages={"required": "Enter a summary of the Panel's "
@@ -35,7 +36,7 @@ class PanelResponseForm(forms.Form):
 
 
 class PanelReplyForm(forms.Form):
-    reply = forms.CharField(label="The partners' reply to the Panel",
+    reply = LongTextField(label="The partners' reply to the Panel",
                             widget=forms.Textarea(attrs={"rows": 6}),
                             error_messages={"required": "Enter the reply to the Panel"})
     replied_on = GdsDateField(label="When was the reply sent?",

@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import HTML, Field, Size
 from django import forms
 from django.utils.html import escape
 
+from accounts.fields import SECTION_MAX_LENGTH, LongTextField
 from accounts.forms import FormTokenField, GdsDateField, RevisionField, gds_helper
 
 from ..models import LearningItem, ReviewReport
@@ -15,6 +16,9 @@ from ..report import MET_CHOICES, assessment_groups
 from ..selectors.meetings import MeetingSummary
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# Just above the button of every form that edits the report: what saving does to a version
+# out for signature (the view puts ``out_for_signature`` in the page's context).
+VOID_WARNING = HTML('{% include "rapid_review/report/_void_warning.html" %}')
 
 
 def _hidden(text: str) -> str:
@@ -22,15 +26,19 @@ def _hidden(text: str) -> str:
 
 
 class SectionForm(forms.Form):
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 15}))
+    text = LongTextField(required=False, widget=forms.Textarea(attrs={"rows": 15}),
+                         max_length=SECTION_MAX_LENGTH, what="The section")
     revision = RevisionField()
 
     def __init__(self, *args, heading: str, guidance: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = heading
+        self.fields["text"].error_messages["max_length"] = (
+            f"{heading} must be {SECTION_MAX_LENGTH:,} characters or fewer")
         self.fields["text"].help_text = guidance
         self.helper = gds_helper(Field.textarea("text", label_size=Size.LARGE, label_tag="h1"),
-                                 Field("revision"), submit="Save and return to the report")
+                                 Field("revision"), VOID_WARNING,
+                                 submit="Save and return to the report")
 
 
 class AssessmentForm(forms.Form):
@@ -40,8 +48,9 @@ class AssessmentForm(forms.Form):
     may_be_complex_or_national = forms.ChoiceField(
         label="May the case be complex or of national importance?", choices=YES_NO,
         required=False, widget=forms.RadioSelect)
-    complex_or_national_reason = forms.CharField(
-        label="If yes, why?", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    complex_or_national_reason = LongTextField(
+        label="If yes, why?", required=False, what="Why the case may be complex or national",
+        widget=forms.Textarea(attrs={"rows": 4}))
     revision = RevisionField()
 
     def __init__(self, *args, **kwargs):
@@ -52,8 +61,9 @@ class AssessmentForm(forms.Form):
             for code, label in criteria:
                 self.fields[f"{code}_met"] = forms.ChoiceField(
                     label=label, choices=MET_CHOICES, required=False, widget=forms.RadioSelect)
-                self.fields[f"{code}_evidence"] = forms.CharField(
+                self.fields[f"{code}_evidence"] = LongTextField(
                     label=f"Evidence{_hidden(': ' + label)} (needed if yes)",
+                    what="The evidence",
                     required=False, widget=forms.Textarea(attrs={"rows": 3}))
                 layout += [Field.radios(f"{code}_met", legend_size=Size.SMALL, inline=True),
                            Field.textarea(f"{code}_evidence", label_size=Size.SMALL)]
@@ -61,7 +71,7 @@ class AssessmentForm(forms.Form):
                    Field.radios("may_be_complex_or_national", legend_size=Size.SMALL,
                                 inline=True),
                    Field.textarea("complex_or_national_reason", label_size=Size.SMALL),
-                   Field("revision")]
+                   Field("revision"), VOID_WARNING]
         self.helper = gds_helper(*layout, submit="Save the assessment")
 
     @classmethod
@@ -102,14 +112,17 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="What did the review group decide?",
                                  choices=ReviewReport.Decision.choices, required=False,
                                  widget=forms.RadioSelect)
-    key_lines_of_enquiry = forms.CharField(
+    key_lines_of_enquiry = LongTextField(
+        what="The key lines of enquiry",
         label="For a local review: the key lines of enquiry", required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="The questions the local child safeguarding practice review should answer")
-    no_further_learning_reason = forms.CharField(
+    no_further_learning_reason = LongTextField(
+        what="Why no further learning is expected",
         label="For no further review: why is no further learning expected?", required=False,
         widget=forms.Textarea(attrs={"rows": 5}))
-    dissemination = forms.CharField(
+    dissemination = LongTextField(
+        what="How the learning will be disseminated",
         label="For no further review: how will the learning already found be disseminated?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -130,7 +143,7 @@ class DecisionForm(forms.Form):
             Field.textarea("key_lines_of_enquiry", label_size=Size.SMALL),
             Field.textarea("no_further_learning_reason", label_size=Size.SMALL),
             Field.textarea("dissemination", label_size=Size.SMALL),
-            Field("revision"), submit="Record the decision")
+            Field("revision"), VOID_WARNING, submit="Record the decision")
 
     def service_values(self) -> dict:
         data = self.cleaned_data
@@ -147,7 +160,8 @@ class LearningItemForm(forms.Form):
                              choices=LearningItem.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select whether this is a learning "
                                                          "point or an initial action"})
-    text = forms.CharField(label="What is it?", widget=forms.Textarea(attrs={"rows": 5}),
+    text = LongTextField(label="What is it?", widget=forms.Textarea(attrs={"rows": 5}),
+                         what="The learning point or action",
                            error_messages={"required": "Enter the learning point or action"})
     owner = forms.CharField(label="Who leads it? (optional)", required=False, max_length=200)
     agency = forms.ModelChoiceField(label="Agency (optional)", required=False, queryset=None,
@@ -165,4 +179,4 @@ class LearningItemForm(forms.Form):
             Field.text("owner", label_size=Size.SMALL),
             Field.select("agency", label_size=Size.SMALL),
             Field("due_on", legend_size=Size.SMALL),
-            Field("form_token"), submit="Add")
+            Field("form_token"), VOID_WARNING, submit="Add")

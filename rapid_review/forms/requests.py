@@ -6,6 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from accounts.fields import NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..models import InformationRequest
@@ -59,7 +60,8 @@ class ReceiptForm(forms.Form):
     confirmed_on = GdsDateField(label="When did the agency confirm it received the request?",
                                 what="the date the agency confirmed receipt",
                                 help_text="For example, 27 11 2026")
-    note = forms.CharField(label="Note of the call (optional)", required=False, max_length=300,
+    note = LongTextField(label="Note of the call (optional)", required=False,
+                         max_length=NOTE_MAX_LENGTH, what="The note of the call",
                            help_text="Who you spoke to, and anything agreed",
                            widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -70,8 +72,9 @@ class ReceiptForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you reopening this return?", widget=forms.Textarea(attrs={"rows": 4}),
+    reason = LongTextField(
+        label="Why are you reopening this return?", what="Why the return is reopened",
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The agency sees this reason on its return",
         error_messages={"required": "Enter why the return is being reopened"})
 

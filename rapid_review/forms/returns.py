@@ -7,6 +7,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
+from accounts.fields import SECTION_MAX_LENGTH, LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..services.returns import INVOLVED_WITH, MAX_ATTACHMENT_BYTES
@@ -24,8 +25,8 @@ def _yes_no(label: str, required_message: str, **kwargs) -> forms.TypedChoiceFie
 
 
 def _text(label: str, required_message: str | None = None, **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required_message is not None,
+    return LongTextField(
+        label=label, required=required_message is not None, max_length=SECTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": required_message or ""}, **kwargs)
 

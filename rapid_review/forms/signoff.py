@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
+from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 
@@ -31,8 +32,9 @@ class SignForm(forms.Form):
 
 class DisagreeForm(forms.Form):
     content_sha256 = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(
+    comment = LongTextField(
         label="What does your organisation disagree with?",
+        what="What your organisation disagrees with",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Say which section and what should change. The business unit will answer.",
         error_messages={"required": "Enter what the partner disagrees with"})
@@ -49,8 +51,9 @@ class DisagreeForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label="How was the disagreement resolved?", widget=forms.Textarea(attrs={"rows": 5}),
+    resolution = LongTextField(
+        label="How was the disagreement resolved?", what="How it was resolved",
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="If the report was changed, the partners sign the new version.",
         error_messages={"required": "Enter how the disagreement was resolved"})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..models import PanelSubmission
@@ -17,8 +18,9 @@ class SubmissionForm(forms.Form):
                                choices=PanelSubmission.Method.choices,
                                widget=forms.RadioSelect,
                                error_messages={"required": "Select how it was submitted"})
-    late_reason = forms.CharField(
+    late_reason = LongTextField(
         label="If it was submitted after working day 15, why was it late?", required=False,
+        what="Why it was late",
         help_text="Only if the Panel was not already sent a notice of the delay. The reason "
                   "is recorded as the notice sent with the submission",
         widget=forms.Textarea(attrs={"rows": 3}))
@@ -33,7 +35,8 @@ class SubmissionForm(forms.Form):
 
 
 class DelayNoticeForm(forms.Form):
-    reason = forms.CharField(label="Why will the rapid review be late?",
+    reason = LongTextField(label="Why will the rapid review be late?",
+                           what="Why the rapid review will be late",
                              widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "Enter why the rapid review will be "
                                                          "late"})

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 
+from accounts.fields import NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import GdsDateField, RevisionField, gds_helper
 
 from ..models import TermsMember
@@ -22,10 +23,12 @@ class TermsForm(forms.Form):
                                                        "child's network recorded on the case")
     scope_from = GdsDateField(label="From", what="the date the scope period starts")
     scope_to = GdsDateField(label="To", what="the date the scope period ends")
-    earlier_history = forms.CharField(
+    earlier_history = LongTextField(
+        what="The history before the scope period",
         label="Pertinent history before the scope period (optional)", required=False,
         widget=forms.Textarea(attrs={"rows": 3}))
-    other_contributors = forms.CharField(
+    other_contributors = LongTextField(
+        max_length=NOTE_MAX_LENGTH * 4, what="Other contributors",
         label="Other contributors (optional)", required=False,
         help_text="Agencies asked for information are listed already",
         widget=forms.Textarea(attrs={"rows": 3}))
@@ -38,7 +41,9 @@ class TermsForm(forms.Form):
                                   what="the date agencies' returns are due")
     version = RevisionField()
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, requested_returns_due=None, **kwargs):
+        """``requested_returns_due``: the return date of the information requests already
+        sent, which the terms give instead of asking (it follows the calendar)."""
         super().__init__(*args, **kwargs)
         self.fields["children"].queryset = case.children.all()
         self.fields["children"].label_from_instance = lambda child: child.full_name
@@ -49,6 +54,14 @@ class TermsForm(forms.Form):
             if case.people.exists() else []
         if not people:
             del self.fields["people"]
+        returns = [Field("returns_due_on")]
+        if requested_returns_due is not None:
+            del self.fields["returns_due_on"]
+            returns = [HTML(
+                '<h2 class="govuk-heading-s">Agencies\' returns</h2><p class="govuk-body">'
+                f"Due on {requested_returns_due:%-d %B %Y}, the date in the information "
+                "requests sent. It follows the partnership's calendar, so the terms of "
+                "reference always give the same date as the requests.</p>")]
         self.helper = gds_helper(
             Field.checkboxes("children", legend_size=Size.SMALL),
             *people,
@@ -58,7 +71,8 @@ class TermsForm(forms.Form):
             Field.textarea("other_contributors", label_size=Size.SMALL),
             Fieldset(*(Field(name) for name in MEETING_DATE_FIELDS),
                      legend="Rapid review meeting dates", legend_size=Size.SMALL),
-            Field("returns_due_on"), Field("version"),
+            *returns,
+            Field("version"),
             submit="Save terms of reference")
 
     def service_values(self) -> dict:
@@ -68,7 +82,7 @@ class TermsForm(forms.Form):
                 "earlier_history": data["earlier_history"],
                 "other_contributors": data["other_contributors"],
                 "meeting_dates": [data[name] for name in MEETING_DATE_FIELDS if data.get(name)],
-                "returns_due_on": data["returns_due_on"], "version": data.get("version")}
+                "returns_due_on": data.get("returns_due_on"), "version": data.get("version")}
 
 
 class TermsMemberForm(forms.Form):

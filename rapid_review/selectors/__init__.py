@@ -14,6 +14,7 @@ from .requests import (  # noqa: F401
     agency_requests_with_states,
     chase_list,
     request_for_agency_user,
+    requests_to_chase,
     return_state,
     review_requests,
 )

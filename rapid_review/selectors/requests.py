@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import rules
-from accounts.models import Partnership, User
+from accounts.models import Agency, Membership, Partnership, Role, User
 from calendars.models import Deadline, StepAction
 from calendars.services import calendar_for
 from calendars.working_days import working_days_between
@@ -58,6 +58,30 @@ def review_requests(review: RapidReview) -> list[InformationRequest]:
         InformationRequest.objects.filter(review=review)
         .select_related("agency", "agency_return", "receipt_confirmed_by", "return_deadline")
         .order_by("agency__name")))
+
+
+def agency_contact(agency: Agency, first_user: User | None) -> dict[str, str]:
+    """The contact a request to the agency records: its named contact, else its mailbox,
+    else its first user. No email address means nobody will be emailed."""
+    return {"contact_name": agency.contact_name or (first_user.full_name if first_user else ""),
+            "contact_email": (agency.contact_email or agency.email
+                              or (first_user.email if first_user else "")),
+            "contact_phone": agency.phone or (first_user.phone if first_user else "")}
+
+
+def agency_contacts(agencies: list[Agency], partnership_id: int) -> list[Agency]:
+    """Sets ``contact`` and ``nobody_to_email`` on each agency the business unit may ask,
+    in one query, so the send page can warn before a request would reach nobody."""
+    first_users: dict[int, User] = {}
+    for membership in (Membership.objects.filter(
+            partnership_id=partnership_id, agency__in=[a.pk for a in agencies],
+            role=Role.AGENCY_USER, user__is_active=True)
+            .select_related("user").order_by("user__full_name", "user_id")):
+        first_users.setdefault(membership.agency_id, membership.user)
+    for agency in agencies:
+        agency.contact = agency_contact(agency, first_users.get(agency.pk))
+        agency.nobody_to_email = not agency.contact["contact_email"]
+    return agencies
 
 
 @dataclass(frozen=True)
@@ -127,20 +151,25 @@ def requests_sent_with(review: RapidReview, form_token) -> list[InformationReque
     return list(review.information_requests.filter(form_token=token))
 
 
+def requests_to_chase(partnership: Partnership | None) -> QuerySet[InformationRequest]:
+    """Requests not yet returned in the partnership's open rapid reviews, oldest due first."""
+    return (InformationRequest.objects
+            .filter(review__case__partnership=partnership, review__stopped_on__isnull=True,
+                    review__case__stage=Stage.RAPID_REVIEW)
+            .filter(~Q(agency_return__status=AgencyReturn.Status.SUBMITTED))
+            .select_related("agency", "agency_return", "review__case", "return_deadline")
+            .order_by("return_deadline__due_date", "sent_at", "agency__name"))
+
+
 def chase_list(user: User, partnership: Partnership | None,
-               today: datetime.date | None = None) -> list[ChaseRow]:
-    """Every request not yet returned in the partnership's open rapid reviews, oldest due
-    first: 2 queries whatever the number (the requests, and the calendar)."""
+               today: datetime.date | None = None, limit: int | None = None
+               ) -> list[ChaseRow]:
+    """Every request not yet returned (or the first ``limit``), oldest due first: 2 queries
+    whatever the number (the requests, and the calendar)."""
     if not rules.can_chase_returns(user, partnership):
         return []
     today = today or timezone.localdate()
-    requests = list(
-        InformationRequest.objects
-        .filter(review__case__partnership=partnership, review__stopped_on__isnull=True,
-                review__case__stage=Stage.RAPID_REVIEW)
-        .filter(~Q(agency_return__status=AgencyReturn.Status.SUBMITTED))
-        .select_related("agency", "agency_return", "review__case", "return_deadline")
-        .order_by("return_deadline__due_date", "sent_at", "agency__name"))
+    requests = list(requests_to_chase(partnership)[:limit])
     calendar = calendar_for(partnership)
     rows = []
     for request in requests:

@@ -15,6 +15,9 @@ from ..models import PartnerSignature, RapidReview, ReportVersion, ReviewReport
 # The documents each version has (the signed decision record too once all three signed).
 VERSION_DOCUMENTS = (CaseDocument.Kind.DECISION_RECORD_LETTER,
                      CaseDocument.Kind.RAPID_REVIEW_REPORT, CaseDocument.Kind.DECISION_RECORD)
+# Once all three signed: the decision record and the report as signed, saying which
+# version, by whom and when (the pack for the Panel holds these).
+SIGNED_DOCUMENTS = (CaseDocument.Kind.DECISION_RECORD, CaseDocument.Kind.RAPID_REVIEW_REPORT)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,44 @@ def signoff_state(review: RapidReview) -> SignoffState:
     made = {(d.kind, d.related_key) for d in state.documents}
     wanted = [(kind, prefix) for kind in VERSION_DOCUMENTS]
     if state.all_signed:
-        wanted.append((CaseDocument.Kind.DECISION_RECORD, f"{prefix}-signed"))
+        wanted += [(kind, f"{prefix}-signed") for kind in SIGNED_DOCUMENTS]
     state.missing = [CaseDocument.Kind(kind).label + (" (signed)" if key != prefix else "")
                      for kind, key in wanted if (kind, key) not in made]
     return state
+
+
+def disagreements_before(version: ReportVersion) -> list[PartnerSignature]:
+    """Every disagreement a partner recorded with this version or an earlier one of the
+    same report, with how it was resolved: the signed record and the Panel hear of them."""
+    return list(PartnerSignature.objects.filter(
+        version__report_id=version.report_id, version__number__lte=version.number,
+        outcome=PartnerSignature.Outcome.DISAGREED)
+        .select_related("version", "resolved_by").order_by("signed_at", "id"))
+
+
+@dataclass(frozen=True)
+class OutForSignature:
+    """The version an edit of the report would void, and who has already signed it (they
+    will have to sign again): for the warning on the report's edit pages."""
+
+    number: int
+    signed: list[PartnerSignature]
+
+    @property
+    def signers(self) -> str:
+        """'Lena Example (Local authority) and Percy Example (Police)'."""
+        names = [f"{s.signer_name} ({s.get_partner_display()})" for s in self.signed]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def out_for_signature(report: ReviewReport) -> OutForSignature | None:
+    """The live version with its signatures, or None when nothing is out for signature.
+    Two queries."""
+    version = report.versions.filter(voided_at__isnull=True).order_by("-number").first()
+    if version is None:
+        return None
+    signed = list(version.signatures.filter(outcome=PartnerSignature.Outcome.SIGNED)
+                  .order_by("partner"))
+    return OutForSignature(version.number, signed)

@@ -23,6 +23,8 @@ from outbox.services import message_queue
 
 from ..documents.requests import request_pack_content
 from ..models import AgencyReturn, InformationRequest, RapidReview
+from ..selectors.requests import agency_contact
+from .terms import terms_document_refresh
 
 NO_RETURN_STEP = ("The partnership's plan has no step for agencies' returns, so the requests "
                   "would have no return date. Ask an administrator to add one to the plan "
@@ -36,13 +38,10 @@ def _agency_users(partnership_id: int, agency_id: int) -> list[User]:
 
 
 def request_contact_defaults(agency: Agency, partnership_id: int) -> dict[str, str]:
-    """Who the business unit calls and writes to: the agency's mailbox and phone, else its
-    first user's."""
+    """Who the business unit calls and writes to: the agency's named contact, else its
+    mailbox, else its first user (empty when nobody: the request says nobody was emailed)."""
     users = _agency_users(partnership_id, agency.pk)
-    first = users[0] if users else None
-    return {"contact_name": first.full_name if first else "",
-            "contact_email": agency.email or (first.email if first else ""),
-            "contact_phone": agency.phone or (first.phone if first else "")}
+    return agency_contact(agency, users[0] if users else None)
 
 
 def requestable_agencies(review: RapidReview):
@@ -113,6 +112,7 @@ def information_requests_send(*, actor: User, review: RapidReview,
         sent.append(request)
     deadline_meet(actor=actor, case=case, action=StepAction.INFORMATION_REQUESTS_SENT,
                   met_at=now)
+    terms_document_refresh(actor=actor, review=review)  # its contributors and return date
     for request in sent:
         email_information_request(request)
     return sent
@@ -182,6 +182,8 @@ def return_dates_moved(deadlines: list[Deadline]) -> None:
     requests = InformationRequest.objects.filter(
         return_deadline__in=deadlines).select_related(
         "review__case__partnership", "review__notification", "agency", "return_deadline")
+    for review in {request.review for request in requests}:
+        terms_document_refresh(actor=None, review=review)  # the terms give the requests' date
     for request in requests:
         if request.agency_return.status == AgencyReturn.Status.SUBMITTED:
             continue

@@ -38,7 +38,7 @@ from ..models import (
     ReportVersion,
     ReviewReport,
 )
-from ..selectors.signoff import VERSION_DOCUMENTS
+from ..selectors.signoff import SIGNED_DOCUMENTS, VERSION_DOCUMENTS, disagreements_before
 
 
 def report_snapshot(report: ReviewReport) -> dict:
@@ -150,18 +150,21 @@ def version_documents_generate(*, actor: User | None, version: ReportVersion
     report, items = frozen_report(version)
     wanted = [(kind, key) for kind in VERSION_DOCUMENTS]
     if signed:
-        wanted.append((CaseDocument.Kind.DECISION_RECORD, f"{key}-signed"))
+        wanted += [(kind, f"{key}-signed") for kind in SIGNED_DOCUMENTS]
     documents = []
     for kind, related_key in wanted:
         document = stored.get((kind, related_key))
-        if document is not None and not document.pdf_error:
+        # The signed documents are made again when what they say changed since (a
+        # disagreement resolved after the signing): the same content is never stored twice.
+        if document is not None and not document.pdf_error and \
+                not related_key.endswith("-signed"):
             documents.append(document)
             continue
         if related_key.endswith("-signed"):
-            content = decision_record_content(report, signatures)
-            content.blocks.insert(0, Paragraph(
-                f"Version {version.number}, signed by the three safeguarding partners. "
-                f"SHA-256 of this version: {version.content_sha256}"))
+            content = decision_record_content(
+                report, signatures, disagreements_before(version)) \
+                if kind == CaseDocument.Kind.DECISION_RECORD else report_content(report, items)
+            content.blocks.insert(0, Paragraph(signed_statement(version, signatures)))
         elif kind == CaseDocument.Kind.DECISION_RECORD_LETTER:
             # Seed 003, working day 12: a letter goes with the decision record to the
             # partners.
@@ -176,6 +179,16 @@ def version_documents_generate(*, actor: User | None, version: ReportVersion
         documents.append(document_generate(actor=actor, case=case, kind=kind,
                                            content=content, related_key=related_key))
     return documents
+
+
+def signed_statement(version: ReportVersion, signatures: list[PartnerSignature]) -> str:
+    """Which version was signed, by whom and when, as the signed documents open."""
+    who = "; ".join(
+        f"{s.signer_name}, {s.signer_role}, for the {s.get_partner_display().lower()}, on "
+        f"{timezone.localtime(s.signed_at):%-d %B %Y}"
+        for s in sorted(signatures, key=lambda s: s.partner))
+    return (f"Version {version.number}, signed by the three safeguarding partners: {who}. "
+            f"SHA-256 of this version: {version.content_sha256}")
 
 
 def _documents_after_commit(actor: User, version: ReportVersion) -> None:

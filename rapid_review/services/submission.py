@@ -17,21 +17,24 @@ from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import StepAction
 from calendars.services import deadline_meet, deadlines_close
 from calendars.working_days import add_working_days, default_calendar, working_days_between
-from cases.documents import DocumentContent, Paragraph, SummaryList, document_generate
+from cases.documents import DocumentContent, Paragraph, SummaryList, Table, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
+from notifications.documents import Signatory, letter_content
 from outbox.services import message_queue
 
+from ..documents.report import disagreements_table
 from ..models import (
     RAPID_REVIEW_WORKING_DAYS,
     DelayNotice,
     PanelSubmission,
+    PartnerSignature,
     RapidReview,
     ReportVersion,
     ReviewReport,
     TermsOfReference,
 )
-from ..selectors.signoff import signoff_state
+from ..selectors.signoff import disagreements_before, signoff_state
 from .signoff import endorsement_required, version_documents_generate, version_key
 from .terms import terms_document
 
@@ -61,41 +64,68 @@ def _signed_version(review: RapidReview) -> ReportVersion:
     return state.version
 
 
+# The Panel's mailbox for rapid reviews, as the partnerships' procedures give it.
+PANEL_ADDRESSEE = ["The Chair", "Child Safeguarding Practice Review Panel",
+                   "Mailbox.NationalReviewPanel@education.gov.uk"]
+
+
+def _signed_on(signature: PartnerSignature) -> str:
+    return f"{timezone.localtime(signature.signed_at):%-d %B %Y}"
+
+
 def _letter_content(review: RapidReview, version: ReportVersion) -> DocumentContent:
-    """Letter 9: the decision of the rapid review, from the record."""
+    """Letter 9 (Document 5): the safeguarding partners' covering letter to the Panel with
+    the decision, which version they signed, by whom and when, any disagreement and how it
+    was resolved. Dated the day the version was ready to send (the last signature or the
+    endorsement), so the same record always makes the same letter."""
     case = review.case
     report = version.report
     notification = review.notification
-    signatures = version.signatures.filter(outcome="signed").order_by("partner")
-    content = DocumentContent(
-        "Decision of the rapid review of a serious child safeguarding incident",
-        case.partnership.name, case.reference)
-    content.add(
-        Paragraph("To: the Child Safeguarding Practice Review Panel"),
+    signatures = list(version.signatures.filter(
+        outcome=PartnerSignature.Outcome.SIGNED).order_by("partner"))
+    endorsements = list(version.endorsements.all())
+    ready = max([timezone.localdate(s.signed_at) for s in signatures]
+                + [e.endorsed_on for e in endorsements])
+    decision = ReviewReport.Decision(report.decision).label if report.decision else ""
+    body = [
+        Paragraph(f"The safeguarding partners of the {case.partnership.name} have completed "
+                  "the rapid review of this serious child safeguarding incident. Our decision "
+                  f"is: {decision}."),
         SummaryList([
             ("Case reference", case.reference),
             ("Panel or Ofsted reference", notification.panel_reference or "Not recorded"),
             ("Panel notified on", f"{notification.notified_on:%-d %B %Y}"),
             ("Rapid review meeting", f"{report.decision_meeting.held_on:%-d %B %Y}"
              if report.decision_meeting else "Not recorded"),
-            ("Decision", ReviewReport.Decision(report.decision).label if report.decision
-             else ""),
+            ("Decision", decision),
+            ("Version signed", f"Version {version.number} of the rapid review report and "
+                               "decision record"),
         ]),
-        Paragraph(f"The safeguarding partners of {case.partnership.name} have completed the "
-                  "rapid review of this serious child safeguarding incident. The rapid review "
-                  "report and the decision record, signed by the three safeguarding partners, "
-                  "are enclosed with the terms of reference."),
-        Paragraph(f"The documents are version {version.number} of the report (SHA-256 "
-                  f"{version.content_sha256})."),
-        SummaryList([(s.get_partner_display(), f"{s.signer_name}, {s.signer_role}, signed "
-                                               f"{timezone.localtime(s.signed_at):%-d %B %Y}")
-                     for s in signatures]),
-    )
-    for endorsement in version.endorsements.all():
-        content.add(Paragraph(f"Endorsed by {endorsement.endorsed_by_name}, "
+        Paragraph(f"We enclose the rapid review report and the decision record, version "
+                  f"{version.number}, which the three safeguarding partners signed, and the "
+                  "terms of reference. The fingerprint (SHA-256) of the signed version is "
+                  f"{version.content_sha256}."),
+        Table(["Partner", "Signed by", "Role", "Signed on"],
+              [[s.get_partner_display(), s.signer_name, s.signer_role, _signed_on(s)]
+               for s in signatures], widths=(22, 28, 28, 22)),
+    ]
+    for endorsement in endorsements:
+        body.append(Paragraph(f"Endorsed by {endorsement.endorsed_by_name}, "
                               f"{endorsement.endorsed_by_role}, on "
                               f"{endorsement.endorsed_on:%-d %B %Y}."))
-    return content
+    disagreements = disagreements_before(version)
+    if disagreements:
+        body.append(Paragraph("A partner recorded a disagreement before signing. The signed "
+                              "decision record sets out what it was and how it was resolved:"))
+        body.append(disagreements_table(disagreements))
+    body.append(Paragraph("Please contact the business unit if you need anything more."))
+    return letter_content(
+        title="Decision of the rapid review of a serious child safeguarding incident",
+        partnership=case.partnership, case_reference=case.reference, dated=ready,
+        addressee=PANEL_ADDRESSEE, salutation="Dear Chair", body=body,
+        signatories=[Signatory(s.signer_name, f"{s.signer_role}, for the "
+                                              f"{s.get_partner_display().lower()}")
+                     for s in signatures])
 
 
 def submission_letter(*, actor: User | None, review: RapidReview) -> CaseDocument:
@@ -135,7 +165,7 @@ def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, by
     letter = submission_letter(actor=actor, review=review)
     parts = [
         ("1-rapid-review-report", _latest(case.pk, CaseDocument.Kind.RAPID_REVIEW_REPORT,
-                                          key)),
+                                          f"{key}-signed")),
         ("2-decision-record-signed", _latest(case.pk, CaseDocument.Kind.DECISION_RECORD,
                                              f"{key}-signed")),
         ("3-covering-letter", letter),
@@ -164,6 +194,16 @@ def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, by
         archive.writestr(zipfile.ZipInfo("MANIFEST.txt", ZIP_TIMESTAMP),
                          "\n".join(manifest) + "\n")
     return f"{case.reference}-submission-to-the-panel.zip", buffer.getvalue()
+
+
+# Steps of gathering and agreeing the review that a submission makes moot: still open at
+# submission (a receipt never confirmed, a late return), they no longer apply, and would
+# otherwise show as overdue on a review the Panel already has.
+GATHERING_ACTIONS = (
+    StepAction.TERMS_AGREED, StepAction.INFORMATION_REQUESTS_SENT,
+    StepAction.RECEIPT_CONFIRMED, StepAction.RETURN_SUBMITTED, StepAction.RETURNS_COLLATED,
+    StepAction.MEETING_SCHEDULED, StepAction.MEETING_HELD, StepAction.DECISION_RECORD_SENT,
+    StepAction.PARTNERS_SIGNED, StepAction.REPORT_ENDORSED)
 
 
 @transaction.atomic
@@ -220,6 +260,8 @@ def submission_record(*, actor: User, review: RapidReview, submitted_on: datetim
                         reason="Submitted on time: the Panel did not need telling of a delay")
     deadline_meet(actor=actor, case=review.case, action=StepAction.RAPID_REVIEW_SUBMITTED,
                   met_at=_noon(submitted_on))
+    deadlines_close(actor=actor, case=review.case, actions=GATHERING_ACTIONS,
+                    reason="The rapid review was submitted to the Panel without it")
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=submission,
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "version": version.number,

@@ -25,18 +25,27 @@ from cases.services import CaseError, EditConflict
 
 from ..documents.terms import terms_content
 from ..models import RapidReview, TermsAgreement, TermsMember, TermsOfReference
+from ..selectors.terms import requested_returns_due
 
 # Returns due 5 working days after the requests, which go 2 working days after the
 # notification (seed 003 flowchart 2: requests on day 2, returns on day 7).
 RETURNS_DUE_WORKING_DAYS = 2 + 5
 
 
+def terms_document_refresh(*, actor: User | None, review: RapidReview) -> None:
+    """Make the terms document again once the caller commits, when what it shows from
+    elsewhere changed (the agencies asked and their return date): the same terms version,
+    so no agreement is needed again."""
+    terms = TermsOfReference.objects.filter(review=review).only("pk").first()
+    if terms is not None:
+        transaction.on_commit(partial(_document_now, actor.pk if actor else None, terms.pk),
+                              robust=True)
+
+
 def terms_defaults(review: RapidReview) -> dict:
     """What a new terms of reference starts with: the notification's children, and the
     returns due date of the information requests already sent (the latest), else day 7."""
-    requested = [r.due_on for r in review.information_requests.select_related(
-        "return_deadline") if r.due_on]
-    returns_due = max(requested) if requested else add_working_days(
+    returns_due = requested_returns_due(review) or add_working_days(
         review.started_on, RETURNS_DUE_WORKING_DAYS, calendar_for(review.case.partnership_id))
     return {"children": list(review.notification.children.all()),
             "returns_due_on": returns_due}
@@ -63,10 +72,11 @@ def _document_after_commit(actor: User, terms: TermsOfReference) -> None:
     transaction.on_commit(partial(_document_now, actor.pk, terms.pk), robust=True)
 
 
-def _document_now(actor_id: int, terms_id: int) -> None:
+def _document_now(actor_id: int | None, terms_id: int) -> None:
     terms = TermsOfReference.objects.select_related("review__case__partnership").get(
         pk=terms_id)
-    terms_document(actor=User.objects.filter(pk=actor_id).first(), terms=terms)
+    terms_document(actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
+                   terms=terms)
 
 
 def _day(value: datetime.date | None) -> str:
@@ -122,7 +132,11 @@ def terms_save(*, actor: User, review: RapidReview, children: list[Child],
     elif meeting_dates[0] < review.started_on:
         errors["meeting_dates"] = "Meeting dates must be on or after the date the Panel " \
                                   "was notified"
-    if not returns_due_on:
+    requested = requested_returns_due(review)
+    if requested is not None:
+        # The requests' own date stands: it is computed (and moved) by the calendar.
+        returns_due_on = requested
+    elif not returns_due_on:
         errors["returns_due_on"] = "Enter the date agencies' returns are due"
     elif returns_due_on < review.started_on:
         errors["returns_due_on"] = "The returns due date must be on or after the date the " \

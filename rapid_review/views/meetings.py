@@ -54,13 +54,15 @@ def meeting_schedule_view(request, reference: str):
                   {"form": form, "case": review.case, "window": window})
 
 
-def _meeting_page(request, review: RapidReview, pk: int, *, error: str = ""):
+def _meeting_page(request, review: RapidReview, pk: int, *, error: str = "",
+                  not_quorate_check: bool = False):
     summary = meeting_summary(review, pk)
     if summary is None:
         raise Http404
     audit_view(actor=request.user, obj=summary.meeting)
     return render(request, "rapid_review/meetings/detail.html", {
         "review": review, "case": review.case, "summary": summary, "error": error,
+        "not_quorate_check": not_quorate_check,
         "can_record": rules.can_edit_rapid_review(request.user, review)},
         status=400 if error else 200)
 
@@ -109,13 +111,26 @@ def attendee_remove(request, reference: str, pk: int, attendee_pk: int):
 
 @require_POST
 def meeting_confirm(request, reference: str, pk: int):
+    """A meeting that is not quorate is confirmed only once the page has said so (the
+    attendance can be corrected first): it took place, but cannot record the decision."""
     review = review_to_edit(request, reference)
-    session = get_object_or_404(ReviewMeeting, review=review, pk=pk)
+    summary = meeting_summary(review, pk)
+    if summary is None:
+        raise Http404
+    if summary.attendees and not summary.is_quorate and \
+            request.POST.get("not_quorate") != "confirmed":
+        return _meeting_page(request, review, pk, not_quorate_check=True)
     try:
-        meeting_confirm_held(actor=request.user, meeting=session)
+        meeting_confirm_held(actor=request.user, meeting=summary.meeting)
     except ValidationError as error:
         return _meeting_page(request, review, pk, error=" ".join(error.messages))
-    messages.success(request, "Meeting confirmed as held with these attendees")
+    if summary.is_quorate:
+        messages.success(request, "Meeting confirmed as held with these attendees")
+    else:
+        messages.warning(request, "The meeting is confirmed as held, but it was not quorate: "
+                                  f"no representative of {' or '.join(summary.missing_partners)} "
+                                  "attended, so no decision can be recorded at it. Schedule "
+                                  "another session for the decision")
     return redirect("rapid_review:meeting", reference=reference, pk=pk)
 
 

@@ -23,6 +23,7 @@ from ..forms.report import AssessmentForm, DecisionForm, LearningItemForm, Secti
 from ..models import LearningItem, RapidReview, ReviewReport
 from ..report import SECTIONS
 from ..selectors.report import decision_meetings, report_page, report_revisions
+from ..selectors.signoff import out_for_signature
 from ..services import (
     learning_item_add,
     learning_item_remove,
@@ -111,7 +112,7 @@ def report_section(request, reference: str, key: str):
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/section.html",
                   {"form": form, "case": report.review.case, "heading": heading,
-                   "conflict": conflict})
+                   "conflict": conflict, "out_for_signature": out_for_signature(report)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,7 +130,8 @@ def report_assessment(request, reference: str):
             _saved(request, "Assessment saved", saved)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/assessment.html",
-                  {"form": form, "case": report.review.case, "conflict": conflict})
+                  {"form": form, "case": report.review.case, "conflict": conflict,
+                   "out_for_signature": out_for_signature(report)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,7 +155,7 @@ def report_decision(request, reference: str):
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/decision.html",
                   {"form": form, "case": report.review.case, "meetings": meetings,
-                   "conflict": conflict})
+                   "conflict": conflict, "out_for_signature": out_for_signature(report)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,7 +173,8 @@ def learning_add(request, reference: str):
             _saved(request, f"{item.get_kind_display()} added", item.report)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/learning_add.html",
-                  {"form": form, "case": report.review.case})
+                  {"form": form, "case": report.review.case,
+                   "out_for_signature": out_for_signature(report)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,7 +196,8 @@ def learning_remove(request, reference: str, pk: int):
             _saved(request, f"{item.get_kind_display()} removed", saved)
             return redirect("rapid_review:report", reference=reference)
     return render(request, "rapid_review/report/learning_remove.html",
-                  {"item": item, "case": report.review.case, "error": error},
+                  {"item": item, "case": report.review.case, "error": error,
+                   "out_for_signature": out_for_signature(report)},
                   status=400 if error else 200)
 
 

@@ -17,6 +17,7 @@ from cases.selectors import cases_visible_to
 from ..forms.requests import ReceiptForm, ReopenForm, SendRequestsForm
 from ..models import InformationRequest, RapidReview
 from ..selectors.requests import (
+    agency_contacts,
     chase_list,
     request_pack,
     requests_sent_with,
@@ -29,7 +30,7 @@ from ..services import (
     information_request_confirm_receipt,
     information_requests_send,
 )
-from ..services.requests import request_contact_defaults, requestable_agencies
+from ..services.requests import requestable_agencies
 from ..services.returns import involved_with_labels
 
 
@@ -85,12 +86,17 @@ def requests_send(request, reference: str):
         else:
             messages.success(request, f"{len(sent)} information request"
                                       f"{'s' if len(sent) != 1 else ''} sent")
+            unreached = [r.agency.name for r in sent if not r.contact_email]
+            if unreached:
+                messages.warning(request, f"Nobody was emailed at {', '.join(unreached)}: "
+                                          "no named contact, mailbox or user. Send the "
+                                          "request another way and record receipt")
             return redirect("rapid_review:requests", reference=reference)
-    for agency in candidates:
-        agency.contact = request_contact_defaults(agency, review.case.partnership_id)
+    agency_contacts(candidates, review.case.partnership_id)
     return render(request, "rapid_review/requests/send.html", {
         "review": review, "case": review.case, "form": form,
         "sending": sending_due(review),
+        "nobody_to_email": [a for a in candidates if a.nobody_to_email],
     })
 
 

@@ -20,7 +20,8 @@ from cases.services import EditConflict
 
 from ..forms.terms import MEETING_DATE_FIELDS, TermsForm, TermsMemberForm
 from ..models import RapidReview, TermsMember, TermsOfReference
-from ..selectors.terms import review_papers, terms_summary
+from ..selectors.papers import review_papers
+from ..selectors.terms import requested_returns_due, terms_summary
 from ..services import (
     terms_agree,
     terms_defaults,
@@ -68,7 +69,8 @@ def terms_edit(request, reference: str):
                    **dict(zip(MEETING_DATE_FIELDS, dates, strict=False))}
     else:
         initial = {**terms_defaults(review), "version": 0}
-    form = TermsForm(request.POST or None, initial=initial, case=case)
+    form = TermsForm(request.POST or None, initial=initial, case=case,
+                     requested_returns_due=requested_returns_due(review))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:

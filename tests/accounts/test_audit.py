@@ -96,7 +96,7 @@ def test_audit_trail_page_lists_only_this_partnerships_events(client, partnershi
     audit_record(action=AuditEvent.Action.CREATE, obj=partnership, detail={"mark": "mine"})
     audit_record(action=AuditEvent.Action.CREATE, obj=other_partnership)
     client.force_login(make_user(Role.ADMINISTRATOR))
-    response = client.get(reverse("accounts:audit-trail"))
+    response = client.get(reverse("dashboards:audit-trail"))
     events = list(response.context["page"])
     assert events and all(e.partnership == partnership for e in events)
 

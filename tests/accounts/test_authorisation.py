@@ -52,17 +52,22 @@ DRAFT_PAGES = [
     "referral-involvement-remove", "referral-incident", "referral-reason",
     "referral-authorisation", "referral-check",
 ]
+ADMINISTRATION_PAGES = [
+    "administration", "partnership-settings", "agency-add", "agency-edit", "agency-share",
+    "person-add", "person", "role-give", "role-remove", "person-deactivate",
+]
 # url name -> roles that get 200 (everyone else gets 404). The agency user is the
 # referring agency's (and the draft's author).
 MATRIX = {
-    "accounts:home": EVERY_ROLE,
+    "dashboards:home": EVERY_ROLE,
     "accounts:choose-partnership": EVERY_ROLE,
     "accounts:partnership-detail": EVERY_ROLE,
     "accounts:agency-list": DIRECTORY,
     "accounts:agency-detail": DIRECTORY,
     "accounts:people": {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER,
                         Role.ADMINISTRATOR, Role.SCRUTINEER},
-    "accounts:audit-trail": {Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER},
+    "dashboards:audit-trail": {Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER},
+    **{f"accounts:{name}": {Role.ADMINISTRATOR} for name in ADMINISTRATION_PAGES},
     "outbox:undelivered": set(rules.BUSINESS_UNIT),
     "cases:referral-start": {Role.AGENCY_USER},
     "calendars:calendar": set(rules.CALENDAR_READERS),
@@ -72,6 +77,7 @@ MATRIX = {
     "calendars:timeline-step-new": set(rules.CALENDAR_EDITORS),
     "calendars:timeline-step-edit": set(rules.CALENDAR_EDITORS),
     "calendars:deadlines": set(rules.CASE_READERS),
+    "calendars:reminders-send-now": {Role.BUSINESS_MANAGER},
     "cases:case-deadlines": set(rules.CASE_READERS),
     "cases:anchor-correct": set(rules.BUSINESS_UNIT),
     "cases:deadline-waive": {Role.BUSINESS_MANAGER},
@@ -83,7 +89,8 @@ MATRIX = {
     "lcspr:final-report-sent": set(rules.BUSINESS_UNIT),
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
-    "rapid_review:overview": set(rules.CASE_READERS),
+    # The review group reads the overview (its task list links what each role may open).
+    "rapid_review:overview": set(rules.REVIEW_PAPER_READERS),
     "cases:referral-inbox": set(rules.BUSINESS_UNIT),
     "cases:referral-review": set(rules.BUSINESS_UNIT),
     "cases:referral-query-ask": set(rules.BUSINESS_UNIT),
@@ -171,6 +178,10 @@ NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-con
               "rapid_review:report-start", "rapid_review:panel-response-share"}
 # "Try again" on an undelivered email: tests/outbox/test_pages.py.
 NOT_PAGES |= {"outbox:message-retry"}
+# Administration's POST-only actions, and the invitation link (public, like a password
+# reset link): tests/accounts/test_administration.py.
+NOT_PAGES |= {"accounts:person-reactivate", "accounts:invitation-resend",
+              "accounts:invitation-accept"}
 
 
 def _named_urls():
@@ -271,6 +282,7 @@ def url_for(partnership):
         actor=officer, case=reviewed, kind=CaseDocument.Kind.MASTER_CHRONOLOGY,
         content=DocumentContent("Master chronology", partnership.name, reviewed.reference))
     key = {"key": draft.draft_key}
+    colleague = MembershipFactory(partnership=partnership, role=Role.SCRUTINEER)
     item_ids = {"child": child.pk, "person": person.pk, "involvement": involvement.pk}
     by_name = {
         **{f"cases:{name}": key for name in DRAFT_PAGES},
@@ -355,6 +367,11 @@ def url_for(partnership):
         "cases:referral-query-answer": {"reference": asked.reference, "pk": query.pk},
         "accounts:partnership-detail": {"code": partnership.code},
         "accounts:agency-detail": {"pk": agency.pk},
+        "accounts:agency-edit": {"pk": agency.pk},
+        "accounts:agency-share": {"pk": agency.pk},
+        **{f"accounts:{name}": {"pk": colleague.user_id}
+           for name in ("person", "role-give", "person-deactivate")},
+        "accounts:role-remove": {"pk": colleague.user_id, "membership_pk": colleague.pk},
         "calendars:calendar-day-remove": {"pk": day.pk},
         "calendars:timeline-step-edit": {"pk": plan.steps.first().pk},
         "cases:case-deadlines": {"reference": case.reference},
@@ -420,7 +437,7 @@ def test_role_matrix(client, make_user, url_for, role):
 def test_navigation_links_only_to_pages_the_role_may_open(client, make_user, role):
     user = make_user(role)
     client.force_login(user)
-    items = client.get(reverse("accounts:home")).context["navigation"]
+    items = client.get(reverse("dashboards:home")).context["navigation"]
     assert len({i.url_name for i in items}) == len(items)
     for item in items:
         assert client.get(item.href).status_code == 200, item.url_name
@@ -428,9 +445,9 @@ def test_navigation_links_only_to_pages_the_role_may_open(client, make_user, rol
 
 def test_user_without_any_role_sees_only_an_explanation(client, url_for):
     client.force_login(UserFactory())
-    response = client.get(url_for("accounts:home"))
+    response = client.get(url_for("dashboards:home"))
     assert b"You do not have a role in any partnership yet" in response.content
-    for name in set(MATRIX) - {"accounts:home", "accounts:choose-partnership"}:
+    for name in set(MATRIX) - {"dashboards:home", "accounts:choose-partnership"}:
         assert client.get(url_for(name)).status_code == 404, name
 
 
@@ -464,7 +481,7 @@ def test_visible_to_scopes_by_the_roles_held(partnership, other_partnership, mak
 
 
 def test_superuser_gets_nothing_in_the_service_without_a_membership(admin_client, url_for):
-    for name in set(MATRIX) - {"accounts:home", "accounts:choose-partnership"}:
+    for name in set(MATRIX) - {"dashboards:home", "accounts:choose-partnership"}:
         assert admin_client.get(url_for(name)).status_code == 404, name
 
 
@@ -473,11 +490,11 @@ def test_switching_partnership_changes_what_is_shown(client, partnership, other_
     user = make_user(Role.ADMINISTRATOR)
     MembershipFactory(user=user, partnership=other_partnership, role=Role.AGENCY_USER)
     client.force_login(user)
-    assert client.get(reverse("accounts:audit-trail")).status_code == 200
+    assert client.get(reverse("dashboards:audit-trail")).status_code == 200
     response = client.post(reverse("accounts:choose-partnership"),
                            {"partnership": other_partnership.pk})
     assert response.status_code == 302
-    assert client.get(reverse("accounts:audit-trail")).status_code == 404
+    assert client.get(reverse("dashboards:audit-trail")).status_code == 404
     assert client.get(reverse("cases:referral-start")).status_code == 200
 
 

@@ -49,7 +49,7 @@ def test_officer_sets_the_terms_and_the_three_partners_agree(page, make_user, pa
     for user in partners.values():
         page.context.clear_cookies()
         sign_in(page, user.email, PASSWORD)
-        page.get_by_role("link", name="Rapid reviews").click()
+        page.get_by_role("link", name="Rapid reviews", exact=True).click()
         page.check_accessibility()
         page.get_by_role("link", name=f"terms of reference for {case.reference}").click()
         page.check_accessibility()

@@ -136,7 +136,7 @@ def test_case_deadlines_page_is_scoped_audited_and_bounded(client, make_user, pa
     assert len(response.context["page"]) == 3 * Deadline.objects.filter(
         case=cases[0]).count()
     with django_assert_max_num_queries(15):
-        assert client.get(reverse("accounts:home")).status_code == 200
+        assert client.get(reverse("dashboards:home")).status_code == 200
 
 
 @time_machine.travel(TODAY)
@@ -145,12 +145,13 @@ def test_home_page_lists_my_overdue_and_due_soon_deadlines(client, make_user, ca
                            occurred_on=d("2026-11-16"))
     partner = make_user(Role.PARTNER_REPRESENTATIVE)
     client.force_login(partner)
-    mine = list(client.get(reverse("accounts:home")).context["my_deadlines"])
-    assert [x.step.key for x in mine] == []  # partners sign on 4 December: not yet due soon
+    queues = client.get(reverse("dashboards:home")).context["queues"]
+    # Partners sign on 4 December: not yet due soon.
+    assert [x.due.step.key for x in queues["mine"].items] == []
     with time_machine.travel(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)):
         client.force_login(partner)
-        mine = list(client.get(reverse("accounts:home")).context["my_deadlines"])
-    assert [x.step.key for x in mine] == ["partners_sign"]
+        queues = client.get(reverse("dashboards:home")).context["queues"]
+    assert [x.due.step.key for x in queues["mine"].items] == ["partners_sign"]
 
 
 def test_waiving_is_for_the_business_manager_only(client, make_user, case):

@@ -197,7 +197,8 @@ def test_demo_has_rapid_reviews_waiting_for_signatures_submitted_and_with_a_pane
         assert submission.submitted_on == on(15) and submission.working_day == 15
         assert submission.method == PanelSubmission.Method.PANEL_FORM
         assert _on(submission.recorded_at) == on(15)
-        signed_record = review.case.documents.get(related_key="report-version-1-signed")
+        signed_record = review.case.documents.get(kind=CaseDocument.Kind.DECISION_RECORD,
+                                                  related_key="report-version-1-signed")
         assert signed_record.version == 1 and _on(signed_record.created_at) == on(14)
         for step in ("partners_sign", "submit_rapid_review"):
             assert review.case.deadlines.get(step__key=step).status == DeadlineStatus.MET

@@ -118,7 +118,7 @@ def test_a_statement_past_the_timeout_is_cancelled_and_the_page_is_the_services_
         release = threading.Timer(10, blocker.rollback)
         release.start()
         started = time.monotonic()
-        response = client.get(reverse("accounts:home"))
+        response = client.get(reverse("dashboards:home"))
         elapsed = time.monotonic() - started
         release.cancel()
     _assert_own_error_page(response)
@@ -138,7 +138,7 @@ def test_a_database_server_that_never_answers_gives_the_error_page_within_the_co
         hang_up.start()
         with _connection_settings(HOST="127.0.0.1", PORT=silent.getsockname()[1]):
             started = time.monotonic()
-            response = client.get(reverse("accounts:home"))
+            response = client.get(reverse("dashboards:home"))
             elapsed = time.monotonic() - started
         hang_up.cancel()
     _assert_own_error_page(response)

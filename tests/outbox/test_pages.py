@@ -125,6 +125,6 @@ def test_try_again_is_for_the_partnerships_business_unit_only(
 
 def test_the_navigation_offers_the_page_to_the_business_unit(client, make_user):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    assert "Emails not delivered" in client.get(reverse("accounts:home")).content.decode()
+    assert "Emails not delivered" in client.get(reverse("dashboards:home")).content.decode()
     client.force_login(make_user(Role.MANAGER))
-    assert "Emails not delivered" not in client.get(reverse("accounts:home")).content.decode()
+    assert "Emails not delivered" not in client.get(reverse("dashboards:home")).content.decode()

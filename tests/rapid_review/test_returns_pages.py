@@ -63,7 +63,7 @@ def test_an_agency_sees_only_its_own_requests(client, two_agencies, partnership,
     html = response.content.decode()
     assert review.case.reference in html and other_review.case.reference in html
     assert school.agency.name not in html
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("dashboards:home")).content.decode()
     assert f'href="{_r("return", police_request.pk)}"' in home
     assert "Information requests" in home  # navigation
 

@@ -244,3 +244,24 @@ def test_the_referrer_sees_the_outcome_in_the_app(client, partnership, officer, 
                           method="panel_form")
     body = client.get(page).content.decode()
     assert "No further review (sent to the National Panel on 23 November 2026)" in body
+
+
+def test_the_submission_closes_gathering_steps_still_open_so_none_shows_overdue(
+        client, partnership, officer, partners):
+    """The school never confirmed receipt nor returned: once the review is with the Panel,
+    those steps no longer apply, and the case page shows none of them as due."""
+    review, _school = _report(partnership, officer, partners)
+    open_before = set(review.case.deadlines.filter(status=DeadlineStatus.OPEN, step__met_by__in=[
+        "receipt_confirmed", "return_submitted"]).values_list("pk", flat=True))
+    assert open_before
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)):
+        submission_record(actor=officer, review=review, submitted_on=DAY_15,
+                          method="panel_form")
+        closed = review.case.deadlines.filter(pk__in=open_before)
+        assert {d.status for d in closed} == {DeadlineStatus.WAIVED}
+        assert all("submitted to the Panel" in d.waived_reason for d in closed)
+        client.force_login(officer)
+        html = client.get(reverse("cases:case-detail", args=[review.case.reference])).content
+    due_next = html.decode().split("What is due next")[1].split("</table>")[0]
+    for deadline in closed.select_related("step"):
+        assert deadline.step.label not in due_next

@@ -207,9 +207,11 @@ def test_partner_representatives_read_but_do_not_edit(client, officer, case, par
     for url in (reverse("rapid_review:terms-edit", args=[case.reference]),
                 reverse("rapid_review:terms-member-add", args=[case.reference]),
                 reverse("rapid_review:terms-member-remove", args=[case.reference, member.pk]),
-                reverse("rapid_review:overview", args=[case.reference]),
                 reverse("cases:case-detail", args=[case.reference])):
         assert client.get(url).status_code == 404, url
+    # The overview they read, as the review group (issue 11).
+    assert client.get(reverse("rapid_review:overview", args=[case.reference])).status_code \
+        == 200
     client.force_login(make_user(Role.AGENCY_USER))
     assert client.get(reverse("rapid_review:terms", args=[case.reference])).status_code == 404
 
@@ -270,5 +272,5 @@ def test_the_papers_page_lists_reviews_in_bounded_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url).content.decode()
     assert html.count("Rapid review terms of reference (PDF") == 4
-    nav = client.get(reverse("accounts:home")).context["navigation"]
+    nav = client.get(reverse("dashboards:home")).context["navigation"]
     assert "Rapid reviews" in [item.label for item in nav]

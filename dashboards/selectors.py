@@ -1,0 +1,282 @@
+"""Each role's work queue, read from the other apps' records and already scoped to the
+user: what is waiting, for whom, by when, and the page where it is done.
+
+Every list is bounded (a few rows and a count, with "see all"); the whole home page costs a
+fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import rules
+from accounts.models import Partnership, Role, StatutoryPartner, User
+from calendars.models import Deadline, DeadlineStatus, StepAction
+from calendars.step_pages import agency_link, business_unit_link, partner_link
+from cases.models import Referral, ReferralQuery, Stage
+from rapid_review.models import (
+    AgencyReturn,
+    PartnerSignature,
+    ReportVersion,
+    TermsAgreement,
+    TermsOfReference,
+)
+from rapid_review.selectors import agency_requests_with_states, chase_list, requests_to_chase
+
+ROWS = 10
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing waiting: what, on which case, for whom, by when, and where to do it."""
+
+    what: str
+    reference: str
+    href: str | None
+    due: Deadline | None = None
+    who: str = ""
+    due_on: datetime.date | None = None
+    since: datetime.date | None = None  # when it arrived, for what has no due date
+    case_href: str | None = None  # the case page, for those who may open it
+
+
+@dataclass(frozen=True)
+class Queue:
+    items: list[Item]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def _bounded(qs: QuerySet, limit: int = ROWS) -> tuple[list, int]:
+    rows = list(qs[:limit + 1])
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], qs.count()
+
+
+def _who(deadline: Deadline) -> str:
+    if deadline.responsible_agency_id:
+        return deadline.responsible_agency.name
+    if deadline.responsible_user_id:
+        return deadline.responsible_user.full_name
+    return deadline.get_responsible_role_display() or "The business unit"
+
+
+def _case_page(reference: str) -> str:
+    return reverse("cases:case-detail", args=[reference])
+
+
+def _overview(reference: str) -> str:
+    """Partners read the rapid review's overview, not the case page."""
+    return reverse("rapid_review:overview", args=[reference])
+
+
+def _deadline_items(deadlines: list[Deadline], link, *, case_pages: bool = False
+                    ) -> list[Item]:
+    return [Item(what=d.step.label, reference=d.case.reference, href=link(d), due=d,
+                 who=_who(d), case_href=_case_page(d.case.reference) if case_pages else None)
+            for d in deadlines]
+
+
+# The business unit ------------------------------------------------------------------------
+
+def next_steps(user: User, partnership: Partnership) -> Queue:
+    """Each open case's next step (its earliest open deadline), earliest first."""
+    if not rules.is_business_unit(user, partnership):
+        return Queue([], 0)
+    first = Window(RowNumber(), partition_by=[F("case_id")],
+                   order_by=[F("due_date").asc(), F("id").asc()])
+    qs = (Deadline.objects.filter(partnership=partnership, status=DeadlineStatus.OPEN)
+          .exclude(case__stage__in=[Stage.DRAFT, Stage.CLOSED])
+          .annotate(rank=first).filter(rank=1)
+          .select_related("case", "step", "responsible_agency", "responsible_user")
+          .order_by("due_date", "id"))
+    rows, total = _bounded(qs)
+    return Queue(_deadline_items(rows, business_unit_link, case_pages=True), total)
+
+
+def referrals_waiting(user: User, partnership: Partnership) -> Queue:
+    from cases.selectors import referral_inbox
+
+    if not rules.is_business_unit(user, partnership):
+        return Queue([], 0)
+    rows, total = _bounded(referral_inbox(user, partnership).prefetch_related(None))
+    return Queue([_referral_item(case) for case in rows], total)
+
+
+def _referral_item(case) -> Item:
+    referral = getattr(case, "referral", None)  # a case opened by the business unit has none
+    return Item(case_href=_case_page(case.reference), what=case.get_stage_display() + (
+                    f": referred by {referral.referring_agency.name}" if referral else ""),
+                reference=case.reference,
+                href=reverse("cases:referral-review", args=[case.reference]),
+                since=timezone.localdate(referral.submitted_at) if referral else None)
+
+
+def returns_to_chase(user: User, partnership: Partnership) -> Queue:
+    rows = chase_list(user, partnership, limit=ROWS + 1)
+    total = len(rows) if len(rows) <= ROWS else requests_to_chase(partnership).count()
+    return Queue([Item(what=f"Return from {row.request.agency.name}"
+                            + (f", overdue by {row.overdue_by} working day"
+                               f"{'s' if row.overdue_by != 1 else ''}" if row.overdue_by
+                               else ""),
+                       reference=row.request.review.case.reference,
+                       case_href=_case_page(row.request.review.case.reference),
+                       href=reverse("rapid_review:return-view",
+                                    args=[row.request.review.case.reference, row.request.pk]),
+                       due_on=row.request.due_on)
+                  for row in rows[:ROWS]], total)
+
+
+def disagreements_to_resolve(user: User, partnership: Partnership) -> Queue:
+    if not rules.is_business_unit(user, partnership):
+        return Queue([], 0)
+    qs = (PartnerSignature.objects.filter(
+        version__report__review__case__partnership=partnership,
+        outcome=PartnerSignature.Outcome.DISAGREED, resolved_at__isnull=True)
+        .select_related("version__report__review__case").order_by("signed_at"))
+    rows, total = _bounded(qs)
+    return Queue([Item(what=f"The {s.get_partner_display().lower()} disagrees with version "
+                            f"{s.version.number}",
+                       reference=s.version.report.review.case.reference,
+                       case_href=_case_page(s.version.report.review.case.reference),
+                       href=reverse("rapid_review:signoff",
+                                    args=[s.version.report.review.case.reference]),
+                       since=timezone.localdate(s.signed_at))
+                  for s in rows], total)
+
+
+# Partner representatives ---------------------------------------------------------------
+
+def _sign_by(case_field: str) -> Subquery:
+    return Subquery(Deadline.objects.filter(
+        case=OuterRef(case_field), step__met_by=StepAction.PARTNERS_SIGNED, related_key="")
+        .exclude(status=DeadlineStatus.WAIVED).order_by("due_date").values("due_date")[:1])
+
+
+def signatures_waiting(user: User, partnership: Partnership) -> Queue:
+    """Versions out for signature that the user's partner has not signed."""
+    partner = rules.partner_represented_by(user, partnership)
+    if not partner:
+        return Queue([], 0)
+    signed = PartnerSignature.objects.filter(version=OuterRef("pk"), partner=partner,
+                                             outcome=PartnerSignature.Outcome.SIGNED)
+    qs = (ReportVersion.objects.filter(
+        voided_at__isnull=True, report__review__case__partnership=partnership,
+        report__review__case__stage=Stage.RAPID_REVIEW,
+        report__review__stopped_on__isnull=True, report__review__submission__isnull=True)
+        .exclude(Exists(signed)).annotate(sign_by=_sign_by("report__review__case"))
+        .select_related("report__review__case").order_by("frozen_at", "id"))
+    rows, total = _bounded(qs)
+    return Queue([Item(what=f"Sign version {v.number} of the rapid review report and "
+                            "decision record",
+                       reference=v.report.review.case.reference,
+                       case_href=_overview(v.report.review.case.reference),
+                       href=reverse("rapid_review:signoff",
+                                    args=[v.report.review.case.reference]),
+                       due_on=v.sign_by, who=StatutoryPartner(partner).label)
+                  for v in rows], total)
+
+
+def terms_waiting(user: User, partnership: Partnership) -> Queue:
+    """Terms of reference whose current version the user's partner has not agreed."""
+    partner = rules.partner_represented_by(user, partnership)
+    if not partner:
+        return Queue([], 0)
+    agreed = TermsAgreement.objects.filter(terms=OuterRef("pk"), version=OuterRef("version"),
+                                           partner=partner)
+    qs = (TermsOfReference.objects.filter(
+        review__case__partnership=partnership, review__case__stage=Stage.RAPID_REVIEW,
+        review__stopped_on__isnull=True)
+        .exclude(Exists(agreed)).select_related("review__case").order_by("updated_at", "id"))
+    rows, total = _bounded(qs)
+    return Queue([Item(what=f"Agree version {t.version} of the terms of reference",
+                       reference=t.review.case.reference,
+                       case_href=_overview(t.review.case.reference),
+                       href=reverse("rapid_review:terms", args=[t.review.case.reference]),
+                       who=StatutoryPartner(partner).label)
+                  for t in rows], total)
+
+
+# Agencies ------------------------------------------------------------------------------------
+
+def requests_waiting(user: User, partnership: Partnership) -> Queue:
+    """Information requests to the user's agencies whose return is not in."""
+    rows = [r for r in agency_requests_with_states(user, partnership)
+            if r.agency_return.status != AgencyReturn.Status.SUBMITTED]
+    return Queue([Item(what=f"Information request to {r.agency.name}: {r.state.label.lower()}",
+                       reference=r.review.case.reference,
+                       href=reverse("rapid_review:return", args=[r.pk]), due_on=r.due_on)
+                  for r in rows[:ROWS]], len(rows))
+
+
+def questions_waiting(user: User, partnership: Partnership) -> Queue:
+    """The business unit's questions about the agency's referrals, not yet answered."""
+    agencies = rules.agency_ids_of(user, partnership)
+    if not agencies:
+        return Queue([], 0)
+    qs = (ReferralQuery.objects.filter(referral__case__partnership=partnership,
+                                       referral__referring_agency__in=agencies,
+                                       answered_at__isnull=True)
+          .select_related("referral__case").order_by("asked_at", "id"))
+    rows, total = _bounded(qs)
+    return Queue([Item(what="Answer the business unit's question about your referral",
+                       reference=q.referral.case.reference,
+                       href=reverse("cases:referral-query-answer",
+                                    kwargs={"reference": q.referral.case.reference,
+                                            "pk": q.pk}),
+                       since=timezone.localdate(q.asked_at))
+                  for q in rows], total)
+
+
+def drafts(user: User, partnership: Partnership) -> Queue:
+    if not rules.agency_ids_of(user, partnership):
+        return Queue([], 0)
+    qs = (Referral.objects.filter(referrer=user, case__partnership=partnership,
+                                  submitted_at__isnull=True).order_by("-updated_at"))
+    rows, total = _bounded(qs)
+    return Queue([Item(what="Finish and submit your draft referral", reference="",
+                       href=reverse("cases:referral-tasklist", kwargs={"key": r.draft_key}),
+                       since=timezone.localdate(r.started_at)) for r in rows], total)
+
+
+# Everyone with deadlines, and managers ------------------------------------------------------
+
+def my_deadlines_queue(user: User, partnership: Partnership) -> Queue:
+    from calendars.selectors import my_deadlines
+
+    roles = rules.roles_in(user, partnership)
+    if roles & rules.BUSINESS_UNIT:
+        link = business_unit_link
+    elif Role.AGENCY_USER in roles:
+        link = agency_link
+    else:
+        link = partner_link
+    rows, total = _bounded(my_deadlines(user, partnership))
+    return Queue(_deadline_items(rows, link), total)
+
+
+def overdue(user: User, partnership: Partnership) -> Queue:
+    """Every overdue deadline of the partnership, the statutory ones first."""
+    if not rules.can_view_partnership_deadlines(user, partnership):
+        return Queue([], 0)
+    today = timezone.localdate()
+    qs = (Deadline.objects.filter(partnership=partnership, status=DeadlineStatus.OPEN,
+                                  due_date__lt=today)
+          .exclude(case__stage__in=[Stage.DRAFT, Stage.CLOSED])
+          .select_related("case", "step", "responsible_agency", "responsible_user")
+          .order_by(F("step__calendar").desc(), "due_date", "id"))  # statutory first
+    rows, total = _bounded(qs)
+    link = business_unit_link if rules.is_business_unit(user, partnership) else (
+        lambda d: reverse("cases:case-deadlines", args=[d.case.reference]))
+    return Queue(_deadline_items(rows, link, case_pages=True), total)
+
