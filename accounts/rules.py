@@ -230,6 +230,25 @@ def can_manage_lcspr(user: User, case) -> bool:
     return case.stage == "lcspr" and has_any_role(user, case.partnership, BUSINESS_UNIT)
 
 
+def is_appointed_reviewer(user: User, lcspr) -> bool:
+    """The reviewer appointed to this LCSPR, while they hold the reviewer role there."""
+    reviewer = getattr(lcspr, "reviewer", None)
+    return (reviewer is not None and reviewer.user_id == user.pk
+            and has_any_role(user, lcspr.case.partnership, {Role.REVIEWER}))
+
+
+def can_view_lcspr(user: User, lcspr) -> bool:
+    """The LCSPR's overview and terms: the case's readers, and the reviewer appointed to it
+    (who sees no case page, and no other review)."""
+    return can_view_case(user, lcspr.case) or is_appointed_reviewer(user, lcspr)
+
+
+def can_appoint_lcspr_reviewer(user: User, case) -> bool:
+    """Seed 002: the chair/author is appointed by the business manager."""
+    return case.stage == "lcspr" and has_any_role(user, case.partnership,
+                                                  {Role.BUSINESS_MANAGER})
+
+
 def can_mark_deadline_done(user: User, deadline) -> bool:
     """Steps the service cannot see done are ticked off by the business unit."""
     return has_any_role(user, deadline.case.partnership, BUSINESS_UNIT)
@@ -279,14 +298,19 @@ def can_agree_terms(user: User, terms) -> bool:
             and bool(partner_represented_by(user, case.partnership)))
 
 
+LCSPR_REVIEWER_KINDS = frozenset({"lcspr_terms_of_reference"})
+
+
 def can_download_document(user: User, document) -> bool:
     """Case readers get every document; an agency only what was addressed to it;
-    partner representatives the review group's papers."""
+    partner representatives the review group's papers; an LCSPR's reviewer its terms."""
     case = document.case
     if case.stage == "draft":
         return False
     if can_view_case(user, case):
         return True
+    if document.kind in LCSPR_REVIEWER_KINDS:
+        return is_appointed_reviewer(user, getattr(case, "lcspr", None))
     if document.agency_id and document.agency_id in agency_ids_of(user, case.partnership):
         return document.kind == "information_request"
     return document.kind in REVIEW_PAPER_KINDS and can_read_review_papers(user, case)

@@ -454,6 +454,9 @@ class CaseDocument(models.Model):
             "Covering letter to the partners with the decision record (SRG-8)"
         TRIAGE_RECOMMENDATION = "triage_recommendation", \
             "Recommendation to the executive for a rapid review"
+        LCSPR_REVIEWER_LETTER = "lcspr_reviewer_letter", \
+            "Letter naming the LCSPR reviewer to the Panel, Ofsted and DfE"
+        LCSPR_TERMS_OF_REFERENCE = "lcspr_terms_of_reference", "LCSPR terms of reference"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

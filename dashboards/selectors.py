@@ -20,6 +20,7 @@ from accounts.models import Partnership, Role, StatutoryPartner, User
 from calendars.models import Deadline, DeadlineStatus, StepAction
 from calendars.step_pages import agency_link, business_unit_link, partner_link
 from cases.models import Referral, ReferralQuery, Stage
+from lcspr.models import Reviewer
 from rapid_review.models import (
     AgencyReturn,
     PartnerSignature,
@@ -279,4 +280,20 @@ def overdue(user: User, partnership: Partnership) -> Queue:
     link = business_unit_link if rules.is_business_unit(user, partnership) else (
         lambda d: reverse("cases:case-deadlines", args=[d.case.reference]))
     return Queue(_deadline_items(rows, link, case_pages=True), total)
+
+
+# Reviewers --------------------------------------------------------------------------------
+
+def reviews_appointed(user: User, partnership: Partnership) -> Queue:
+    """The LCSPRs the user is the appointed reviewer of, while they hold the role here."""
+    if Role.REVIEWER not in rules.roles_in(user, partnership):
+        return Queue([], 0)
+    qs = (Reviewer.objects.filter(user=user, lcspr__case__partnership=partnership)
+          .exclude(lcspr__case__stage=Stage.CLOSED)
+          .select_related("lcspr__case").order_by("-appointed_on", "-id"))
+    rows, total = _bounded(qs)
+    return Queue([Item(what="Your local child safeguarding practice review",
+                       reference=r.lcspr.case.reference,
+                       href=reverse("lcspr:overview", args=[r.lcspr.case.reference]),
+                       since=r.appointed_on) for r in rows], total)
 

@@ -41,6 +41,8 @@ def home(request):
                       drafts=selectors.drafts(user, partnership))
     if roles & {Role.MANAGER, Role.SCRUTINEER}:
         queues.update(overdue=selectors.overdue(user, partnership))
+    if Role.REVIEWER in roles:
+        queues.update(reviews=selectors.reviews_appointed(user, partnership))
     if roles - rules.BUSINESS_UNIT - {Role.MANAGER, Role.SCRUTINEER, Role.ADMINISTRATOR}:
         queues.update(mine=selectors.my_deadlines_queue(user, partnership))
     return render(request, "dashboards/home.html", {

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
-from calendars.models import REVIEW_ACTIONS, Anchor, Part, StepAction
-from calendars.services import anchor_record, deadline_meet, deadlines_close
+from calendars.models import REVIEW_ACTIONS, Part, StepAction
+from calendars.services import deadline_meet, deadlines_close
 from cases.models import Case, Stage
 from cases.services import CaseError, case_stage_change
+from lcspr.services.commissioning import lcspr_open
 from outbox.services import message_queue
 
 from ..models import PanelResponse, PanelSubmission, RapidReview
@@ -190,8 +191,8 @@ def case_move_on(*, actor: User, review: RapidReview, next_step: str) -> RapidRe
         decided_on = timezone.localdate(decided_at) if decided_at else submission.submitted_on
         case_stage_change(actor=actor, case=case, to_stage=Stage.LCSPR,
                           note="The partners decided to commission an LCSPR")
-        anchor_record(actor=actor, case=case, kind=Anchor.DECISION_TO_COMMISSION_LCSPR,
-                      occurred_on=decided_on)
+        # Opens the LCSPR record (key lines of enquiry carried over) and its 6 month target.
+        lcspr_open(actor=actor, case=case, decided_on=decided_on)
     elif next_step == NextStep.ACTION_PLAN:
         case_stage_change(actor=actor, case=case, to_stage=Stage.ACTION_PLAN,
                           note="After the Panel's response: an action plan")

@@ -15,6 +15,7 @@ from cases import services as case_services
 from cases.documents import DocumentContent, document_generate
 from cases.models import CaseDocument, Stage
 from cases.services import case_create
+from lcspr.services import lcspr_open, lcspr_terms_save
 from notifications.services import notification_record
 from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
@@ -34,6 +35,7 @@ from rapid_review.services.submission import delay_notice_create
 from tests.cases.builders import agency_user, complete_draft
 from tests.cases.factories import referred_case
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.lcspr.builders import appointed_reviewer, full_sub_group
 from tests.rapid_review.builders import agency_with_user, submitted_return
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +86,21 @@ MATRIX = {
     "cases:deadline-done": set(rules.BUSINESS_UNIT),
     "notifications:decision-not-to-notify": set(rules.BUSINESS_UNIT),
     "notifications:looked-after-death": set(rules.BUSINESS_UNIT),
-    "lcspr:overview": set(rules.CASE_READERS),
+    # The reviewer is the one appointed to this LCSPR (tests/lcspr/test_reviewer.py: one who
+    # is not gets 404 on it, and every reviewer on case pages).
+    "lcspr:overview": set(rules.CASE_READERS) | {Role.REVIEWER},
     "lcspr:publication-plan": set(rules.BUSINESS_UNIT),
     "lcspr:final-report-sent": set(rules.BUSINESS_UNIT),
+    "lcspr:commission": set(rules.BUSINESS_UNIT),
+    "lcspr:sub-group": set(rules.BUSINESS_UNIT),
+    "lcspr:sub-group-add": set(rules.BUSINESS_UNIT),
+    "lcspr:sub-group-remove": set(rules.BUSINESS_UNIT),
+    "lcspr:reviewer": {Role.BUSINESS_MANAGER},
+    "lcspr:reviewer-letter": set(rules.BUSINESS_UNIT),
+    "lcspr:terms": set(rules.CASE_READERS) | {Role.REVIEWER},
+    "lcspr:terms-edit": set(rules.BUSINESS_UNIT),
+    "lcspr:terms-agree": set(rules.BUSINESS_UNIT),
+    "lcspr:terms-download": set(rules.CASE_READERS) | {Role.REVIEWER},
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -210,6 +224,17 @@ def url_for(partnership):
                                         occurred_on=datetime.date(2026, 11, 2))
     by_hand = case.deadlines.get(step__met_by=StepAction.MARKED_DONE)
     at_lcspr = case_create(actor=None, partnership=partnership, stage=Stage.LCSPR)
+    to_commission = case_create(actor=None, partnership=partnership, stage=Stage.LCSPR)
+    business_manager = MembershipFactory(partnership=partnership,
+                                         role=Role.BUSINESS_MANAGER).user
+    lcspr = lcspr_open(actor=business_manager, case=at_lcspr,
+                       decided_on=datetime.date.today())
+    full_sub_group(lcspr, business_manager)
+    lcspr_reviewer = appointed_reviewer(lcspr, business_manager)
+    lcspr_terms_save(actor=business_manager, lcspr=lcspr, questions="Q", agencies=[],
+                     scope_from=datetime.date(2026, 1, 1), scope_to=datetime.date(2026, 2, 1),
+                     method="M", child_perspective="C", practitioner_involvement="P",
+                     family_involvement="F", communications_lead="L", version=0)
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -383,11 +408,19 @@ def url_for(partnership):
         "lcspr:overview": {"reference": at_lcspr.reference},
         "lcspr:publication-plan": {"reference": at_lcspr.reference},
         "lcspr:final-report-sent": {"reference": at_lcspr.reference},
+        "lcspr:commission": {"reference": to_commission.reference},
+        **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
+            "sub-group", "sub-group-add", "reviewer", "reviewer-letter", "terms",
+            "terms-edit", "terms-agree")},
+        "lcspr:sub-group-remove": {"reference": at_lcspr.reference,
+                                   "pk": lcspr.members.first().pk},
+        "lcspr:terms-download": {"reference": at_lcspr.reference, "fmt": "pdf"},
     }
 
     def url(name):
         return reverse(name, kwargs=by_name.get(name, {}))
     url.referrer = referrer
+    url.reviewer = lcspr_reviewer.user
     return url
 
 
@@ -426,8 +459,10 @@ def test_public_pages_need_no_sign_in(client, name):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_role_matrix(client, make_user, url_for, role):
-    # The agency user is the referring agency's, who wrote the draft.
-    client.force_login(url_for.referrer if role == Role.AGENCY_USER else make_user(role))
+    # The agency user is the referring agency's, who wrote the draft; the reviewer the one
+    # appointed to the LCSPR.
+    users = {Role.AGENCY_USER: url_for.referrer, Role.REVIEWER: url_for.reviewer}
+    client.force_login(users.get(role) or make_user(role))
     for name, allowed in MATRIX.items():
         expected = 200 if role in allowed else 404
         assert client.get(url_for(name)).status_code == expected, (role, name)

@@ -1,24 +1,21 @@
-"""The LCSPR's page: its 6 month target, the planned publication and the final report."""
+"""The LCSPR's dates: the planned publication and the final report sent."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts import rules
-from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 from accounts.rules import require
-from calendars.models import Anchor, Deadline, StepAction
 from cases.models import Case
 from cases.selectors import cases_visible_to
 
-from .forms import FinalReportSentForm, PublicationPlanForm
-from .models import Lcspr
-from .services import lcspr_final_report_sent, lcspr_publication_plan
+from ..forms.clock import FinalReportSentForm, PublicationPlanForm
+from ..models import Lcspr
+from ..services import lcspr_final_report_sent, lcspr_publication_plan
 
 
 def _case_or_404(request, reference: str) -> Case:
@@ -26,23 +23,6 @@ def _case_or_404(request, reference: str) -> Case:
                              reference=reference)
     require(case.stage == "lcspr" or Lcspr.objects.filter(case=case).exists())
     return case
-
-
-@require_GET
-def overview(request, reference: str):
-    case = _case_or_404(request, reference)
-    audit_view(actor=request.user, obj=case)
-    deadlines = Deadline.objects.filter(case=case).select_related("step")
-    return render(request, "lcspr/overview.html", {
-        "case": case, "lcspr": Lcspr.objects.filter(case=case).first(),
-        "decided": case.anchor_events.filter(
-            kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
-        "target": deadlines.filter(
-            anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
-        "final_report_due": deadlines.filter(anchor_event__kind=Anchor.PLANNED_PUBLICATION,
-                                             step__met_by=StepAction.FINAL_REPORT_SENT).first(),
-        "can_edit": rules.can_manage_lcspr(request.user, case),
-    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,11 +60,3 @@ def final_report_sent(request, reference: str):
             return redirect("lcspr:overview", reference=reference)
     return render(request, "lcspr/form.html", {"form": form, "case": case,
                                                "title": "Final report sent"})
-
-
-urlpatterns = [
-    path("<str:reference>/lcspr/", overview, name="overview"),
-    path("<str:reference>/lcspr/publication/", publication_plan, name="publication-plan"),
-    path("<str:reference>/lcspr/final-report-sent/", final_report_sent,
-         name="final-report-sent"),
-]

@@ -1,0 +1,1 @@
+"""Forms for the LCSPR pages, one module per topic."""

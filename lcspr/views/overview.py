@@ -1,0 +1,92 @@
+"""The LCSPR's page (a task list of its commissioning, its target and dates), and
+commissioning one by hand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import rules
+from accounts.audit import audit_view
+from accounts.forms import apply_service_errors
+from accounts.rules import require
+from calendars.models import Anchor, Deadline, StepAction
+
+from ..forms.commissioning import CommissionForm
+from ..selectors import lcspr_for
+from ..services import lcspr_open
+from ..services.commissioning import decided_by_default, rapid_review_key_lines
+from ..services.subgroup import partners_missing
+
+
+def _tasks(lcspr, terms, can_edit: bool, can_appoint: bool, reference: str) -> list[dict]:
+    """The commissioning task list: each part's status, and where it is done."""
+    def url(name):
+        return reverse(f"lcspr:{name}", args=[reference])
+    reviewer = getattr(lcspr, "reviewer", None)
+    missing = partners_missing(lcspr)
+    members = list(lcspr.members.all())
+    sent = {d.recipient for d in lcspr.dispatches.all()}
+    agreed = terms is not None and any(a.version == terms.version
+                                       for a in terms.agreements.all())
+    return [
+        {"name": "Review sub-group", "url": url("sub-group") if can_edit else "",
+         "status": "Completed" if not missing else ("In progress" if members
+                                                      else "Not started")},
+        {"name": "Reviewer", "url": url("reviewer") if can_appoint else "",
+         "status": "Completed" if reviewer else "Not started"},
+        {"name": "Reviewer's name to the Panel, Ofsted and DfE",
+         "url": url("reviewer-letter") if can_edit and reviewer else "",
+         "status": "Completed" if len(sent) == 3 else ("In progress" if sent else
+                                                        "Cannot start yet" if not reviewer
+                                                        else "Not started")},
+        {"name": "Terms of reference", "url": url("terms"),
+         "status": "Completed" if agreed else ("In progress" if terms else "Not started")},
+    ]
+
+
+@require_GET
+def overview(request, reference: str):
+    case, lcspr = lcspr_for(request.user, reference)
+    audit_view(actor=request.user, obj=case)
+    deadlines = Deadline.objects.filter(case=case).select_related("step")
+    can_edit = rules.can_manage_lcspr(request.user, case)
+    terms = getattr(lcspr, "terms", None) if lcspr else None
+    return render(request, "lcspr/overview.html", {
+        "case": case, "lcspr": lcspr,
+        "decided": case.anchor_events.filter(
+            kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
+        "target": deadlines.filter(
+            anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
+        "final_report_due": deadlines.filter(anchor_event__kind=Anchor.PLANNED_PUBLICATION,
+                                             step__met_by=StepAction.FINAL_REPORT_SENT).first(),
+        "can_edit": can_edit,
+        "can_view_case": rules.can_view_case(request.user, case),
+        "tasks": _tasks(lcspr, terms, can_edit,
+                        rules.can_appoint_lcspr_reviewer(request.user, case), reference)
+        if lcspr and lcspr.decided_on else [],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def commission(request, reference: str):
+    case, lcspr = lcspr_for(request.user, reference)
+    require(rules.can_manage_lcspr(request.user, case)
+            and (lcspr is None or lcspr.decided_on is None))
+    form = CommissionForm(request.POST or None, initial={
+        "decided_by": decided_by_default(case.partnership),
+        "key_lines_of_enquiry": rapid_review_key_lines(case)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lcspr_open(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "LCSPR commissioned. Its 6 month target counts from the "
+                                      "decision")
+            return redirect("lcspr:overview", reference=reference)
+    return render(request, "lcspr/form.html", {"form": form, "case": case,
+                                               "heading": True, "title": "Commission the LCSPR"})
