@@ -249,6 +249,12 @@ def can_appoint_lcspr_reviewer(user: User, case) -> bool:
                                                   {Role.BUSINESS_MANAGER})
 
 
+def can_write_lcspr_progress_update(user: User, lcspr) -> bool:
+    """Regulation 14: the reviewer writes their update at a checkpoint; the business unit
+    may record one the reviewer sent it."""
+    return is_appointed_reviewer(user, lcspr) or can_manage_lcspr(user, lcspr.case)
+
+
 def can_mark_deadline_done(user: User, deadline) -> bool:
     """Steps the service cannot see done are ticked off by the business unit."""
     return has_any_role(user, deadline.case.partnership, BUSINESS_UNIT)

@@ -256,6 +256,35 @@ def deadline_waive(*, actor: User, deadline: Deadline, reason: str) -> Deadline:
 
 
 @transaction.atomic
+def deadline_move(*, actor: User | None, deadline: Deadline, due_date: datetime.date,
+                  reason: str) -> Deadline:
+    """An open step moved to a date people decided (an LCSPR's revised target), with the
+    reason audited; a day that is not a working day on the step's calendar becomes the
+    working day before. Steps count from their anchors again when the anchor, the step or the
+    calendar changes: the app that moved one keeps it moved (``on_deadlines_moved``)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the date is moving"})
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("step").get(
+        pk=deadline.pk)
+    if deadline.status != DeadlineStatus.OPEN:
+        raise ValidationError("Only an open deadline can move")
+    calendar = step_calendar(deadline.step, calendar_for(deadline.partnership_id))
+    moved_to = _on_or_next(due_date, -1, calendar)
+    if moved_to == deadline.due_date and deadline.due_at is None:
+        return deadline
+    previous = deadline.due_date
+    deadline.due_date, deadline.due_at = moved_to, None
+    deadline.save(update_fields=["due_date", "due_at"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
+                 partnership_id=deadline.partnership_id,
+                 detail={"case": deadline.case_id, "due_date": moved_to.isoformat(),
+                         "previous": previous.isoformat(), "reason": reason[:300]})
+    _tell_moved([deadline.pk])
+    return deadline
+
+
+@transaction.atomic
 def deadlines_close(*, actor: User | None, case: Case, reason: str,
                     parts: Iterable[str] = (), anchors: Iterable[str] = (),
                     actions: Iterable[str] = ()) -> int:

@@ -1,12 +1,25 @@
 """State changes for LCSPRs (one module per topic)."""
 
+from .checkpoints import (
+    checkpoint_add,
+    checkpoint_review_record,
+    checkpoint_update_write,
+    checkpoints_schedule,
+)
 from .clock import lcspr_final_report_sent, lcspr_publication_plan
 from .commissioning import lcspr_open
+from .family import family_member_add, family_offers_record
+from .parallel import parallel_process_add, parallel_process_update
+from .practitioners import practitioner_involvement_record
 from .reviewer import reviewer_appoint, reviewer_letter, reviewer_letter_dispatch_record
 from .subgroup import subgroup_member_add, subgroup_member_remove
+from .target import lcspr_target_revise
 from .terms import lcspr_terms_agree, lcspr_terms_document, lcspr_terms_save
 
-__all__ = ["lcspr_final_report_sent", "lcspr_open", "lcspr_publication_plan",
-           "lcspr_terms_agree", "lcspr_terms_document", "lcspr_terms_save",
-           "reviewer_appoint", "reviewer_letter", "reviewer_letter_dispatch_record",
-           "subgroup_member_add", "subgroup_member_remove"]
+__all__ = ["checkpoint_add", "checkpoint_review_record", "checkpoint_update_write",
+           "checkpoints_schedule", "family_member_add", "family_offers_record",
+           "lcspr_final_report_sent", "lcspr_open", "lcspr_publication_plan",
+           "lcspr_target_revise", "lcspr_terms_agree", "lcspr_terms_document",
+           "lcspr_terms_save", "parallel_process_add", "parallel_process_update",
+           "practitioner_involvement_record", "reviewer_appoint", "reviewer_letter",
+           "reviewer_letter_dispatch_record", "subgroup_member_add", "subgroup_member_remove"]

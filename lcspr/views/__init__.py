@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from . import clock, overview, reviewer, subgroup, terms
+from . import (
+    checkpoints,
+    clock,
+    family,
+    overview,
+    parallel,
+    practitioners,
+    reviewer,
+    subgroup,
+    terms,
+)
 
 urlpatterns = [
     path("<str:reference>/lcspr/", overview.overview, name="overview"),
@@ -22,4 +32,30 @@ urlpatterns = [
     path("<str:reference>/lcspr/terms/agree/", terms.terms_agree, name="terms-agree"),
     path("<str:reference>/lcspr/terms/download.<str:fmt>", terms.terms_download,
          name="terms-download"),
+    path("<str:reference>/lcspr/target/", parallel.target, name="target"),
+    path("<str:reference>/lcspr/target/revise/", parallel.target_revise, name="target-revise"),
+    path("<str:reference>/lcspr/parallel-processes/", parallel.parallel_processes,
+         name="parallel-processes"),
+    path("<str:reference>/lcspr/parallel-processes/add/", parallel.parallel_process_add_page,
+         name="parallel-process-add"),
+    path("<str:reference>/lcspr/parallel-processes/<int:pk>/", parallel.parallel_process_edit,
+         name="parallel-process-edit"),
+    path("<str:reference>/lcspr/checkpoints/", checkpoints.checkpoints, name="checkpoints"),
+    path("<str:reference>/lcspr/checkpoints/every/", checkpoints.checkpoints_every,
+         name="checkpoints-every"),
+    path("<str:reference>/lcspr/checkpoints/add/", checkpoints.checkpoint_add_page,
+         name="checkpoint-add"),
+    path("<str:reference>/lcspr/checkpoints/<int:pk>/", checkpoints.checkpoint,
+         name="checkpoint"),
+    path("<str:reference>/lcspr/checkpoints/<int:pk>/update/", checkpoints.checkpoint_update,
+         name="checkpoint-update"),
+    path("<str:reference>/lcspr/checkpoints/<int:pk>/review/", checkpoints.checkpoint_review,
+         name="checkpoint-review"),
+    path("<str:reference>/lcspr/family/", family.family, name="family"),
+    path("<str:reference>/lcspr/family/add/", family.family_member_add_page, name="family-add"),
+    path("<str:reference>/lcspr/family/<int:pk>/", family.family_offers, name="family-offers"),
+    path("<str:reference>/lcspr/practitioners/", practitioners.practitioners,
+         name="practitioners"),
+    path("<str:reference>/lcspr/practitioners/add/", practitioners.practitioners_add,
+         name="practitioners-add"),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rules
@@ -20,6 +21,7 @@ from ..selectors import lcspr_for
 from ..services import lcspr_open
 from ..services.commissioning import decided_by_default, rapid_review_key_lines
 from ..services.subgroup import partners_missing
+from .running import running_tasks
 
 
 def _tasks(lcspr, terms, can_edit: bool, can_appoint: bool, reference: str) -> list[dict]:
@@ -55,12 +57,14 @@ def overview(request, reference: str):
     deadlines = Deadline.objects.filter(case=case).select_related("step")
     can_edit = rules.can_manage_lcspr(request.user, case)
     terms = getattr(lcspr, "terms", None) if lcspr else None
+    target = deadlines.filter(anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first()
+    running = lcspr is not None and lcspr.decided_on is not None
     return render(request, "lcspr/overview.html", {
-        "case": case, "lcspr": lcspr,
+        "case": case, "lcspr": lcspr, "today": timezone.localdate(),
         "decided": case.anchor_events.filter(
             kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
-        "target": deadlines.filter(
-            anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
+        "target": target,
+        "running": running_tasks(lcspr, target, timezone.localdate()) if running else [],
         "final_report_due": deadlines.filter(anchor_event__kind=Anchor.PLANNED_PUBLICATION,
                                              step__met_by=StepAction.FINAL_REPORT_SENT).first(),
         "can_edit": can_edit,

@@ -15,7 +15,13 @@ from cases import services as case_services
 from cases.documents import DocumentContent, document_generate
 from cases.models import CaseDocument, Stage
 from cases.services import case_create
-from lcspr.services import lcspr_open, lcspr_terms_save
+from lcspr.services import (
+    checkpoint_add,
+    family_member_add,
+    lcspr_open,
+    lcspr_terms_save,
+    parallel_process_add,
+)
 from notifications.services import notification_record
 from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
@@ -101,6 +107,16 @@ MATRIX = {
     "lcspr:terms-edit": set(rules.BUSINESS_UNIT),
     "lcspr:terms-agree": set(rules.BUSINESS_UNIT),
     "lcspr:terms-download": set(rules.CASE_READERS) | {Role.REVIEWER},
+    # Running the review: its readers and its reviewer read every part; the reviewer writes
+    # the checkpoint's update; the business unit records the rest.
+    **{f"lcspr:{name}": set(rules.CASE_READERS) | {Role.REVIEWER} for name in (
+        "target", "parallel-processes", "checkpoints", "checkpoint", "family",
+        "practitioners")},
+    **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) for name in (
+        "target-revise", "parallel-process-add", "parallel-process-edit", "checkpoints-every",
+        "checkpoint-add", "checkpoint-review", "family-add", "family-offers",
+        "practitioners-add")},
+    "lcspr:checkpoint-update": set(rules.BUSINESS_UNIT) | {Role.REVIEWER},
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -235,6 +251,13 @@ def url_for(partnership):
                      scope_from=datetime.date(2026, 1, 1), scope_to=datetime.date(2026, 2, 1),
                      method="M", child_perspective="C", practitioner_involvement="P",
                      family_involvement="F", communications_lead="L", version=0)
+    parallel = parallel_process_add(actor=business_manager, lcspr=lcspr, kind="coroner",
+                                    status="under_way", lead="Coroner",
+                                    contact="Through the legal adviser")
+    checkpoint = checkpoint_add(actor=business_manager, lcspr=lcspr,
+                                due_on=datetime.date.today())
+    relative = family_member_add(actor=business_manager, lcspr=lcspr, name="Relative",
+                                 relationship="parent")
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -415,6 +438,14 @@ def url_for(partnership):
         "lcspr:sub-group-remove": {"reference": at_lcspr.reference,
                                    "pk": lcspr.members.first().pk},
         "lcspr:terms-download": {"reference": at_lcspr.reference, "fmt": "pdf"},
+        **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
+            "target", "target-revise", "parallel-processes", "parallel-process-add",
+            "checkpoints", "checkpoints-every", "checkpoint-add", "family", "family-add",
+            "practitioners", "practitioners-add")},
+        "lcspr:parallel-process-edit": {"reference": at_lcspr.reference, "pk": parallel.pk},
+        **{f"lcspr:{name}": {"reference": at_lcspr.reference, "pk": checkpoint.pk}
+           for name in ("checkpoint", "checkpoint-update", "checkpoint-review")},
+        "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
     }
 
     def url(name):

@@ -1,0 +1,21 @@
+"""Local child safeguarding practice reviews (seed 002 chapter 3, seed 003 flowchart 3), one
+module per part: commissioning, running the review, involving the family and
+practitioners."""
+
+from .commissioning import (
+    CO_OPTED,
+    REPRESENTS,
+    SKILLS,
+    Lcspr,
+    LcsprTerms,
+    LcsprTermsAgreement,
+    Reviewer,
+    ReviewerLetterDispatch,
+    SubGroupMember,
+)
+from .involvement import OFFERS, FamilyMember, PractitionerInvolvement
+from .running import Checkpoint, ParallelProcess, TargetRevision
+
+__all__ = ["CO_OPTED", "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember", "Lcspr",
+           "LcsprTerms", "LcsprTermsAgreement", "ParallelProcess", "PractitionerInvolvement",
+           "Reviewer", "ReviewerLetterDispatch", "SubGroupMember", "TargetRevision"]
