@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Agency, Partnership, User
 from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
+from lcspr.demo import lcspr_checkpoint_overdue, lcspr_commissioning
 from notifications.services import decision_not_to_notify_record
 from rapid_review.demo import (
     review_on_day_6,
@@ -74,7 +75,7 @@ def _triage(case: Case, officer: User, decision: str, rationale: str,
 def seed_demo_cases(partnership: Partnership) -> None:
     """Once per partnership: a draft, new referrals, triage, each kind of decision, and
     rapid reviews on working days 6 and 17, waiting for signatures, submitted, and with the
-    Panel's response."""
+    Panel's response; LCSPRs being commissioned and mid-way with a checkpoint overdue."""
     adopt_demo_plan(partnership)
     if Case.objects.filter(partnership=partnership).exists():
         return
@@ -115,6 +116,10 @@ def seed_demo_cases(partnership: Partnership) -> None:
          review_submitted),
         (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, improvements needed",
          review_with_panel_response),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: serious harm, practice across "
+         "agencies", lcspr_commissioning),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, agencies' "
+         "communication", lcspr_checkpoint_overdue),
     ]
     for number, (decision, rationale, rapid_review) in enumerate(decisions, start=1):
         referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number}",

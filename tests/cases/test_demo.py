@@ -216,3 +216,27 @@ def test_demo_has_rapid_reviews_waiting_for_signatures_submitted_and_with_a_pane
                 content_sha256=version.content_sha256,
                 signer_role="Director of Children's Services (fictional)")
     assert signoff_state(waiting).status_for("local_authority").signature is not None
+
+
+def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdue(client):
+    from lcspr.models import Lcspr
+
+    call_command("seed_demo", verbosity=0)
+    reviewer = User.objects.get(email="reviewer@demo.example")
+    lcsprs = list(Lcspr.objects.select_related("case", "reviewer", "terms")
+                  .order_by("case__reference"))
+    assert len(lcsprs) == 2
+    for lcspr in lcsprs:
+        assert lcspr.case.stage == Stage.LCSPR and lcspr.reviewer.user == reviewer
+        assert lcspr.members.count() == 3 and lcspr.terms.version == 1
+    commissioning, mid_way = lcsprs
+    assert not commissioning.checkpoints.exists()
+    (checkpoint,) = mid_way.checkpoints.all()
+    assert checkpoint.due_on < timezone.localdate() and checkpoint.reviewed_on is None
+    assert checkpoint.reviewer_update
+    client.force_login(reviewer)
+    home = client.get(reverse("dashboards:home")).content.decode()
+    for lcspr in lcsprs:
+        assert reverse("lcspr:overview", args=[lcspr.case.reference]) in home
+    overview = client.get(reverse("lcspr:overview", args=[mid_way.case.reference]))
+    assert overview.status_code == 200 and "Overdue" in overview.content.decode()

@@ -1,0 +1,80 @@
+"""Demo LCSPRs (fictional): one being commissioned, one mid-way with a progress checkpoint
+overdue. Each starts as a rapid review the Panel agreed should lead to an LCSPR."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from accounts.models import StatutoryPartner, User
+from calendars.services import calendar_for
+from calendars.working_days import add_working_days
+from cases.models import Case
+from rapid_review.demo.signoff import review_with_panel_response
+from rapid_review.services.panel_response import NextStep, case_move_on
+
+from .models import SKILLS, Checkpoint, Lcspr
+from .services import (
+    checkpoint_add,
+    checkpoint_update_write,
+    lcspr_terms_save,
+    reviewer_appoint,
+    subgroup_member_add,
+)
+
+SUB_GROUP = [
+    (StatutoryPartner.LOCAL_AUTHORITY, "Demo Head-of-Service", "Head of safeguarding",
+     "Demoshire County Council (fictional)"),
+    (StatutoryPartner.POLICE, "Demo Detective-Inspector", "Public protection unit",
+     "Demoshire Constabulary (fictional)"),
+    (StatutoryPartner.ICB, "Demo Designated-Nurse", "Designated nurse for safeguarding",
+     "Demoshire Integrated Care Board (fictional)"),
+]
+
+
+def _commissioned(case: Case, officer: User, number: int) -> Lcspr:
+    """The rapid review, the Panel's agreement, the case moved on; the sub-group, the demo
+    reviewer and a first draft of the terms of reference."""
+    review_with_panel_response(case, officer, number)
+    case_move_on(actor=officer, review=case.rapid_review, next_step=NextStep.LCSPR)
+    lcspr = Lcspr.objects.select_related("case__partnership").get(case=case)
+    manager = User.objects.get(email="manager@demo.example")
+    for partner, name, job_title, organisation in SUB_GROUP:
+        subgroup_member_add(actor=manager, lcspr=lcspr, name=f"{name} (fictional)",
+                            job_title=job_title, organisation=organisation,
+                            represents=partner)
+    reviewer_appoint(actor=manager, lcspr=lcspr, name="Rae Reviewer-Demo",
+                     email="reviewer@demo.example", organisation="Independent (fictional)",
+                     no_line_management=True, no_involvement=True,
+                     skills=[code for code, _label in SKILLS])
+    lcspr_terms_save(
+        actor=officer, lcspr=lcspr, questions=lcspr.key_lines_of_enquiry or
+        "How well did agencies share what they knew? (fictional)",
+        scope_from=lcspr.decided_on.replace(year=lcspr.decided_on.year - 1),
+        scope_to=lcspr.decided_on, agencies=[],
+        method="Systems methodology, with the child's perspective at its centre (fictional)",
+        child_perspective="What was life like for the child? (fictional)",
+        practitioner_involvement="A practitioner event and individual conversations "
+                                 "(fictional)",
+        family_involvement="The six minimum offers, through a named contact (fictional)",
+        communications_lead="Demo Comms-Lead (fictional)", version=0)
+    return lcspr
+
+
+def lcspr_commissioning(case: Case, officer: User, number: int) -> None:
+    _commissioned(case, officer, number)
+
+
+def lcspr_checkpoint_overdue(case: Case, officer: User, number: int) -> None:
+    """Mid-way: a progress checkpoint two working days ago has the reviewer's update but
+    not yet the partners' view, so it is overdue."""
+    lcspr = _commissioned(case, officer, number)
+    calendar = calendar_for(case.partnership_id)
+    today = timezone.localdate()
+    checkpoint = checkpoint_add(actor=officer, lcspr=lcspr,
+                                due_on=add_working_days(today, 1, calendar))
+    checkpoint_update_write(actor=User.objects.get(email="reviewer@demo.example"),
+                            checkpoint=checkpoint,
+                            reviewer_update="Chronologies are in; the practitioner event is "
+                                            "being arranged (fictional)")
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(
+        due_on=add_working_days(today, -2, calendar))
