@@ -6,11 +6,10 @@ import datetime
 import uuid
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from lcspr.models import FamilyMember, PractitionerInvolvement
 from lcspr.services import (
     family_member_add,
@@ -18,27 +17,10 @@ from lcspr.services import (
     practitioner_involvement_record,
 )
 from tests.factories import AgencyFactory
-from tests.lcspr.builders import appointed_reviewer, opened_lcspr
+from tests.lcspr.builders import appointed_reviewer
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.datetime(2027, 1, 6, 12, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 d = datetime.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.BUSINESS_MANAGER)
-
-
-@pytest.fixture
-def lcspr(partnership, manager):
-    return opened_lcspr(partnership, manager)
 
 
 def test_each_offer_is_dated_and_a_wish_not_to_take_part_is_recorded(lcspr, manager):

@@ -7,12 +7,11 @@ import datetime
 import uuid
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from calendars.models import Anchor, CalendarDay
 from calendars.services import anchor_record, calendar_day_add, deadlines_recompute
 from lcspr.models import ParallelProcess, TargetRevision
@@ -25,25 +24,8 @@ from lcspr.services import (
 from lcspr.services.target import target_deadline
 from tests.lcspr.builders import appointed_reviewer, opened_lcspr
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.datetime(2027, 1, 6, 12, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 d = datetime.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.BUSINESS_MANAGER)
-
-
-@pytest.fixture
-def lcspr(partnership, manager):
-    return opened_lcspr(partnership, manager)
 
 
 def investigation(lcspr, manager, **kwargs):

@@ -5,7 +5,6 @@ Ofsted and DfE with each sending recorded."""
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
@@ -22,25 +21,8 @@ from outbox.models import Message
 from tests.lcspr.builders import appointed_reviewer, opened_lcspr
 from tests.readback import docx_text, flat, has_name, pdf_text
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.datetime(2027, 1, 6, 12, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 d = datetime.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.BUSINESS_MANAGER)
-
-
-@pytest.fixture
-def lcspr(partnership, manager):
-    return opened_lcspr(partnership, manager)
 
 
 def test_a_reviewer_must_be_declared_independent(lcspr, manager):
