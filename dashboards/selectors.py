@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,8 @@ from rapid_review.models import (
     TermsAgreement,
     TermsOfReference,
 )
-from rapid_review.selectors import agency_requests_with_states, chase_list, requests_to_chase
+from rapid_review.selectors import agency_requests, chase_list, requests_to_chase
+from rapid_review.selectors.requests import with_states
 
 ROWS = 10
 
@@ -212,12 +213,12 @@ def terms_waiting(user: User, partnership: Partnership) -> Queue:
 
 def requests_waiting(user: User, partnership: Partnership) -> Queue:
     """Information requests to the user's agencies whose return is not in."""
-    rows = [r for r in agency_requests_with_states(user, partnership)
-            if r.agency_return.status != AgencyReturn.Status.SUBMITTED]
+    rows, total = _bounded(agency_requests(user, partnership).filter(
+        ~Q(agency_return__status=AgencyReturn.Status.SUBMITTED)))
     return Queue([Item(what=f"Information request to {r.agency.name}: {r.state.label.lower()}",
                        reference=r.review.case.reference,
                        href=reverse("rapid_review:return", args=[r.pk]), due_on=r.due_on)
-                  for r in rows[:ROWS]], len(rows))
+                  for r in with_states(rows)], total)
 
 
 def questions_waiting(user: User, partnership: Partnership) -> Queue:

@@ -45,7 +45,7 @@ def return_state(request: InformationRequest, today: datetime.date | None = None
     return ReturnState("Not returned yet", "grey")
 
 
-def _with_states(requests: list[InformationRequest]) -> list[InformationRequest]:
+def with_states(requests: list[InformationRequest]) -> list[InformationRequest]:
     today = timezone.localdate()
     for request in requests:
         request.state = return_state(request, today)
@@ -54,7 +54,7 @@ def _with_states(requests: list[InformationRequest]) -> list[InformationRequest]
 
 def review_requests(review: RapidReview) -> list[InformationRequest]:
     """The requests sent for one review, with their returns, in 1 query."""
-    return _with_states(list(
+    return with_states(list(
         InformationRequest.objects.filter(review=review)
         .select_related("agency", "agency_return", "receipt_confirmed_by", "return_deadline")
         .order_by("agency__name")))
@@ -113,7 +113,7 @@ def agency_requests(user: User, partnership: Partnership | None) -> QuerySet:
 
 def agency_requests_with_states(user: User, partnership: Partnership | None
                                 ) -> list[InformationRequest]:
-    return _with_states(list(agency_requests(user, partnership)))
+    return with_states(list(agency_requests(user, partnership)))
 
 
 def request_for_agency_user(user: User, pk: int) -> InformationRequest | None:
