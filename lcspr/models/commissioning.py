@@ -17,11 +17,20 @@ from accounts.models import Agency, StatutoryPartner, User
 
 
 class Lcspr(models.Model):
+    """A local review of a case: an LCSPR, or (with the same building blocks, its own plan
+    and a lighter approval chain) a learning review or a single-agency review."""
+
+    class Kind(models.TextChoices):
+        LCSPR = "lcspr", "Local child safeguarding practice review"
+        LEARNING_REVIEW = "learning_review", "Learning review"
+        SINGLE_AGENCY_REVIEW = "single_agency_review", "Single-agency review"
+
     class DecidedBy(models.TextChoices):
         PARTNERS = "partners", "The three safeguarding partners"
         ASSURANCE_EXECUTIVE = "assurance_executive", "The Assurance Executive"
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="lcspr")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.LCSPR)
     decided_on = models.DateField(null=True, blank=True,
                                   help_text="When the decision to commission it was made")
     decided_by = models.CharField(max_length=30, choices=DecidedBy.choices, blank=True)
