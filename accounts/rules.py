@@ -232,9 +232,17 @@ def can_manage_lcspr(user: User, case) -> bool:
 
 def is_appointed_reviewer(user: User, lcspr) -> bool:
     """The reviewer appointed to this LCSPR, while they hold the reviewer role there."""
+    if lcspr is None:
+        return False
     reviewer = getattr(lcspr, "reviewer", None)
     return (reviewer is not None and reviewer.user_id == user.pk
             and has_any_role(user, lcspr.case.partnership, {Role.REVIEWER}))
+
+
+def is_case_reviewer(user: User, case) -> bool:
+    """The reviewer appointed to the case's LCSPR: they read the agencies' returns and the
+    master chronology carried over from the rapid review, for this case only."""
+    return is_appointed_reviewer(user, getattr(case, "lcspr", None))
 
 
 def can_view_lcspr(user: User, lcspr) -> bool:
@@ -304,19 +312,22 @@ def can_agree_terms(user: User, terms) -> bool:
             and bool(partner_represented_by(user, case.partnership)))
 
 
-LCSPR_REVIEWER_KINDS = frozenset({"lcspr_terms_of_reference"})
+LCSPR_REVIEWER_KINDS = frozenset({"lcspr_terms_of_reference", "master_chronology",
+                                  "collated_returns", "information_request",
+                                  "lcspr_national_referral"})
 
 
 def can_download_document(user: User, document) -> bool:
     """Case readers get every document; an agency only what was addressed to it;
-    partner representatives the review group's papers; an LCSPR's reviewer its terms."""
+    partner representatives the review group's papers; an LCSPR's reviewer its terms, the
+    requests and returns carried over, and the referral back to the Panel."""
     case = document.case
     if case.stage == "draft":
         return False
     if can_view_case(user, case):
         return True
-    if document.kind in LCSPR_REVIEWER_KINDS:
-        return is_appointed_reviewer(user, getattr(case, "lcspr", None))
+    if document.kind in LCSPR_REVIEWER_KINDS and is_case_reviewer(user, case):
+        return True
     if document.agency_id and document.agency_id in agency_ids_of(user, case.partnership):
         return document.kind == "information_request"
     return document.kind in REVIEW_PAPER_KINDS and can_read_review_papers(user, case)
@@ -324,10 +335,11 @@ def can_download_document(user: User, document) -> bool:
 
 # Information requests and agency returns ---------------------------------------------
 def can_view_information_request(user: User, request) -> bool:
-    """The business unit (and case readers) see every request; an agency only its own."""
+    """The business unit (and case readers) see every request, and the reviewer those of
+    their LCSPR's case; an agency only its own."""
     case = request.review.case
     return (request.agency_id in agency_ids_of(user, case.partnership)
-            or can_view_case(user, case))
+            or can_view_case(user, case) or is_case_reviewer(user, case))
 
 
 def can_edit_return(user: User, agency_return) -> bool:
@@ -363,8 +375,9 @@ def can_chase_returns(user: User, partnership: Partnership | None) -> bool:
 
 
 def can_view_master_chronology(user: User, case) -> bool:
-    """Merges every agency's entries, so never for agency users as such."""
-    return can_read_review_papers(user, case)
+    """Merges every agency's entries, so never for agency users as such; the reviewer of
+    the case's LCSPR reads it."""
+    return can_read_review_papers(user, case) or is_case_reviewer(user, case)
 
 
 def can_get_chronology_template(user: User, partnership: Partnership | None) -> bool:

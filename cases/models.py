@@ -457,6 +457,8 @@ class CaseDocument(models.Model):
         LCSPR_REVIEWER_LETTER = "lcspr_reviewer_letter", \
             "Letter naming the LCSPR reviewer to the Panel, Ofsted and DfE"
         LCSPR_TERMS_OF_REFERENCE = "lcspr_terms_of_reference", "LCSPR terms of reference"
+        LCSPR_NATIONAL_REFERRAL = "lcspr_national_referral", \
+            "Letter to the Panel on new information for a national review"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

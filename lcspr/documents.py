@@ -113,3 +113,38 @@ def reviewer_letter_content(lcspr) -> DocumentContent:
                       "and will keep you informed of the review's progress."),
         ],
         signatories=[business_unit_signatory(partnership)])
+
+
+def national_referral_content(referral) -> DocumentContent:
+    """To the Panel: the new information, the criteria the partners think it may meet, and
+    that the review goes on locally meanwhile (seed 003 flowchart 3)."""
+    lcspr = referral.lcspr
+    case = lcspr.case
+    partnership = case.partnership
+    reviewer = getattr(lcspr, "reviewer", None)
+    return letter_content(
+        title="Local Child Safeguarding Practice Review: new information that may need a "
+              "national review",
+        partnership=partnership, case_reference=case.reference, dated=referral.referred_on,
+        addressee=["The Child Safeguarding Practice Review Panel"],
+        salutation="Dear colleagues",
+        body=[
+            Paragraph(_decision(lcspr)),
+            Paragraph("During the review new information has come to light which suggests "
+                      "that a national review may be appropriate. In line with our "
+                      "procedure we share this view with the Panel."),
+            SummaryList([("Case reference", case.reference),
+                         ("Review commissioned on", _date(lcspr.decided_on)),
+                         ("Reviewer", f"{reviewer.name}, {reviewer.organisation}" if reviewer
+                          else "Not yet appointed"),
+                         ("Referral decided by", referral.get_decided_by_display()),
+                         ("Decided on", _date(referral.referred_on))]),
+            Heading("The new information", level=3),
+            Paragraph(referral.new_information),
+            Heading("Why a national review may be appropriate", level=3),
+            Paragraph("\n".join(f"· {label}" for label in referral.grounds_labels)),
+            Paragraph("The local review continues while the Panel considers this. We would "
+                      "welcome the Panel's view, and will share any further information the "
+                      "Panel asks for."),
+        ],
+        signatories=[business_unit_signatory(partnership)])

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts import rules
 from accounts.rules import require
-from cases.models import Case, Stage
+from cases.models import Case, CaseDocument, Stage
 from cases.selectors import cases_visible_to
+from rapid_review.models import AgencyReturn, InformationRequest, RapidReview
+from rapid_review.selectors import review_requests
 
 from .models import (
     OFFERS,
     Checkpoint,
     FamilyMember,
     Lcspr,
+    NationalReferral,
     ParallelProcess,
     PractitionerInvolvement,
     TargetRevision,
@@ -74,5 +78,62 @@ def running_summary(lcspr: Lcspr, today: datetime.date) -> dict[str, bool]:
         family=any_of(FamilyMember),
         family_open=any_of(FamilyMember, offer_missing, declined_on__isnull=True),
         practitioners=any_of(PractitionerInvolvement),
+        further=Exists(_further(OuterRef("case_id"))),
+        further_open=Exists(_further(OuterRef("case_id")).exclude(
+            agency_return__status=AgencyReturn.Status.SUBMITTED)),
+        referrals=any_of(NationalReferral),
+        awaiting_panel=any_of(NationalReferral, reply_received_on__isnull=True),
     ).values("processes", "open_processes", "revised", "checkpoints", "overdue", "unmet",
-             "family", "family_open", "practitioners").get()
+             "family", "family_open", "practitioners", "further", "further_open",
+             "referrals", "awaiting_panel").get()
+
+
+def _further(case_id):
+    return InformationRequest.objects.filter(review__case_id=case_id,
+                                             requested_for=InformationRequest.For.LCSPR)
+
+
+FURTHER_SHOWN = 50
+
+
+@dataclass
+class AgencyInformation:
+    """What the LCSPR has from agencies: the rapid review's requests and returns carried
+    over (counts: their pages list them) and the further requests asked for the LCSPR."""
+
+    review: RapidReview | None
+    carried_over: int = 0
+    carried_over_in: int = 0
+    further: list[InformationRequest] | None = None
+    further_total: int = 0
+
+
+def agency_information(lcspr: Lcspr) -> AgencyInformation:
+    """Three queries: the rapid review, its requests' counts, the latest further requests
+    (at most ``FURTHER_SHOWN``; the total counted only when there are more)."""
+    review = RapidReview.objects.filter(case_id=lcspr.case_id).first()
+    if review is None:
+        return AgencyInformation(None, further=[])
+    counts = InformationRequest.objects.filter(
+        review=review, requested_for=InformationRequest.For.RAPID_REVIEW).aggregate(
+        sent=Count("pk"), returned=Count("pk", filter=Q(
+            agency_return__status=AgencyReturn.Status.SUBMITTED)))
+    further = review_requests(review, InformationRequest.For.LCSPR, limit=FURTHER_SHOWN)
+    total = (len(further) if len(further) < FURTHER_SHOWN
+             else _further(lcspr.case_id).count())
+    return AgencyInformation(review, counts["sent"], counts["returned"], further, total)
+
+
+def national_referrals(lcspr: Lcspr) -> list[NationalReferral]:
+    """The LCSPR's referrals back to the Panel with their letters' latest versions (a
+    handful at most over a review)."""
+    referrals = list(lcspr.national_referrals.select_related("recorded_by",
+                                                             "reply_recorded_by"))
+    letters = {}
+    for document in (CaseDocument.objects.filter(
+            case_id=lcspr.case_id, kind=CaseDocument.Kind.LCSPR_NATIONAL_REFERRAL)
+            .defer("docx", "pdf").order_by("related_key", "version")):
+        letters[document.related_key] = document
+    for referral in referrals:
+        referral.letter = letters.get(referral.related_key)
+    return referrals

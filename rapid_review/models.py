@@ -121,18 +121,33 @@ class TermsAgreement(models.Model):
 
 
 class InformationRequest(models.Model):
-    """A request to one agency for the rapid review (seed 003 SCSI-5 with SCSI-6)."""
+    """A request to one agency for the rapid review (seed 003 SCSI-5 with SCSI-6), or for
+    further information during the case's LCSPR (docs/decisions/0009): the same request,
+    return and chronology, with the reviewer's questions and a date the business unit set."""
 
     class Reason(models.TextChoices):
         CHILD = "child", "Worked with the child or family"
         PERPETRATOR = "perpetrator", "Worked with the suspected perpetrator"
         OTHER = "other", "Other reason"
 
+    class For(models.TextChoices):
+        RAPID_REVIEW = "rapid_review", "Rapid review"
+        LCSPR = "lcspr", "Local child safeguarding practice review"
+
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE,
                                related_name="information_requests")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT,
                                related_name="information_requests")
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.CHILD)
+    requested_for = models.CharField(
+        max_length=20, choices=For.choices, default=For.RAPID_REVIEW,
+        help_text="The rapid review's first requests, or further information for the LCSPR")
+    questions = models.TextField(
+        blank=True, help_text="For the LCSPR: what the reviewer wants to know")
+    return_by = models.DateField(
+        null=True, blank=True,
+        help_text="For the LCSPR: the date the business unit set (the return deadline keeps "
+                  "it); a rapid review request's date comes from the plan")
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
@@ -155,6 +170,7 @@ class InformationRequest(models.Model):
         ordering = ["agency__name"]
         constraints = [
             models.UniqueConstraint(fields=["review", "agency"],
+                                    condition=Q(requested_for="rapid_review"),
                                     name="one_information_request_per_agency"),
             models.UniqueConstraint(fields=["form_token", "agency"],
                                     name="information_request_sent_once_per_form"),
@@ -168,6 +184,17 @@ class InformationRequest(models.Model):
         """The return date: its deadline's, so the two never disagree (select_related
         ``return_deadline`` when reading many)."""
         return self.return_deadline.due_date if self.return_deadline_id else None
+
+    @property
+    def is_further(self) -> bool:
+        """Further information asked during the LCSPR."""
+        return self.requested_for == self.For.LCSPR
+
+    @property
+    def review_name(self) -> str:
+        """How emails and pages name the review the request is for."""
+        return ("local child safeguarding practice review" if self.is_further
+                else "rapid review")
 
     @property
     def deadline_key(self) -> str:
@@ -194,6 +221,8 @@ class AgencyReturn(models.Model):
     involvement_to = models.DateField(null=True, blank=True)
     services = models.TextField(blank=True, help_text="Services provided")
     summary = models.TextField(blank=True)
+    further_answers = models.TextField(
+        blank=True, help_text="For the LCSPR: the agency's answers to the reviewer's questions")
     worked_well = models.TextField(blank=True)
     worried_about = models.TextField(blank=True)
     immediate_learning = models.TextField(blank=True)

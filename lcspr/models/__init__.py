@@ -14,8 +14,11 @@ from .commissioning import (
     SubGroupMember,
 )
 from .involvement import OFFERS, FamilyMember, PractitionerInvolvement
+from .referral import NATIONAL_CIRCUMSTANCES, NATIONAL_CRITERIA, NATIONAL_GROUNDS, NationalReferral
 from .running import Checkpoint, ParallelProcess, TargetRevision
 
-__all__ = ["CO_OPTED", "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember", "Lcspr",
-           "LcsprTerms", "LcsprTermsAgreement", "ParallelProcess", "PractitionerInvolvement",
-           "Reviewer", "ReviewerLetterDispatch", "SubGroupMember", "TargetRevision"]
+__all__ = ["CO_OPTED", "NATIONAL_CIRCUMSTANCES", "NATIONAL_CRITERIA", "NATIONAL_GROUNDS",
+           "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember", "Lcspr",
+           "LcsprTerms", "LcsprTermsAgreement", "NationalReferral", "ParallelProcess",
+           "PractitionerInvolvement", "Reviewer", "ReviewerLetterDispatch", "SubGroupMember",
+           "TargetRevision"]

@@ -11,6 +11,11 @@ from .commissioning import lcspr_open
 from .family import family_member_add, family_offers_record
 from .parallel import parallel_process_add, parallel_process_update
 from .practitioners import practitioner_involvement_record
+from .referral import (
+    national_referral_letter,
+    national_referral_record,
+    national_referral_reply_record,
+)
 from .reviewer import reviewer_appoint, reviewer_letter, reviewer_letter_dispatch_record
 from .subgroup import subgroup_member_add, subgroup_member_remove
 from .target import lcspr_target_revise
@@ -20,6 +25,7 @@ __all__ = ["checkpoint_add", "checkpoint_review_record", "checkpoint_update_writ
            "checkpoints_schedule", "family_member_add", "family_offers_record",
            "lcspr_final_report_sent", "lcspr_open", "lcspr_publication_plan",
            "lcspr_target_revise", "lcspr_terms_agree", "lcspr_terms_document",
-           "lcspr_terms_save", "parallel_process_add", "parallel_process_update",
+           "lcspr_terms_save", "national_referral_letter", "national_referral_record",
+           "national_referral_reply_record", "parallel_process_add", "parallel_process_update",
            "practitioner_involvement_record", "reviewer_appoint", "reviewer_letter",
            "reviewer_letter_dispatch_record", "subgroup_member_add", "subgroup_member_remove"]

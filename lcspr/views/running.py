@@ -57,6 +57,12 @@ def running_tasks(lcspr: Lcspr, target, today: datetime.date) -> list[dict]:
          IN_PROGRESS if has["family_open"] else COMPLETED),
         ("Practitioners", "practitioners",
          IN_PROGRESS if has["practitioners"] else NOT_STARTED),
+        ("Information from agencies", "information",
+         ("None asked", "grey") if not has["further"] else
+         ("Awaiting answers", "light-blue") if has["further_open"] else ("Answered", "green")),
+        ("Referral to the Panel for a national review", "national-referrals",
+         ("Not referred", "grey") if not has["referrals"] else
+         ("Awaiting the Panel", "yellow") if has["awaiting_panel"] else COMPLETED),
     ]
     return [{"name": name, "url": url(page), "status": status, "tag": tag}
             for name, page, (status, tag) in statuses]

@@ -99,3 +99,40 @@ def _reason_phrase(reason: str) -> str:
         InformationRequest.Reason.PERPETRATOR: "has been involved with the suspected "
                                                "perpetrator",
     }.get(reason, "may hold information relevant to the review")
+
+
+def further_request_pack_content(request: InformationRequest) -> DocumentContent:
+    """The request for further information during the LCSPR: the covering letter with the
+    reviewer's questions and the date set, built from the record only."""
+    case = request.review.case
+    partnership = case.partnership
+    link = settings.SITE_URL + reverse("rapid_review:return", args=[request.pk])
+    return DocumentContent(
+        title=f"Request for further information for the local child safeguarding practice "
+              f"review {case.reference}",
+        partnership=partnership.name, case_reference=case.reference).add(
+        SummaryList([("To", f"The safeguarding lead, {request.agency.name}"),
+                     ("Date", _date(timezone.localdate(request.sent_at))),
+                     ("Case reference", case.reference),
+                     ("Return by", _date(request.due_on))]),
+        Paragraph("Dear colleague"),
+        Paragraph(f"Re: local child safeguarding practice review {case.reference}"),
+        Paragraph(
+            f"The safeguarding partners of {partnership.name} are carrying out a local child "
+            "safeguarding practice review of this case. The reviewer needs further "
+            "information from your agency to understand the practice in the case and what "
+            "can be learned from it."),
+        Heading("What the reviewer wants to know", level=3),
+        Paragraph(request.questions),
+        Paragraph(
+            f"Please answer by {_date(request.due_on)}. Add to your agency's chronology any "
+            "contact not already in it; it joins the review's master chronology. If your "
+            "agency holds no further information, please make a nil return by the same "
+            "date."),
+        Paragraph("Please keep the records your agency secured for the rapid review secure "
+                  "until the review is published."),
+        Heading("How to return the information", level=3),
+        Paragraph(f"Answer online at {link}. Your agency's safeguarding lead officer must "
+                  "authorise the answer before it is submitted."),
+        Paragraph(f"Yours sincerely\n\nBusiness unit, {partnership.name}"),
+    )

@@ -34,7 +34,8 @@ def terms_content(terms: TermsOfReference) -> DocumentContent:
     in_scope += [[p.full_name, p.get_relationship_display(), _date(p.date_of_birth)
                   if p.date_of_birth else "", p.address or "", p.nhs_number or ""]
                  for p in sorted(terms.people.all(), key=lambda p: p.pk)]
-    agencies = sorted({r.agency.name for r in review.information_requests.all()})
+    agencies = sorted({r.agency.name for r in review.information_requests.all()
+                       if not r.is_further})
     contributors = [f"· {name}" for name in agencies]
     if terms.other_contributors:
         contributors.append(terms.other_contributors)

@@ -54,6 +54,18 @@ class InvolvementForm(forms.Form):
             Field.textarea("services", label_size=Size.SMALL), submit=SAVE)
 
 
+class AnswersForm(forms.Form):
+    further_answers = _text("Your agency's answers to the reviewer's questions",
+                            "Answer the reviewer's questions",
+                            help_text="Answer each question in turn. Add any contact not "
+                                      "already in your chronology to the chronology")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("further_answers", label_size=Size.SMALL),
+                                 submit=SAVE)
+
+
 class SummaryForm(forms.Form):
     summary = _text("Summary of your agency's involvement", "Enter the summary of involvement",
                     help_text="The basic facts: when and why your agency was involved, and "

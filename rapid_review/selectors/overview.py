@@ -103,8 +103,11 @@ def _review_facts(review: RapidReview, partner: str) -> RapidReview:
         terms_agreed=_count(current_agreements, "terms__review", distinct="partner"),
         my_terms_agreed=Exists(current_agreements.filter(terms__review=OuterRef("pk"),
                                                          partner=partner)),
-        requests_sent=_count(InformationRequest.objects.all(), "review"),
-        returns_in=_count(AgencyReturn.objects.filter(status=AgencyReturn.Status.SUBMITTED),
+        requests_sent=_count(InformationRequest.objects.filter(
+            requested_for=InformationRequest.For.RAPID_REVIEW), "review"),
+        returns_in=_count(AgencyReturn.objects.filter(
+            status=AgencyReturn.Status.SUBMITTED,
+            request__requested_for=InformationRequest.For.RAPID_REVIEW),
                           "request__review"),
         collated=Exists(CaseDocument.objects.filter(
             case=OuterRef("case_id"), kind=CaseDocument.Kind.COLLATED_RETURNS)),

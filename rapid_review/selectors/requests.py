@@ -52,12 +52,16 @@ def with_states(requests: list[InformationRequest]) -> list[InformationRequest]:
     return requests
 
 
-def review_requests(review: RapidReview) -> list[InformationRequest]:
-    """The requests sent for one review, with their returns, in 1 query."""
+def review_requests(review: RapidReview, requested_for: str = InformationRequest.For.RAPID_REVIEW,
+                    limit: int | None = None) -> list[InformationRequest]:
+    """The requests sent for one review (or, later, for its case's LCSPR), with their
+    returns, in 1 query (the first ``limit``, newest first, for the LCSPR's)."""
+    order = (("-sent_at", "-pk") if requested_for == InformationRequest.For.LCSPR
+             else ("agency__name",))
     return with_states(list(
-        InformationRequest.objects.filter(review=review)
+        InformationRequest.objects.filter(review=review, requested_for=requested_for)
         .select_related("agency", "agency_return", "receipt_confirmed_by", "return_deadline")
-        .order_by("agency__name")))
+        .order_by(*order)[:limit]))
 
 
 def agency_contact(agency: Agency, first_user: User | None) -> dict[str, str]:
@@ -152,10 +156,14 @@ def requests_sent_with(review: RapidReview, form_token) -> list[InformationReque
 
 
 def requests_to_chase(partnership: Partnership | None) -> QuerySet[InformationRequest]:
-    """Requests not yet returned in the partnership's open rapid reviews, oldest due first."""
+    """Requests not yet returned in the partnership's open rapid reviews, and further
+    information asked for its LCSPRs, oldest due first."""
     return (InformationRequest.objects
-            .filter(review__case__partnership=partnership, review__stopped_on__isnull=True,
-                    review__case__stage=Stage.RAPID_REVIEW)
+            .filter(review__case__partnership=partnership, review__stopped_on__isnull=True)
+            .filter(Q(review__case__stage=Stage.RAPID_REVIEW,
+                      requested_for=InformationRequest.For.RAPID_REVIEW)
+                    | Q(review__case__stage=Stage.LCSPR,
+                        requested_for=InformationRequest.For.LCSPR))
             .filter(~Q(agency_return__status=AgencyReturn.Status.SUBMITTED))
             .select_related("agency", "agency_return", "review__case", "return_deadline")
             .order_by("return_deadline__due_date", "sent_at", "agency__name"))

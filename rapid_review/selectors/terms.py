@@ -39,6 +39,18 @@ def review_for_papers(user: User, reference: str) -> RapidReview | None:
     return review
 
 
+def review_for_lcspr_reader(user: User, reference: str, *, readers) -> RapidReview | None:
+    """The rapid review of a case, for those ``readers(user, case)`` allows, or for the
+    reviewer appointed to the case's LCSPR (the returns and chronology carried over)."""
+    review = (RapidReview.objects.select_related("case__partnership", "notification",
+                                                 "case__lcspr__reviewer")
+              .filter(case__reference=reference).exclude(case__stage=Stage.DRAFT).first())
+    if review is None or not (readers(user, review.case)
+                              or rules.is_case_reviewer(user, review.case)):
+        return None
+    return review
+
+
 @dataclass
 class TermsSummary:
     terms: TermsOfReference | None
@@ -87,7 +99,8 @@ class ReturnsDue:
 
 def _requested_dates(review_id: int) -> set[datetime.date]:
     return set(InformationRequest.objects.filter(
-        review_id=review_id, return_deadline__isnull=False).values_list(
+        review_id=review_id, return_deadline__isnull=False,
+        requested_for=InformationRequest.For.RAPID_REVIEW).values_list(
         "return_deadline__due_date", flat=True))
 
 
@@ -110,7 +123,9 @@ def terms_summary(review: RapidReview) -> TermsSummary:
     terms = (TermsOfReference.objects.filter(review=review)
              .select_related("updated_by")
              .prefetch_related("children", "people", "members").first())
-    agencies = sorted(review.information_requests.values_list("agency__name", flat=True))
+    agencies = sorted(review.information_requests.filter(
+        requested_for=InformationRequest.For.RAPID_REVIEW).values_list("agency__name",
+                                                                      flat=True))
     if terms is None:
         return TermsSummary(None, agencies=agencies)
     agreements = list(terms.agreements.filter(version=terms.version)

@@ -30,6 +30,7 @@ from .report import (  # noqa: F401
     report_start,
 )
 from .requests import (  # noqa: F401
+    further_information_request_send,
     information_request_confirm_receipt,
     information_requests_send,
 )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from accounts.fields import SECTION_MAX_LENGTH
 from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import StepAction
 from calendars.services import deadline_meet
@@ -29,6 +30,7 @@ INVOLVED_WITH = [
     ("perpetrator", "The suspected perpetrator"),
 ]
 SECTIONS = {
+    "answers": ("Answers to the reviewer's questions", ["further_answers"]),
     "involvement": ("Involvement", ["involved_with", "involvement_from", "involvement_to",
                                     "services"]),
     "summary": ("Summary of involvement", ["summary"]),
@@ -37,6 +39,7 @@ SECTIONS = {
     "records": ("Records secured", ["records_secured", "records_secured_on"]),
 }
 REQUIRED_SECTIONS = ("involvement", "summary", "analysis", "records")
+FURTHER_SECTION = "answers"
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {
     "pdf": "application/pdf",
@@ -61,6 +64,17 @@ def _lock_for_edit(agency_return: AgencyReturn) -> AgencyReturn:
     if agency_return.request.review.stopped_on:
         raise CaseError("This rapid review has been stopped, so the return cannot be changed")
     return agency_return
+
+
+def sections_for(request) -> list[str]:
+    """The sections an agency answers: a further information request for the LCSPR has the
+    reviewer's questions first (the only ones it must answer); a rapid review's has none."""
+    keys = [key for key in SECTIONS if key != FURTHER_SECTION]
+    return [FURTHER_SECTION, *keys] if request.is_further else keys
+
+
+def required_sections(request) -> tuple[str, ...]:
+    return (FURTHER_SECTION,) if request.is_further else REQUIRED_SECTIONS
 
 
 def _answer(value) -> str:
@@ -106,6 +120,8 @@ def agency_return_save(*, actor: User, agency_return: AgencyReturn, section: str
     if section not in SECTIONS:
         raise ValueError(section)
     agency_return = _lock_for_edit(agency_return)
+    if section not in sections_for(agency_return.request):
+        raise ValueError(section)
     fields = SECTIONS[section][1]
     _refuse_if_changed(agency_return, revision, fields)
     values = {f: values.get(f) for f in fields}
@@ -124,6 +140,10 @@ def agency_return_save(*, actor: User, agency_return: AgencyReturn, section: str
         if start and end and end < start:
             errors["involvement_to"] = ("The date involvement ended must be the same as or "
                                         "after the date it started")
+    answers = values.get("further_answers") or ""
+    if section == FURTHER_SECTION and len(answers) > SECTION_MAX_LENGTH:
+        errors["further_answers"] = f"The answers must be {SECTION_MAX_LENGTH:,} characters " \
+                                    f"or fewer"
     if section == "records":
         if values["records_secured"] is not True:
             values["records_secured_on"] = None
@@ -216,6 +236,7 @@ def return_attachment_remove(*, actor: User, attachment: ReturnAttachment) -> No
 def section_complete(agency_return: AgencyReturn, section: str) -> bool:
     r = agency_return
     return {
+        "answers": bool(r.further_answers.strip()),
         "involvement": bool(r.involved_with and r.involvement_from and r.services.strip()),
         "summary": bool(r.summary.strip()),
         "analysis": bool(r.worked_well.strip() and r.worried_about.strip()),
@@ -226,6 +247,7 @@ def section_complete(agency_return: AgencyReturn, section: str) -> bool:
 
 
 MISSING = {
+    "answers": "Answer the reviewer's questions",
     "involvement": "Complete the involvement: with whom, from when, and the services provided",
     "summary": "Enter the summary of involvement",
     "analysis": "Enter what worked well and what you are worried about",
@@ -238,7 +260,8 @@ def agency_return_missing(agency_return: AgencyReturn) -> dict[str, str]:
     if agency_return.is_nil_return:
         return {} if agency_return.nil_reason.strip() else {
             "nil": "Enter why your agency is making a nil return"}
-    return {s: MISSING[s] for s in REQUIRED_SECTIONS if not section_complete(agency_return, s)}
+    return {s: MISSING[s] for s in required_sections(agency_return.request)
+            if not section_complete(agency_return, s)}
 
 
 @transaction.atomic
@@ -322,7 +345,7 @@ def email_return_submitted(agency_return: AgencyReturn) -> int:
     ).values_list("user__email", flat=True)))
     kind = "a nil return" if agency_return.is_nil_return else "its return"
     late = " (late)" if agency_return.submitted_late else ""
-    body = (f"{request.agency.name} has submitted {kind}{late} for rapid review "
+    body = (f"{request.agency.name} has submitted {kind}{late} for {request.review_name} "
             f"{case.reference}.\n\nRead it: "
             f"{_link('rapid_review:return-view', case.reference, request.pk)}\n")
     return message_queue(to=recipients, subject=f"Agency return received: {case.reference}",
@@ -340,9 +363,9 @@ def email_return_reopened(agency_return: AgencyReturn) -> int:
         partnership_id=case.partnership_id, agency_id=request.agency_id,
         role=Role.AGENCY_USER, user__is_active=True).values_list("user__email", flat=True))
         | ({request.agency.email} if request.agency.email else set()))
-    body = (f"The business unit has reopened your agency's return for rapid review "
-            f"{case.reference}. Please see why, update it and submit it again: "
-            f"{_link('rapid_review:return', request.pk)}\n")
+    body = (f"The business unit has reopened your agency's return for "
+            f"{request.review_name} {case.reference}. Please see why, update it and submit "
+            f"it again: {_link('rapid_review:return', request.pk)}\n")
     return message_queue(to=recipients, subject=f"Return reopened: {case.reference}",
                          body=body, kind="return_reopened",
                          partnership_id=case.partnership_id, reference=case.reference,

@@ -49,7 +49,7 @@ from ..selectors.chronology import (
     return_entries,
     scope_period,
 )
-from ..selectors.terms import review_for_papers
+from ..selectors.terms import review_for_lcspr_reader
 from ..services.chronology import (
     ENTRY_FIELDS,
     chronology_entry_add,
@@ -215,8 +215,9 @@ def template_download(request, fmt: str):
 
 # The master chronology -------------------------------------------------------------------
 def _master_review(request, reference: str) -> RapidReview:
-    review = review_for_papers(request.user, reference)
-    if review is None or not rules.can_view_master_chronology(request.user, review.case):
+    review = review_for_lcspr_reader(request.user, reference,
+                                     readers=rules.can_view_master_chronology)
+    if review is None:
         raise Http404
     return review
 
@@ -249,6 +250,7 @@ def master(request, reference: str):
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/chronology/master.html", {
         "review": review, "case": review.case, "form": form, "chronology": chronology,
+        "for_reviewer": not rules.can_read_review_papers(request.user, review.case),
         "filters_described": filters.describe(agencies), "filtered": bool(filters),
         "query": _query_without_page(request),
         "out_of_scope": sum(1 for e in chronology.entries if e.out_of_scope),
@@ -317,6 +319,7 @@ def collated(request, reference: str):
     return render(request, "rapid_review/chronology/collated.html", {
         "review": review, "case": review.case, "document": document,
         "can_generate": can_generate,
+        "for_reviewer": not rules.can_read_review_papers(request.user, review.case),
         "preparation": document_preparation_latest(
             case=review.case, kind=CaseDocument.Kind.COLLATED_RETURNS)})
 

@@ -12,7 +12,6 @@ from accounts import rules
 from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 from accounts.rules import require
-from cases.selectors import cases_visible_to
 
 from ..forms.requests import ReceiptForm, ReopenForm, SendRequestsForm
 from ..models import InformationRequest, RapidReview
@@ -25,6 +24,7 @@ from ..selectors.requests import (
     review_requests,
     sending_due,
 )
+from ..selectors.terms import review_for_lcspr_reader
 from ..services import (
     agency_return_reopen,
     information_request_confirm_receipt,
@@ -35,10 +35,9 @@ from ..services.returns import involved_with_labels
 
 
 def _review_or_404(request, reference: str) -> RapidReview:
-    case = get_object_or_404(cases_visible_to(request.user), reference=reference)
-    review = get_object_or_404(RapidReview.objects.select_related("case__partnership"),
-                               case=case)
-    require(rules.can_view_case(request.user, review.case))
+    """Case readers, and the reviewer of the case's LCSPR (reading only)."""
+    review = review_for_lcspr_reader(request.user, reference, readers=rules.can_view_case)
+    require(review is not None)
     return review
 
 
@@ -55,6 +54,7 @@ def requests_page(request, reference: str):
     review = _review_or_404(request, reference)
     return render(request, "rapid_review/requests/list.html", {
         "review": review, "case": review.case, "rows": review_requests(review),
+        "for_reviewer": not rules.can_view_case(request.user, review.case),
         "sending": sending_due(review),
         "can_send": rules.can_send_information_requests(request.user, review),
     })
@@ -70,7 +70,8 @@ def requests_send(request, reference: str):
             messages.success(request, f"{len(earlier)} information request"
                                       f"{'s' if len(earlier) != 1 else ''} sent")
             return redirect("rapid_review:requests", reference=reference)
-    asked = review.information_requests.values_list("agency_id", flat=True)
+    asked = review.information_requests.filter(
+        requested_for=InformationRequest.For.RAPID_REVIEW).values_list("agency_id", flat=True)
     candidates = list(requestable_agencies(review).exclude(pk__in=asked).order_by("name"))
     involved = set(review.case.involvements.values_list("agency_id", flat=True))
     form = SendRequestsForm(request.POST if request.method == "POST" else None,
@@ -130,6 +131,7 @@ def return_view(request, reference: str, pk: int):
         "state": return_state(info_request), "attachments": agency_return.attachments.defer(
             "data"), "involved_with": involved_with_labels(agency_return.involved_with),
         "pack": request_pack(info_request),
+        "for_reviewer": not rules.can_view_case(request.user, review.case),
         "can_reopen": agency_return.is_locked
         and rules.can_send_information_requests(request.user, review),
     })

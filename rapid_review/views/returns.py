@@ -20,6 +20,7 @@ from accounts.rules import require
 
 from ..forms.returns import (
     AnalysisForm,
+    AnswersForm,
     AttachmentForm,
     InvolvementForm,
     LearningForm,
@@ -43,14 +44,20 @@ from ..services import (
     return_attachment_add,
     return_attachment_remove,
 )
-from ..services.returns import SECTIONS, involved_with_labels, section_complete
+from ..services.returns import (
+    SECTIONS,
+    involved_with_labels,
+    required_sections,
+    section_complete,
+    sections_for,
+)
 
-FORMS = {"involvement": InvolvementForm, "summary": SummaryForm, "analysis": AnalysisForm,
-         "learning": LearningForm, "records": RecordsForm}
+FORMS = {"answers": AnswersForm, "involvement": InvolvementForm, "summary": SummaryForm,
+         "analysis": AnalysisForm, "learning": LearningForm, "records": RecordsForm}
 # Where the check page's error links land: the first question of each section.
-FIRST_FIELD = {"involvement": "id_involved_with", "summary": "id_summary",
-               "analysis": "id_worked_well", "records": "id_records_secured",
-               "nil": "id_nil_reason"}
+FIRST_FIELD = {"answers": "id_further_answers", "involvement": "id_involved_with",
+               "summary": "id_summary", "analysis": "id_worked_well",
+               "records": "id_records_secured", "nil": "id_nil_reason"}
 
 
 def _own_request(request, pk: int) -> InformationRequest:
@@ -75,13 +82,15 @@ def agency_request_list(request):
 
 def _tasks(info_request: InformationRequest) -> list[dict]:
     agency_return = info_request.agency_return
+    required = required_sections(info_request)
     tasks = []
-    for key, (name, _fields) in SECTIONS.items():
+    for key in sections_for(info_request):
+        name = SECTIONS[key][0]
         if agency_return.is_nil_return:
             status = "Not needed"
         elif section_complete(agency_return, key):
             status = "Completed"
-        elif key == "learning":
+        elif key not in required:
             status = "Optional"
         else:
             status = "Not yet started"
@@ -126,9 +135,9 @@ def _initial(agency_return, section: str) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def return_section(request, pk: int, section: str):
-    if section not in FORMS:
-        raise Http404
     info_request = _editable(request, pk)
+    if section not in FORMS or section not in sections_for(info_request):
+        raise Http404
     agency_return = info_request.agency_return
     form = _with_revision(FORMS[section](request.POST or None,
                                          initial=_initial(agency_return, section)))
