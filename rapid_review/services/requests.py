@@ -264,10 +264,17 @@ def return_dates_moved(deadlines: list[Deadline]) -> None:
     requests = list(InformationRequest.objects.filter(
         return_deadline__in=deadlines).select_related(
         "review__case__partnership", "review__notification", "agency", "return_deadline"))
+    changed = []
     for request in requests:
         if request.is_further and request.return_by is not None:
             _keep_set_date(None, request, "The date set for the further information stands")
-    requests = [r for r in requests if not r.is_further or r.due_on != r.return_by]
+            if request.due_on == request.return_by:
+                continue  # the date the agency was given stands
+            # The partnership closed that day: the working day before is the new date.
+            request.return_by = request.due_on
+            request.save(update_fields=["return_by"])
+        changed.append(request)
+    requests = changed
     for review in {request.review for request in requests if not request.is_further}:
         terms_document_refresh(actor=None, review=review)  # the terms give the requests' date
     for request in requests:

@@ -33,3 +33,29 @@ def appointed_reviewer(lcspr, manager, email="reviewer.one@example.org"):
     return reviewer_appoint(actor=manager, lcspr=lcspr, name="Robin Reviewer-Example",
                             email=email, organisation="Independent (fictional)",
                             no_line_management=True, no_involvement=True, skills=ALL_SKILLS)
+
+
+def lcspr_after_rapid_review(partnership, manager, *, decided_on=None,
+                             agency_name="Alphashire Police (fictional)"):
+    """A rapid review with one agency's return in, whose case moved on to an LCSPR: the
+    case, its review, the returned request and the opened LCSPR."""
+    from django.utils import timezone
+
+    from cases.services import case_stage_change
+    from tests.rapid_review.builders import (
+        agency_with_user,
+        review_for,
+        send_requests,
+        submitted_return,
+    )
+
+    review = review_for(partnership)
+    police = agency_with_user(partnership, agency_name)
+    [returned] = send_requests(review, [police.agency])
+    submitted_return(returned)
+    case_stage_change(actor=manager, case=review.case, to_stage=Stage.LCSPR,
+                      note="The partners decided to commission an LCSPR")
+    lcspr = lcspr_open(actor=manager, case=review.case,
+                       decided_on=decided_on or timezone.localdate(),
+                       key_lines_of_enquiry="1. Information sharing (fictional)")
+    return lcspr, review, returned
