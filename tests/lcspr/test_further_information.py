@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import rules
-from accounts.models import Role
 from calendars.models import CalendarDay, Deadline, DeadlineStatus, StepAction
 from calendars.services import calendar_day_add, deadlines_recompute
 from cases.models import CaseDocument
@@ -32,6 +31,8 @@ from tests.readback import docx_text, flat, has_name, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 d = datetime.date.fromisoformat
+ANSWER_BY = datetime.date(2027, 1, 20)
+SEEN_ON = datetime.date(2026, 12, 1)
 QUESTIONS = "1. When did the school nurse last see the child? (fictional)"
 
 
@@ -40,13 +41,13 @@ def after_rapid_review(partnership, manager):
     return lcspr_after_rapid_review(partnership, manager)
 
 
-def _ask(manager, review, agency, return_by=d("2027-01-20"), **kwargs):
+def _ask(manager, review, agency, return_by=ANSWER_BY, **kwargs):
     return further_information_request_send(actor=manager, review=review, agency=agency,
                                             questions=QUESTIONS, return_by=return_by,
                                             **kwargs)
 
 
-def _entry(user, agency_return, day=d("2026-12-01")):
+def _entry(user, agency_return, day=SEEN_ON):
     return chronology_entry_add(actor=user, agency_return=agency_return, date=day,
                                 source="Health record", agency_department="School nursing",
                                 subjects="Child", contact_type="Home visit",
