@@ -100,7 +100,7 @@ def national_referral_reply_record(*, actor: User, referral: NationalReferral,
     referral = NationalReferral.objects.select_for_update(of=("self",)).select_related(
         "lcspr__case__partnership").get(pk=referral.pk)
     if referral.reply_received_on is not None:
-        if form_token is not None and referral.reply_form_token == form_token:
+        if form_token is not None and str(referral.reply_form_token) == str(form_token):
             return referral
         raise CaseError("The Panel's reply to this referral has already been recorded")
     errors: dict[str, str] = {}
