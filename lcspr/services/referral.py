@@ -35,6 +35,18 @@ def _text(errors: dict, field: str, value: str, missing: str, what: str) -> str:
     return value
 
 
+def _past_date(errors: dict, field: str, value: datetime.date | None, what: str,
+               earliest: datetime.date, since: str) -> None:
+    """A date between ``earliest`` (``since`` names it) and today."""
+    if value is None:
+        errors[field] = f"Enter {what}"
+    elif value > timezone.localdate():
+        errors[field] = f"{what[0].upper()}{what[1:]} must be today or in the past"
+    elif value < earliest:
+        errors[field] = (f"{what[0].upper()}{what[1:]} must be on or after {since} "
+                         f"({earliest:%-d %B %Y})")
+
+
 def national_referral_letter(*, actor: User | None, referral: NationalReferral
                              ) -> CaseDocument:
     """The letter as the record says (the same content is stored once)."""
@@ -59,13 +71,8 @@ def national_referral_record(*, actor: User, lcspr: Lcspr, referred_on: datetime
     if lcspr.decided_on is None:
         raise CaseError("Record the decision to commission the LCSPR first")
     errors: dict[str, str] = {}
-    if referred_on is None:
-        errors["referred_on"] = "Enter the date the referral was decided"
-    elif referred_on > timezone.localdate():
-        errors["referred_on"] = "The date the referral was decided must be today or in the past"
-    elif referred_on < lcspr.decided_on:
-        errors["referred_on"] = (f"The date the referral was decided must be on or after the "
-                                 f"LCSPR was commissioned ({lcspr.decided_on:%-d %B %Y})")
+    _past_date(errors, "referred_on", referred_on, "the date the referral was decided",
+               lcspr.decided_on, "the LCSPR was commissioned")
     new_information = _text(errors, "new_information", new_information,
                             "Enter the new information", "The new information")
     known = {code for code, _label in NATIONAL_GROUNDS}
@@ -104,13 +111,8 @@ def national_referral_reply_record(*, actor: User, referral: NationalReferral,
             return referral
         raise CaseError("The Panel's reply to this referral has already been recorded")
     errors: dict[str, str] = {}
-    if received_on is None:
-        errors["received_on"] = "Enter the date the Panel replied"
-    elif received_on > timezone.localdate():
-        errors["received_on"] = "The date the Panel replied must be today or in the past"
-    elif received_on < referral.referred_on:
-        errors["received_on"] = (f"The date the Panel replied must be on or after the "
-                                 f"referral ({referral.referred_on:%-d %B %Y})")
+    _past_date(errors, "received_on", received_on, "the date the Panel replied",
+               referral.referred_on, "the referral")
     if outcome not in NationalReferral.Outcome.values:
         errors["outcome"] = "Select the Panel's reply"
     summary = _text(errors, "summary", summary, "Enter what the Panel said",

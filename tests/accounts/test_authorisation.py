@@ -20,6 +20,7 @@ from lcspr.services import (
     family_member_add,
     lcspr_open,
     lcspr_terms_save,
+    national_referral_record,
     parallel_process_add,
 )
 from notifications.services import notification_record
@@ -117,6 +118,13 @@ MATRIX = {
         "checkpoint-add", "checkpoint-review", "family-add", "family-offers",
         "practitioners-add")},
     "lcspr:checkpoint-update": set(rules.BUSINESS_UNIT) | {Role.REVIEWER},
+    # Information from agencies and referral back to the Panel: read by the reviewer too
+    # (tests/lcspr/test_further_information_pages.py: the rapid review's returns and master
+    # chronology of their own review only); asked and recorded by the business unit.
+    "lcspr:information": set(rules.CASE_READERS) | {Role.REVIEWER},
+    "lcspr:national-referrals": set(rules.CASE_READERS) | {Role.REVIEWER},
+    **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) for name in (
+        "further-request", "national-referral-add", "national-referral-reply")},
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -258,6 +266,10 @@ def url_for(partnership):
                                 due_on=datetime.date.today())
     relative = family_member_add(actor=business_manager, lcspr=lcspr, name="Relative",
                                  relationship="parent")
+    referral = national_referral_record(actor=business_manager, lcspr=lcspr,
+                                        referred_on=datetime.date.today(),
+                                        new_information="New (fictional)",
+                                        grounds=["improvements"], decided_by="partners")
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -446,6 +458,11 @@ def url_for(partnership):
         **{f"lcspr:{name}": {"reference": at_lcspr.reference, "pk": checkpoint.pk}
            for name in ("checkpoint", "checkpoint-update", "checkpoint-review")},
         "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
+        **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
+            "information", "further-request", "national-referrals",
+            "national-referral-add")},
+        "lcspr:national-referral-reply": {"reference": at_lcspr.reference,
+                                          "pk": referral.pk},
     }
 
     def url(name):
