@@ -215,7 +215,8 @@ def requests_waiting(user: User, partnership: Partnership) -> Queue:
     """Information requests to the user's agencies whose return is not in."""
     rows, total = _bounded(agency_requests(user, partnership).filter(
         ~Q(agency_return__status=AgencyReturn.Status.SUBMITTED)))
-    return Queue([Item(what=f"Information request to {r.agency.name}: {r.state.label.lower()}",
+    return Queue([Item(what=f"{'Further information' if r.is_further else 'Information'} "
+                            f"request to {r.agency.name}: {r.state.label.lower()}",
                        reference=r.review.case.reference,
                        href=reverse("rapid_review:return", args=[r.pk]), due_on=r.due_on)
                   for r in with_states(rows)], total)

@@ -1,5 +1,6 @@
 """Demo LCSPRs (fictional): one being commissioned, one mid-way with a progress checkpoint
-overdue. Each starts as a rapid review the Panel agreed should lead to an LCSPR."""
+overdue and further information asked of an agency. Each starts as a rapid review the Panel
+agreed should lead to an LCSPR."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from calendars.services import calendar_for
 from calendars.working_days import add_working_days
 from cases.models import Case
 from rapid_review.demo.signoff import review_with_panel_response
+from rapid_review.services import further_information_request_send
 from rapid_review.services.panel_response import NextStep, case_move_on
 
 from .models import SKILLS, Checkpoint, Lcspr
@@ -78,3 +80,10 @@ def lcspr_checkpoint_overdue(case: Case, officer: User, number: int) -> None:
                                             "being arranged (fictional)")
     Checkpoint.objects.filter(pk=checkpoint.pk).update(
         due_on=add_working_days(today, -2, calendar))
+    asked = case.rapid_review.information_requests.select_related("agency").first()
+    if asked is not None:
+        further_information_request_send(
+            actor=officer, review=case.rapid_review, agency=asked.agency,
+            questions="1. What did the health visitor know of the move to a new address? "
+                      "(fictional)\n2. Who was told of the missed appointments? (fictional)",
+            return_by=add_working_days(today, 10, calendar))

@@ -115,6 +115,8 @@ def request_receipt(request, reference: str, pk: int):
             apply_service_errors(form, error)
         else:
             messages.success(request, f"Receipt confirmed for {info_request.agency.name}")
+            if info_request.is_further:
+                return redirect("lcspr:information", reference=reference)
             return redirect("rapid_review:requests", reference=reference)
     return render(request, "rapid_review/requests/receipt.html", {
         "case": review.case, "form": form, "info_request": info_request})

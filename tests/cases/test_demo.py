@@ -234,6 +234,8 @@ def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdu
     (checkpoint,) = mid_way.checkpoints.all()
     assert checkpoint.due_on < timezone.localdate() and checkpoint.reviewed_on is None
     assert checkpoint.reviewer_update
+    assert mid_way.case.rapid_review.information_requests.filter(
+        requested_for="lcspr").count() == 1
     client.force_login(reviewer)
     home = client.get(reverse("dashboards:home")).content.decode()
     for lcspr in lcsprs:

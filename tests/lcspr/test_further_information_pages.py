@@ -60,6 +60,13 @@ def test_the_business_unit_asks_an_agency_from_the_lcspr(client, manager, after_
     assert "1 of 1 agency returned" in page
     overview = client.get(reverse("lcspr:overview", args=[ref])).content.decode()
     assert "Awaiting answers" in overview
+    # The follow-up call is recorded from the LCSPR's page, and comes back to it.
+    first = InformationRequest.objects.filter(requested_for="lcspr").order_by("pk").first()
+    receipt = reverse("rapid_review:request-receipt", args=[ref, first.pk])
+    assert receipt in page
+    response = client.post(receipt, {"confirmed_on_0": "6", "confirmed_on_1": "1",
+                                     "confirmed_on_2": "2027", "note": "Called (fictional)"})
+    assert response.url == reverse("lcspr:information", args=[ref])
 
 
 def test_the_agency_answers_on_its_own_return_pages(client, partnership, manager,
