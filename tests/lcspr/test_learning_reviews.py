@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -36,18 +35,11 @@ from tests.factories import AgencyFactory
 from tests.lcspr.builders import appointed_reviewer, full_sub_group
 from tests.readback import docx_text, flat, has_name, pdf_text
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.datetime(2027, 1, 6, 12, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 d = datetime.date.fromisoformat
 LCSPR_ONLY = ("Reviewer's name to the Panel", "6 month target", "Planned publication",
               "Final report to the Panel", "Local child safeguarding practice review",
               "Back to the LCSPR")
-
-
-@pytest.fixture(autouse=True)
-def today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 @pytest.fixture
