@@ -26,9 +26,10 @@ class CommissionForm(forms.Form):
     def __init__(self, *args, name: str = "LCSPR", **kwargs):
         super().__init__(*args, **kwargs)
         if name != "LCSPR":  # a learning review: its own words
-            self.fields["decided_on"].label = f"When was the decision to start the {name} made?"
-            self.fields["decided_on"].error_messages["required"] = (
-                f"Enter the date the decision to start the {name} was made")
+            self.fields["decided_on"] = GdsDateField(
+                label=f"When was the decision to start the {name} made?",
+                what=f"the date the decision to start the {name} was made",
+                help_text="For example, 27 3 2027")
             self.fields["decided_by"].error_messages["required"] = (
                 f"Select who decided to start the {name}")
             self.fields["key_lines_of_enquiry"].help_text = (

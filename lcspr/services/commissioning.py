@@ -59,19 +59,21 @@ def lcspr_open(*, actor: User, case: Case, decided_on: datetime.date, decided_by
         raise CaseError("The case is not at an LCSPR or a learning review")
     kind = KIND_FOR_STAGE[Stage(case.stage)]
     name = review_name(kind)
+    verb, done = (("commission", "commissioned") if kind == Lcspr.Kind.LCSPR
+                  else ("start", "started"))
     errors = {}
     if decided_on is None:
-        errors["decided_on"] = f"Enter the date the decision to commission the {name} was made"
+        errors["decided_on"] = f"Enter the date the decision to {verb} the {name} was made"
     elif decided_on > timezone.localdate():
         errors["decided_on"] = "The date of the decision must be today or in the past"
     decided_by = decided_by or decided_by_default(case.partnership)
     if decided_by not in Lcspr.DecidedBy.values:
-        errors["decided_by"] = f"Select who decided to commission the {name}"
+        errors["decided_by"] = f"Select who decided to {verb} the {name}"
     if errors:
         raise CaseError(errors)
     lcspr = Lcspr.objects.select_for_update(of=("self",)).filter(case=case).first()
     if lcspr is not None and lcspr.decided_on is not None:
-        raise CaseError(f"The {name} has already been commissioned")
+        raise CaseError(f"The {name} has already been {done}")
     if key_lines_of_enquiry is None:
         key_lines_of_enquiry = rapid_review_key_lines(case)
     values = {"kind": kind, "decided_on": decided_on, "decided_by": decided_by,

@@ -135,7 +135,7 @@ def test_the_lcspr_only_parts_are_refused_for_a_learning_review(learning, office
         reviewer_letter(actor=officer, lcspr=learning)
     with pytest.raises(ValidationError):
         lcspr_final_report_sent(actor=officer, case=learning.case, sent_on=d("2027-01-06"))
-    with pytest.raises(ValidationError, match="already been commissioned"):
+    with pytest.raises(ValidationError, match="learning review has already been started"):
         lcspr_open(actor=officer, case=learning.case, decided_on=d("2027-01-06"))
 
 
@@ -256,6 +256,11 @@ def test_a_case_at_a_learning_review_without_its_record_is_started_by_hand(
     client.force_login(officer)
     page = client.get(reverse("lcspr:overview", args=[case.reference])).content.decode()
     assert "Start the learning review" in page
+    url = reverse("lcspr:commission", args=[case.reference])
+    body = client.post(url, {"decided_by": "partners", "key_lines_of_enquiry": "Kept"}
+                       ).content.decode()
+    assert "Enter the date the decision to start the learning review was made" in body
+    assert "Kept" in body
     response = client.post(reverse("lcspr:commission", args=[case.reference]), {
         "decided_on_0": "4", "decided_on_1": "1", "decided_on_2": "2027",
         "decided_by": "partners", "key_lines_of_enquiry": ""})
