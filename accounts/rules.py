@@ -244,8 +244,9 @@ def is_appointed_reviewer(user: User, lcspr) -> bool:
 
 
 def can_view_lcspr(user: User, lcspr) -> bool:
-    """The LCSPR's overview and terms: the case's readers, and the reviewer appointed to it
-    (who sees no case page, and no other review)."""
+    """The LCSPR's (or learning review's) overview and terms: the case's readers, and the
+    reviewer appointed to it (who sees no case page, and no other review). A leading
+    agency's users are not among them (docs/decisions/0009)."""
     return can_view_case(user, lcspr.case) or is_appointed_reviewer(user, lcspr)
 
 

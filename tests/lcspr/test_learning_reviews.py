@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Partnership, Role
-from calendars.models import Anchor
+from calendars.models import Anchor, CalendarDay
+from calendars.services import calendar_day_add, deadlines_recompute
 from cases.models import Stage, TriageDecision
 from cases.services import (
     EditConflict,
@@ -24,6 +25,7 @@ from lcspr.models import Lcspr
 from lcspr.services import (
     lcspr_final_report_sent,
     lcspr_open,
+    lcspr_target_revise,
     lcspr_terms_document,
     lcspr_terms_save,
     learning_review_method_save,
@@ -280,3 +282,18 @@ def test_its_reviewer_finds_it_by_its_name_and_sees_nothing_else(client, learnin
                               args=[learning.case.reference])).status_code == 200
     assert client.get(reverse("cases:case-detail",
                               args=[learning.case.reference])).status_code == 404
+
+
+def test_its_target_is_revised_with_a_reason_and_kept_when_the_calendar_changes(
+        partnership, learning, officer):
+    revision = lcspr_target_revise(actor=officer, lcspr=learning, revised_on=d("2027-09-01"),
+                                   reason="The inquest is in August (fictional)")
+    assert (revision.previous_on, revision.revised_on) == (d("2027-07-05"), d("2027-09-01"))
+    target = learning.case.deadlines.get(step__key="complete_learning_review")
+    assert target.due_date == d("2027-09-01")
+    # A new closure day makes the calendar count every deadline again: the revision stands.
+    calendar_day_add(actor=None, partnership=partnership, date=d("2027-03-01"),
+                     kind=CalendarDay.Kind.CLOSURE, reason="Training day (fictional)")
+    deadlines_recompute(partnership=partnership)
+    target.refresh_from_db()
+    assert target.due_date == d("2027-09-01")
