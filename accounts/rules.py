@@ -225,9 +225,15 @@ def can_record_looked_after_notices(user: User, case) -> bool:
     return case.stage != "draft" and has_any_role(user, case.partnership, BUSINESS_UNIT)
 
 
+# An LCSPR, and the learning and single-agency reviews built from the same parts.
+LOCAL_REVIEW_STAGES = frozenset({"lcspr", "learning_review", "single_agency_review"})
+
+
 def can_manage_lcspr(user: User, case) -> bool:
-    """The LCSPR's dates: the business unit, while the case is at its LCSPR."""
-    return case.stage == "lcspr" and has_any_role(user, case.partnership, BUSINESS_UNIT)
+    """The review's parts: the business unit, while the case is at its LCSPR or learning
+    review."""
+    return case.stage in LOCAL_REVIEW_STAGES and has_any_role(user, case.partnership,
+                                                               BUSINESS_UNIT)
 
 
 def is_appointed_reviewer(user: User, lcspr) -> bool:
@@ -246,15 +252,16 @@ def is_case_reviewer(user: User, case) -> bool:
 
 
 def can_view_lcspr(user: User, lcspr) -> bool:
-    """The LCSPR's overview and terms: the case's readers, and the reviewer appointed to it
-    (who sees no case page, and no other review)."""
+    """The LCSPR's (or learning review's) overview and terms: the case's readers, and the
+    reviewer appointed to it (who sees no case page, and no other review). A leading
+    agency's users are not among them (docs/decisions/0009)."""
     return can_view_case(user, lcspr.case) or is_appointed_reviewer(user, lcspr)
 
 
 def can_appoint_lcspr_reviewer(user: User, case) -> bool:
     """Seed 002: the chair/author is appointed by the business manager."""
-    return case.stage == "lcspr" and has_any_role(user, case.partnership,
-                                                  {Role.BUSINESS_MANAGER})
+    return case.stage in LOCAL_REVIEW_STAGES and has_any_role(user, case.partnership,
+                                                               {Role.BUSINESS_MANAGER})
 
 
 def can_write_lcspr_progress_update(user: User, lcspr) -> bool:

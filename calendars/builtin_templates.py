@@ -73,10 +73,22 @@ FINAL_REPORT = step("send_final_lcspr_report",
                     "Send the final LCSPR report to the Panel, the Secretary of State and "
                     "Ofsted", "planned_publication", 7, "final_report_sent", direction=BEFORE,
                     role=BM, calendar=STATUTORY, remind=(5, 2, 1))
+# Learning reviews and single-agency reviews (seed 003 flowchart 4, seed 002 "A Learning
+# Review"): no time limit in law, and neither procedure gives one; the partnership's own
+# target, on its own calendar, is Lincolnshire's expectation for its reviews ("no later than
+# 6 months after the decision to initiate a review", seed 002 chapter 3), which a
+# partnership changes in its copy of the plan. Ticked off by the business unit when the
+# review's learning is agreed (docs/decisions/0009-learning-reviews.md).
+LEARNING_REVIEW_TARGET = step("complete_learning_review",
+                              "Complete the learning review (the partnership's target)",
+                              "decision_to_start_learning_review", 6, "marked_done",
+                              unit=MONTHS, role=BM, remind=(20, 5), escalate=5)
+LEARNING_REVIEW_STEPS = [LEARNING_REVIEW_TARGET]
 
 EVERY_PLAN_BEFORE = [REFER, NOTIFY_PANEL, NOTIFY_SECRETARY_OF_STATE, NOTIFY_OFSTED,
                      REPORT_TO_PARTNERS]
-EVERY_PLAN_AFTER = [TELL_PANEL_IF_LATE, SUBMIT_15, PANEL_RESPONSE, LCSPR_6_MONTHS, FINAL_REPORT]
+EVERY_PLAN_AFTER = [TELL_PANEL_IF_LATE, SUBMIT_15, PANEL_RESPONSE, LCSPR_6_MONTHS, FINAL_REPORT,
+                    *LEARNING_REVIEW_STEPS]
 
 DEFAULT_PLAN = "Statutory minimum (Working Together 2023)"
 

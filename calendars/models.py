@@ -44,6 +44,8 @@ class Anchor(models.TextChoices):
     INFORMATION_REQUEST_SENT = "information_request_sent", "Information request sent"
     MEETING_HELD = "meeting_held", "Rapid review meeting held"
     DECISION_TO_COMMISSION_LCSPR = "decision_to_commission_lcspr", "Decision to commission an LCSPR"
+    DECISION_TO_START_LEARNING_REVIEW = "decision_to_start_learning_review", \
+        "Decision to start a learning review or single-agency review"
     PLANNED_PUBLICATION = "planned_publication", "Planned publication"
 
 
@@ -59,6 +61,7 @@ class Part(models.TextChoices):
     NOTIFICATION = "notification", "The local authority's notifications"
     RAPID_REVIEW = "rapid_review", "Rapid review"
     LCSPR = "lcspr", "LCSPR"
+    LEARNING_REVIEW = "learning_review", "Learning review"
 
 
 ANCHOR_PART = {
@@ -72,6 +75,7 @@ ANCHOR_PART = {
     Anchor.MEETING_HELD: Part.RAPID_REVIEW,
     Anchor.DECISION_TO_COMMISSION_LCSPR: Part.LCSPR,
     Anchor.PLANNED_PUBLICATION: Part.LCSPR,
+    Anchor.DECISION_TO_START_LEARNING_REVIEW: Part.LEARNING_REVIEW,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from calendars.models import Deadline, StepAction
+from calendars.models import Anchor, Deadline, StepAction
 
 REQUEST_KEY = "information-request-"
 
@@ -44,8 +44,14 @@ def _request_pk(deadline: Deadline) -> int | None:
     return int(key.removeprefix(REQUEST_KEY)) if key.startswith(REQUEST_KEY) else None
 
 
+# Steps whose page is their review's, whatever meets them: a learning review's target.
+ANCHOR_PAGES = {Anchor.DECISION_TO_START_LEARNING_REVIEW: "lcspr:overview"}
+
+
 def business_unit_link(deadline: Deadline) -> str:
     """The page where the business unit does (or, for others' steps, follows) the step."""
+    if deadline.step.anchor in ANCHOR_PAGES:
+        return reverse(ANCHOR_PAGES[deadline.step.anchor], args=[deadline.case.reference])
     name, with_request = BUSINESS_UNIT_PAGES[deadline.step.met_by]
     reference = deadline.case.reference
     pk = _request_pk(deadline) if with_request else None

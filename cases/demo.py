@@ -14,7 +14,11 @@ from django.utils import timezone
 from accounts.models import Agency, Partnership, User
 from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
-from lcspr.demo import lcspr_checkpoint_overdue, lcspr_commissioning
+from lcspr.demo import (
+    lcspr_checkpoint_overdue,
+    lcspr_commissioning,
+    learning_review_in_progress,
+)
 from notifications.services import decision_not_to_notify_record
 from rapid_review.demo import (
     review_on_day_6,
@@ -133,6 +137,8 @@ def seed_demo_cases(partnership: Partnership) -> None:
                 decided_by="Demo Duty-Manager, children's services (fictional)",
                 reason="The local authority agrees with the group: the criteria for notifying "
                        "the Panel are not met (fictional)")
+        if decision == TriageDecision.Decision.LEARNING_REVIEW_PARTNERSHIP:
+            learning_review_in_progress(referral.case, officer, number)
         if decision == TriageDecision.Decision.NO_FURTHER_ACTION:
             services.challenge_record(actor=officer, decision=record,
                                       agency=referral.referring_agency, raised_on=today,

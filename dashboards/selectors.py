@@ -287,14 +287,15 @@ def overdue(user: User, partnership: Partnership) -> Queue:
 # Reviewers --------------------------------------------------------------------------------
 
 def reviews_appointed(user: User, partnership: Partnership) -> Queue:
-    """The LCSPRs the user is the appointed reviewer of, while they hold the role here."""
+    """The LCSPRs and learning reviews the user is the appointed reviewer of, while they
+    hold the role here."""
     if Role.REVIEWER not in rules.roles_in(user, partnership):
         return Queue([], 0)
     qs = (Reviewer.objects.filter(user=user, lcspr__case__partnership=partnership)
           .exclude(lcspr__case__stage=Stage.CLOSED)
           .select_related("lcspr__case").order_by("-appointed_on", "-id"))
     rows, total = _bounded(qs)
-    return Queue([Item(what="Your local child safeguarding practice review",
+    return Queue([Item(what=f"Your {r.lcspr.title.lower()}",
                        reference=r.lcspr.case.reference,
                        href=reverse("lcspr:overview", args=[r.lcspr.case.reference]),
                        since=r.appointed_on) for r in rows], total)

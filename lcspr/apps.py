@@ -6,5 +6,6 @@ class LcsprConfig(AppConfig):
     verbose_name = "LCSPRs and action plans"
 
     def ready(self) -> None:
-        # Registers the listener that keeps a revised target where it was revised to.
-        from .services import target  # noqa: F401
+        # Registers the listener that keeps a revised target where it was revised to, and
+        # the one that opens a learning review from the triage decision.
+        from .services import learning, target  # noqa: F401

@@ -1,6 +1,6 @@
 """Demo LCSPRs (fictional): one being commissioned, one mid-way with a progress checkpoint
-overdue and further information asked of an agency. Each starts as a rapid review the Panel
-agreed should lead to an LCSPR."""
+overdue and further information asked of an agency, each from a rapid review the Panel
+agreed should lead to an LCSPR; and a learning review in progress, from its triage decision."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .services import (
     checkpoint_add,
     checkpoint_update_write,
     lcspr_terms_save,
+    learning_review_method_save,
     reviewer_appoint,
     subgroup_member_add,
 )
@@ -33,6 +34,24 @@ SUB_GROUP = [
 ]
 
 
+def _sub_group_and_terms(lcspr: Lcspr, officer: User, manager: User, *, method: str,
+                         practitioners: str) -> None:
+    """The three partners' members of the sub-group and a first draft of the terms."""
+    for partner, name, job_title, organisation in SUB_GROUP:
+        subgroup_member_add(actor=manager, lcspr=lcspr, name=f"{name} (fictional)",
+                            job_title=job_title, organisation=organisation,
+                            represents=partner)
+    lcspr_terms_save(
+        actor=officer, lcspr=lcspr, questions=lcspr.key_lines_of_enquiry or
+        "How well did agencies share what they knew? (fictional)",
+        scope_from=lcspr.decided_on.replace(year=lcspr.decided_on.year - 1),
+        scope_to=lcspr.decided_on, agencies=[], method=method,
+        child_perspective="What was life like for the child? (fictional)",
+        practitioner_involvement=practitioners,
+        family_involvement="The six minimum offers, through a named contact (fictional)",
+        communications_lead="Demo Comms-Lead (fictional)", version=0)
+
+
 def _commissioned(case: Case, officer: User, number: int) -> Lcspr:
     """The rapid review, the Panel's agreement, the case moved on; the sub-group, the demo
     reviewer and a first draft of the terms of reference."""
@@ -40,25 +59,14 @@ def _commissioned(case: Case, officer: User, number: int) -> Lcspr:
     case_move_on(actor=officer, review=case.rapid_review, next_step=NextStep.LCSPR)
     lcspr = Lcspr.objects.select_related("case__partnership").get(case=case)
     manager = User.objects.get(email="manager@demo.example")
-    for partner, name, job_title, organisation in SUB_GROUP:
-        subgroup_member_add(actor=manager, lcspr=lcspr, name=f"{name} (fictional)",
-                            job_title=job_title, organisation=organisation,
-                            represents=partner)
     reviewer_appoint(actor=manager, lcspr=lcspr, name="Rae Reviewer-Demo",
                      email="reviewer@demo.example", organisation="Independent (fictional)",
                      no_line_management=True, no_involvement=True,
                      skills=[code for code, _label in SKILLS])
-    lcspr_terms_save(
-        actor=officer, lcspr=lcspr, questions=lcspr.key_lines_of_enquiry or
-        "How well did agencies share what they knew? (fictional)",
-        scope_from=lcspr.decided_on.replace(year=lcspr.decided_on.year - 1),
-        scope_to=lcspr.decided_on, agencies=[],
+    _sub_group_and_terms(
+        lcspr, officer, manager,
         method="Systems methodology, with the child's perspective at its centre (fictional)",
-        child_perspective="What was life like for the child? (fictional)",
-        practitioner_involvement="A practitioner event and individual conversations "
-                                 "(fictional)",
-        family_involvement="The six minimum offers, through a named contact (fictional)",
-        communications_lead="Demo Comms-Lead (fictional)", version=0)
+        practitioners="A practitioner event and individual conversations (fictional)")
     return lcspr
 
 
@@ -87,3 +95,15 @@ def lcspr_checkpoint_overdue(case: Case, officer: User, number: int) -> None:
             questions="1. What did the health visitor know of the move to a new address? "
                       "(fictional)\n2. Who was told of the missed appointments? (fictional)",
             return_by=add_working_days(today, 10, calendar))
+
+
+def learning_review_in_progress(case: Case, officer: User, number: int) -> None:
+    """A learning review the partnership facilitates, opened by its triage decision: a
+    professional de-brief, its sub-group and a first draft of its terms of reference."""
+    lcspr = Lcspr.objects.select_related("case__partnership").get(case=case)
+    learning_review_method_save(actor=officer, lcspr=lcspr,
+                                method=Lcspr.Method.PROFESSIONAL_DEBRIEF, leading_agency=None)
+    _sub_group_and_terms(
+        lcspr, officer, User.objects.get(email="manager@demo.example"),
+        method="A professional de-brief with the practitioners involved (fictional)",
+        practitioners="A de-brief session for the practitioners involved (fictional)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from calendars.models import Anchor, Deadline
+from calendars.models import Deadline
 from cases.documents import DocumentContent, Heading, Paragraph, SummaryList, Table
 from notifications.documents import business_unit_signatory, letter_content
 
@@ -18,17 +18,32 @@ def _date(value: datetime.date | None) -> str:
 
 
 def target_date(lcspr) -> datetime.date | None:
-    """The 6 month target, as the calendar stored it from the decision."""
+    """The review's target, as the calendar stored it from the decision."""
     deadline = (Deadline.objects.filter(case_id=lcspr.case_id,
-                                        anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR)
+                                        anchor_event__kind=lcspr.decision_anchor)
                 .only("due_date").first())
     return deadline.due_date if deadline else None
 
 
 def _decision(lcspr) -> str:
     who = lcspr.get_decided_by_display() or "The safeguarding partners"
-    return f"{who} decided on {_date(lcspr.decided_on)} to commission a local child " \
-           f"safeguarding practice review."
+    if lcspr.is_lcspr:
+        return f"{who} decided on {_date(lcspr.decided_on)} to commission a local child " \
+               f"safeguarding practice review."
+    led = f", led by {lcspr.leading_agency.name}" if lcspr.leading_agency else ""
+    method = f" It will be carried out as a {lcspr.get_method_display().lower()}." \
+        if lcspr.method and lcspr.method != lcspr.Method.AGENCY_PROCESS else (
+            " The agency will use its own learning process." if lcspr.method else "")
+    return (f"{who} decided on {_date(lcspr.decided_on)} to start a "
+            f"{lcspr.short_name}{led}.{method}")
+
+
+def _aim(lcspr) -> str:
+    """The target as the terms state it: an LCSPR's 6 months, or the partnership's own."""
+    if lcspr.is_lcspr:
+        return (f"The partnership aims to conclude the review within 6 months of that "
+                f"decision, by {_date(target_date(lcspr))}.")
+    return f"The partnership aims to conclude the review by {_date(target_date(lcspr))}."
 
 
 def terms_content(terms) -> DocumentContent:
@@ -43,12 +58,11 @@ def terms_content(terms) -> DocumentContent:
                  f"Version {terms.version} written", terms.updated_by.full_name]]
     approval += [[_date(a.agreed_on), f"Version {a.version} agreed by the review sub-group",
                   a.agreed_by] for a in agreements]
-    return DocumentContent("Terms of Reference for the Local Child Safeguarding Practice "
-                           "Review", case.partnership.name, case.reference).add(
+    return DocumentContent(f"Terms of Reference for the {lcspr.title.title()}",
+                           case.partnership.name, case.reference).add(
         Paragraph(f"Case {case.reference} · version {terms.version}"),
         Heading("Background"),
-        Paragraph(f"{_decision(lcspr)} The partnership aims to conclude the review within 6 "
-                  f"months of that decision, by {_date(target_date(lcspr))}."),
+        Paragraph(f"{_decision(lcspr)} {_aim(lcspr)}"),
         Paragraph("The purpose of the review is to identify improvements to be made to "
                   "safeguard and promote the welfare of children. It seeks to understand "
                   "practice, not to hold individuals or organisations to account."),

@@ -27,15 +27,16 @@ from .models import (
 
 
 def lcspr_for(user, reference: str) -> tuple[Case, Lcspr | None]:
-    """The case and its LCSPR (None while not yet commissioned), for its readers and its
-    appointed reviewer; 404 otherwise."""
-    lcspr = (Lcspr.objects.select_related("case__partnership", "reviewer", "updated_by")
+    """The case and its LCSPR or learning review (None while not yet commissioned), for its
+    readers and its appointed reviewer; 404 otherwise."""
+    lcspr = (Lcspr.objects.select_related("case__partnership", "reviewer", "updated_by",
+                                          "leading_agency")
              .filter(case__reference=reference).first())
     if lcspr is not None:
         require(rules.can_view_lcspr(user, lcspr))
         return lcspr.case, lcspr
     case = (cases_visible_to(user).select_related("partnership")
-            .filter(reference=reference, stage=Stage.LCSPR).first())
+            .filter(reference=reference, stage__in=rules.LOCAL_REVIEW_STAGES).first())
     require(case is not None)
     return case, None
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Agency, AuditEvent, User
-from calendars.models import Anchor, Part
+from calendars.models import REVIEW_ACTIONS, Anchor, Part
 from calendars.services import anchor_record, deadlines_close
 
 from ..documents import document_generate
@@ -37,6 +38,20 @@ STAGE_FOR = {
 }
 CRITERIA_CODES = {code for code, _group, _label in TRIAGE_CRITERIA}
 
+# What a pathway opens once the decision takes effect (a learning review's record, say),
+# registered by the app above that owns it, so cases never imports from it.
+PathwayOpener = Callable[[User, TriageDecision], None]
+_OPENERS: dict[str, list[PathwayOpener]] = {}
+
+
+def on_pathway_decided(*decisions: str) -> Callable[[PathwayOpener], PathwayOpener]:
+    def register(opener: PathwayOpener) -> PathwayOpener:
+        for decision in decisions:
+            if opener not in _OPENERS.setdefault(decision, []):
+                _OPENERS[decision].append(opener)
+        return opener
+    return register
+
 
 def _apply(actor: User, decision: TriageDecision) -> None:
     """Move the case to the decided pathway and start or stop the clocks that depend on it."""
@@ -61,8 +76,13 @@ def _apply(actor: User, decision: TriageDecision) -> None:
         # The rapid review's own steps no longer apply. The local authority's duty to
         # notify the Panel is not the partnership's to close: it stays until the
         # notification, or the local authority's decision not to notify, is recorded.
+        # So does a step only a rapid review meets, whatever it counts from (the West
+        # Midlands' "complete within 15 working days of becoming aware").
         deadlines_close(actor=actor, case=case, parts=[Part.RAPID_REVIEW],
+                        actions=REVIEW_ACTIONS,
                         reason=f"Triage decided: {decision.get_decision_display()}")
+    for opener in _OPENERS.get(decision.decision, []):
+        opener(actor, decision)
     if hasattr(case, "referral"):
         email_referral_decision(decision)
 

@@ -82,6 +82,7 @@ def case_detail(request, reference: str):
         "looked_after_notice": getattr(case, "looked_after_death_notice", None),
         "can_record_looked_after": rules.can_record_looked_after_notices(request.user, case),
         "can_manage_lcspr": rules.can_manage_lcspr(request.user, case),
+        "review": getattr(case, "lcspr", None),
     })
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Agency, StatutoryPartner, User
+from calendars.models import Anchor
 
 
 class Lcspr(models.Model):
@@ -29,8 +30,26 @@ class Lcspr(models.Model):
         PARTNERS = "partners", "The three safeguarding partners"
         ASSURANCE_EXECUTIVE = "assurance_executive", "The Assurance Executive"
 
+    class Method(models.TextChoices):
+        """Seed 002 "A Learning Review" and "Single Agency Review": the form proportionate
+        to the learning."""
+        DESK_TOP = "desk_top", "Desk-top review"
+        PROFESSIONAL_DEBRIEF = "professional_debrief", "Professional de-brief"
+        CRITICAL_MOMENT = "critical_moment", "Critical moment review"
+        AGENCY_PROCESS = "agency_process", \
+            "The agency's own learning process (such as an initial fact find or root cause " \
+            "analysis)"
+
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="lcspr")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.LCSPR)
+    method = models.CharField(max_length=30, choices=Method.choices, blank=True,
+                              help_text="A learning review's form (not an LCSPR's)")
+    leading_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The agency facilitating an agency-led learning review or carrying out a "
+                  "single-agency review")
+    method_revision = models.PositiveIntegerField(
+        default=0, help_text="Counts saves of the method, so a stale form cannot overwrite one")
     decided_on = models.DateField(null=True, blank=True,
                                   help_text="When the decision to commission it was made")
     decided_by = models.CharField(max_length=30, choices=DecidedBy.choices, blank=True)
@@ -47,7 +66,30 @@ class Lcspr(models.Model):
         verbose_name = "LCSPR"
 
     def __str__(self) -> str:
-        return f"LCSPR of {self.case}"
+        return f"{self.short_name} of {self.case}"
+
+    @property
+    def is_lcspr(self) -> bool:
+        """Only an LCSPR has the statutory parts: the reviewer's name to the Panel, Ofsted
+        and DfE, the 6 month target, the final report before publication."""
+        return self.kind == self.Kind.LCSPR
+
+    @property
+    def decision_anchor(self) -> str:
+        """The event the review's target counts from: the decision to commission or start
+        it."""
+        return (Anchor.DECISION_TO_COMMISSION_LCSPR if self.is_lcspr
+                else Anchor.DECISION_TO_START_LEARNING_REVIEW)
+
+    @property
+    def title(self) -> str:
+        """What pages and documents call it in a heading."""
+        return self.get_kind_display()
+
+    @property
+    def short_name(self) -> str:
+        """What a sentence calls it: "Back to the learning review"."""
+        return "LCSPR" if self.is_lcspr else self.get_kind_display().lower()
 
 
 CO_OPTED = "co_opted"

@@ -9,6 +9,7 @@ from .checkpoints import (
 from .clock import lcspr_final_report_sent, lcspr_publication_plan
 from .commissioning import lcspr_open
 from .family import family_member_add, family_offers_record
+from .learning import learning_review_method_save, learning_review_open
 from .parallel import parallel_process_add, parallel_process_update
 from .practitioners import practitioner_involvement_record
 from .referral import (
@@ -25,7 +26,8 @@ __all__ = ["checkpoint_add", "checkpoint_review_record", "checkpoint_update_writ
            "checkpoints_schedule", "family_member_add", "family_offers_record",
            "lcspr_final_report_sent", "lcspr_open", "lcspr_publication_plan",
            "lcspr_target_revise", "lcspr_terms_agree", "lcspr_terms_document",
-           "lcspr_terms_save", "national_referral_letter", "national_referral_record",
+           "lcspr_terms_save", "learning_review_method_save", "learning_review_open",
+           "national_referral_letter", "national_referral_record",
            "national_referral_reply_record", "parallel_process_add", "parallel_process_update",
            "practitioner_involvement_record", "reviewer_appoint", "reviewer_letter",
            "reviewer_letter_dispatch_record", "subgroup_member_add", "subgroup_member_remove"]

@@ -37,7 +37,7 @@ def _locked(lcspr: Lcspr) -> Lcspr:
     lcspr = Lcspr.objects.select_for_update(of=("self",)).select_related(
         "case__partnership").get(pk=lcspr.pk)
     if lcspr.decided_on is None:
-        raise CaseError("Record the decision to commission the LCSPR first")
+        raise CaseError(f"Record the decision to commission the {lcspr.short_name} first")
     return lcspr
 
 

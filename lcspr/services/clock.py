@@ -25,6 +25,8 @@ def _lcspr(actor: User, case: Case) -> Lcspr:
         raise CaseError("The case is not at an LCSPR")
     lcspr, _ = Lcspr.objects.select_for_update(of=("self",)).get_or_create(
         case=case, defaults={"updated_by": actor})
+    if not lcspr.is_lcspr:
+        raise CaseError(f"A {lcspr.short_name} has no publication or final report to the Panel")
     lcspr.case = case
     return lcspr
 

@@ -77,6 +77,8 @@ def reviewer_appoint(*, actor: User, lcspr: Lcspr, name: str, email: str, organi
 
 def reviewer_letter(*, actor: User | None, lcspr: Lcspr) -> CaseDocument:
     """The letter as the record says now (the same content is stored once)."""
+    if not lcspr.is_lcspr:
+        raise CaseError("Only an LCSPR's reviewer is named to the Panel, Ofsted and DfE")
     if getattr(lcspr, "reviewer", None) is None:
         raise CaseError("Appoint the reviewer before making the letter")
     return document_generate(actor=actor, case=lcspr.case,

@@ -1,9 +1,10 @@
-"""Revising the 6 month target (seeds 002 and 003: the target counts from the partners'
-decision). A revision needs a reason, often a parallel process (a criminal trial, an
-inquest); it moves the target's deadline through the calendars app and is kept, so the
-page shows each revision against the original. A later change to the calendar or to the
-decision date would count the target from the decision again: the listener below keeps the
-revised date instead."""
+"""Revising the review's target (seeds 002 and 003: the target counts from the partners'
+decision; an LCSPR's is 6 months, a learning review's is the partnership's own). A
+revision needs a reason, often a parallel process (a criminal trial, an inquest); it
+moves the target's deadline through the calendars app and is kept, so the page shows each
+revision against the original. A later change to the calendar or to the decision date
+would count the target from the decision again: the listener below keeps the revised date
+instead."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
-from calendars.models import Anchor, Deadline, DeadlineStatus, StepAction
+from calendars.models import Deadline, DeadlineStatus, StepAction
 from calendars.services import deadline_move, on_deadlines_moved
 from cases.services import CaseError
 
@@ -22,11 +23,22 @@ from ..models import Lcspr, ParallelProcess, TargetRevision
 REASON_MAX = 5_000
 
 
+# Each kind's target: the event it counts from and the action that meets it. An LCSPR's is
+# the final report (6 months); a learning review's, the business unit's tick when its
+# learning is agreed.
+TARGETS = {Lcspr.Kind.LCSPR: StepAction.FINAL_REPORT_SENT,
+           Lcspr.Kind.LEARNING_REVIEW: StepAction.MARKED_DONE,
+           Lcspr.Kind.SINGLE_AGENCY_REVIEW: StepAction.MARKED_DONE}
+TARGET_PAIRS = frozenset((Lcspr(kind=kind).decision_anchor, action)
+                         for kind, action in TARGETS.items())
+
+
 def target_deadline(lcspr: Lcspr) -> Deadline | None:
-    """The 6 month target: the step met by the final report that counts from the decision."""
+    """The review's target: the step met by its completing action that counts from the
+    decision."""
     return (Deadline.objects.select_related("step")
-            .filter(case_id=lcspr.case_id, step__met_by=StepAction.FINAL_REPORT_SENT,
-                    anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first())
+            .filter(case_id=lcspr.case_id, step__met_by=TARGETS[lcspr.kind],
+                    anchor_event__kind=lcspr.decision_anchor).first())
 
 
 @transaction.atomic
@@ -43,7 +55,7 @@ def lcspr_target_revise(*, actor: User, lcspr: Lcspr, revised_on: datetime.date 
             return earlier
     deadline = target_deadline(lcspr)
     if deadline is None or deadline.status != DeadlineStatus.OPEN:
-        raise CaseError("The 6 month target can only be revised while it is open")
+        raise CaseError("The target can only be revised while it is open")
     reason = (reason or "").strip()
     errors = {}
     if revised_on is None:
@@ -69,7 +81,7 @@ def lcspr_target_revise(*, actor: User, lcspr: Lcspr, revised_on: datetime.date 
         lcspr=lcspr, previous_on=previous, revised_on=revised_on, reason=reason,
         parallel_process=parallel_process, form_token=form_token, recorded_by=actor)
     deadline = deadline_move(actor=actor, deadline=deadline, due_date=revised_on,
-                             reason=f"LCSPR target revised: {reason}"[:300])
+                             reason=f"Target revised: {reason}"[:300])
     if deadline.due_date == previous:
         raise CaseError({"revised_on": f"The working day on or before that date is the "
                                        f"current target ({previous:%-d %B %Y}): enter a "
@@ -87,18 +99,20 @@ def lcspr_target_revise(*, actor: User, lcspr: Lcspr, revised_on: datetime.date 
 
 
 @on_deadlines_moved(StepAction.FINAL_REPORT_SENT)
+@on_deadlines_moved(StepAction.MARKED_DONE)
 def revised_target_kept(deadlines: list[Deadline]) -> None:
     """The calendar or the decision date changed and the target was counted from the
     decision again: a revised target stays where it was revised to (the working day before
     it, if that day has since closed). Two queries, however many moved."""
     targets = {d.pk: d for d in deadlines}
-    targets = [targets[pk] for pk in Deadline.objects.filter(
-        pk__in=list(targets), anchor_event__kind=Anchor.DECISION_TO_COMMISSION_LCSPR
-    ).values_list("pk", flat=True)]
+    targets = [targets[pk] for pk, anchor, action in Deadline.objects.filter(
+        pk__in=list(targets), anchor_event__kind__in={a for a, _m in TARGET_PAIRS}
+    ).values_list("pk", "anchor_event__kind", "step__met_by")
+        if (anchor, action) in TARGET_PAIRS]
     latest = dict(TargetRevision.objects.filter(
         lcspr__case_id__in=[d.case_id for d in targets]).order_by("recorded_at", "pk")
         .values_list("lcspr__case_id", "revised_on"))
     for deadline in targets:
         if deadline.case_id in latest:
             deadline_move(actor=None, deadline=deadline, due_date=latest[deadline.case_id],
-                          reason="The revised LCSPR target stands")
+                          reason="The revised target stands")

@@ -7,6 +7,7 @@ from . import (
     clock,
     family,
     information,
+    learning,
     overview,
     parallel,
     practitioners,
@@ -19,6 +20,7 @@ from . import (
 urlpatterns = [
     path("<str:reference>/lcspr/", overview.overview, name="overview"),
     path("<str:reference>/lcspr/commission/", overview.commission, name="commission"),
+    path("<str:reference>/lcspr/method/", learning.method, name="method"),
     path("<str:reference>/lcspr/publication/", clock.publication_plan, name="publication-plan"),
     path("<str:reference>/lcspr/final-report-sent/", clock.final_report_sent,
          name="final-report-sent"),

@@ -21,7 +21,9 @@ from ..services import lcspr_final_report_sent, lcspr_publication_plan
 def _case_or_404(request, reference: str) -> Case:
     case = get_object_or_404(cases_visible_to(request.user).select_related("partnership"),
                              reference=reference)
-    require(case.stage == "lcspr" or Lcspr.objects.filter(case=case).exists())
+    # A learning review has no publication or final report to the Panel.
+    require(case.stage == "lcspr" and not Lcspr.objects.filter(case=case).exclude(
+        kind=Lcspr.Kind.LCSPR).exists())
     return case
 
 

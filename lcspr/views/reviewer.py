@@ -32,7 +32,7 @@ def reviewer(request, reference: str):
             apply_service_errors(form, error)
         else:
             messages.success(request, f"{appointed.name} appointed as the reviewer. They can "
-                                      f"sign in and see this review only")
+                                      f"sign in and see this {lcspr.short_name} only")
             return redirect("lcspr:overview", reference=reference)
     return render(request, "lcspr/form.html", {
         "form": form, "case": lcspr.case,
@@ -42,7 +42,8 @@ def reviewer(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def reviewer_letter_page(request, reference: str):
     lcspr = lcspr_to_manage(request.user, reference)
-    require(getattr(lcspr, "reviewer", None) is not None)
+    # Only an LCSPR's reviewer is named to the Panel, Ofsted and DfE (seed 003 flowchart 3).
+    require(lcspr.is_lcspr and getattr(lcspr, "reviewer", None) is not None)
     form = DispatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -99,6 +99,7 @@ MATRIX = {
     "lcspr:publication-plan": set(rules.BUSINESS_UNIT),
     "lcspr:final-report-sent": set(rules.BUSINESS_UNIT),
     "lcspr:commission": set(rules.BUSINESS_UNIT),
+    "lcspr:method": set(rules.BUSINESS_UNIT),  # a learning review's
     "lcspr:sub-group": set(rules.BUSINESS_UNIT),
     "lcspr:sub-group-add": set(rules.BUSINESS_UNIT),
     "lcspr:sub-group-remove": set(rules.BUSINESS_UNIT),
@@ -254,6 +255,10 @@ def url_for(partnership):
     lcspr = lcspr_open(actor=business_manager, case=at_lcspr,
                        decided_on=datetime.date.today())
     full_sub_group(lcspr, business_manager)
+    at_learning_review = case_create(actor=None, partnership=partnership,
+                                     stage=Stage.LEARNING_REVIEW)
+    lcspr_open(actor=business_manager, case=at_learning_review,
+               decided_on=datetime.date.today())
     lcspr_reviewer = appointed_reviewer(lcspr, business_manager)
     lcspr_terms_save(actor=business_manager, lcspr=lcspr, questions="Q", agencies=[],
                      scope_from=datetime.date(2026, 1, 1), scope_to=datetime.date(2026, 2, 1),
@@ -444,6 +449,7 @@ def url_for(partnership):
         "lcspr:publication-plan": {"reference": at_lcspr.reference},
         "lcspr:final-report-sent": {"reference": at_lcspr.reference},
         "lcspr:commission": {"reference": to_commission.reference},
+        "lcspr:method": {"reference": at_learning_review.reference},
         **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
             "sub-group", "sub-group-add", "reviewer", "reviewer-letter", "terms",
             "terms-edit", "terms-agree")},

@@ -93,6 +93,9 @@ EVERY_PLAN = {
     "submit_rapid_review": "2026-06-16",
     "panel_response": "2026-06-17 to 2026-07-07",  # days 16 to 30 after the notification
     "complete_lcspr": "2026-12-09",  # 6 months after 9 June: Wednesday 9 December
+    # A learning review decided on the same day (seed 003 flowchart 4 gives no time limit;
+    # the plan carries the partnership's own 6 month target on its own calendar).
+    "complete_learning_review": "2026-12-09",
     # Wednesday 2 September back 7 working days over the bank holiday on Monday 31 August:
     # Tue 1 Sept, Fri 28, Thu 27, Wed 26, Tue 25, Mon 24, Fri 21 August.
     "send_final_lcspr_report": "2026-08-21",
@@ -147,6 +150,7 @@ def record_whitsun(case) -> None:
     record(case, Anchor.INFORMATION_REQUEST_SENT, "2026-05-27", related_key="request-1")
     record(case, Anchor.MEETING_HELD, "2026-06-09")
     record(case, Anchor.DECISION_TO_COMMISSION_LCSPR, "2026-06-09")
+    record(case, Anchor.DECISION_TO_START_LEARNING_REVIEW, "2026-06-09")
     record(case, Anchor.PLANNED_PUBLICATION, "2026-09-02")
 
 
@@ -203,6 +207,9 @@ LEAP_DAYS = [
     (Anchor.DECISION_TO_COMMISSION_LCSPR, "2024-02-29", "complete_lcspr", "2024-08-29"),
     # Tuesday 31 August 2027 to Tuesday 29 February 2028.
     (Anchor.DECISION_TO_COMMISSION_LCSPR, "2027-08-31", "complete_lcspr", "2028-02-29"),
+    # A learning review decided on Tuesday 31 August 2027, the same.
+    (Anchor.DECISION_TO_START_LEARNING_REVIEW, "2027-08-31", "complete_learning_review",
+     "2028-02-29"),
     # Thursday 22 February 2024: Fri 23, Mon 26, Tue 27, Wed 28, Thu 29 Feb (5), Fri 1 Mar,
     # Mon 4, Tue 5, Wed 6, Thu 7 (10), Fri 8, Mon 11, Tue 12, Wed 13, Thu 14 March (15).
     (Anchor.NOTIFICATION_SENT, "2024-02-22", "submit_rapid_review", "2024-03-14"),
@@ -261,6 +268,7 @@ def record_christmas(case) -> None:
     record(case, Anchor.INFORMATION_REQUEST_SENT, "2025-12-23", related_key="request-1")
     record(case, Anchor.MEETING_HELD, "2025-12-23")
     record(case, Anchor.DECISION_TO_COMMISSION_LCSPR, "2025-06-30")
+    record(case, Anchor.DECISION_TO_START_LEARNING_REVIEW, "2025-06-30")
     record(case, Anchor.PLANNED_PUBLICATION, "2026-01-09")
 
 
@@ -295,6 +303,8 @@ CHRISTMAS_NEL = [  # step, before the closure, after it
     # 6 months after Monday 30 June 2025 is Tuesday 30 December, now a closure day: the
     # target rolls back to the last working day before it, Wednesday 24 December.
     ("complete_lcspr", "2025-12-30", "2025-12-24"),
+    # A learning review's target is the partnership's too (no statutory time limit).
+    ("complete_learning_review", "2025-12-30", "2025-12-24"),
     # Statutory: England's bank holidays only, the closure changes nothing.
     ("notify_panel", "2025-12-31", "2025-12-31"),  # 5 working days, on a closure day
     ("report_to_partners", "2025-12-31", "2025-12-31"),

@@ -20,8 +20,16 @@ import pytest
 import time_machine
 
 from accounts.models import Role, StatutoryPartner
-from calendars.builtin_templates import TEMPLATES
-from calendars.models import Deadline, DeadlineStatus, StepAction, TimelineTemplate
+from calendars.builtin_templates import LEARNING_REVIEW_STEPS, TEMPLATES
+from calendars.models import (
+    REVIEW_ACTIONS,
+    Deadline,
+    DeadlineStatus,
+    Part,
+    StepAction,
+    TimelineTemplate,
+    anchors_of,
+)
 from calendars.services import deadline_mark_done, template_adopt
 from cases import services as case_services
 from cases.models import Case, CaseDocument, Incident, TriageDecision
@@ -268,7 +276,10 @@ def test_walking_a_case_on_time_meets_every_step_of_the_plan(name, partnership, 
     steps = set(plan.steps.values_list("key", flat=True))
     builtin = next(template for template in TEMPLATES if template["name"] == name)
     assert steps == {step["key"] for step in builtin["steps"]}
-    assert steps - {dl.step.key for dl in deadlines} == set(), "steps that made no deadline"
+    # A learning review's steps belong to the other pathway (walked below).
+    learning = {step["key"] for step in LEARNING_REVIEW_STEPS}
+    assert steps - learning - {dl.step.key for dl in deadlines} == set(), \
+        "steps that made no deadline"
     assert {dl.step.template_id for dl in deadlines} == {plan.pk}
 
     # Closed, not met: telling the Panel of a delay (there was none), and an endorsement
@@ -287,6 +298,43 @@ def test_walking_a_case_on_time_meets_every_step_of_the_plan(name, partnership, 
             for dl in done} == {(dl.step.key, dl.related_key): (DeadlineStatus.MET,
                                                                  dl.step.met_by)
                                 for dl in done}
+
+
+@pytest.mark.parametrize("name", [t["name"] for t in TEMPLATES])
+def test_a_learning_review_from_triage_meets_its_plans_steps(name, partnership, make_user):
+    """Seed 003 flowchart 4: the triage decision opens the learning review; its target is
+    met when the business unit marks it done, and no rapid review step is left open."""
+    template_adopt(actor=None, partnership=partnership, builtin=TimelineTemplate.objects.get(
+        partnership__isnull=True, name=name))
+    officer = make_user(Role.BUSINESS_UNIT_OFFICER)
+    with at("2026-03-02", "10:00"):
+        referral = complete_draft(partnership, incident_on=d("2026-03-01"))
+        walk = Walk(referral.case)
+        case = walk.do(StepAction.REFERRAL_SUBMITTED, case_services.referral_submit,
+                       actor=referral.referrer, referral=referral)
+    with at("2026-03-02", "14:00"):
+        walk.do(None, case_services.case_take_to_triage, actor=officer, case=case)
+        walk.do(None, case_services.triage_decide, actor=officer, case=case,
+                meeting_date=d("2026-03-02"), attendees="Review group (fictional)",
+                attending_agencies=[], criteria_met=[],
+                decision=TriageDecision.Decision.LEARNING_REVIEW_PARTNERSHIP,
+                rationale="A near miss with multi-agency learning (fictional)")
+    with at("2026-08-03", "10:00"):
+        for deadline in Deadline.objects.filter(
+                case=case, status=DeadlineStatus.OPEN,
+                step__key__in=[step["key"] for step in LEARNING_REVIEW_STEPS]):
+            walk.do(StepAction.MARKED_DONE, deadline_mark_done, actor=officer,
+                    deadline=deadline, note="Learning agreed by the review group (fictional)")
+    deadlines = {dl.step.key: dl for dl in Deadline.objects.filter(case=case)
+                 .select_related("step", "anchor_event")}
+    for step in LEARNING_REVIEW_STEPS:
+        assert deadlines[step["key"]].status == DeadlineStatus.MET
+    # Only the local authority's duties stay (not the partnership's to close), and no step
+    # of the rapid review the group did not decide on.
+    assert {dl.anchor_event.kind for dl in deadlines.values()
+            if dl.status == DeadlineStatus.OPEN} <= set(anchors_of(Part.NOTIFICATION))
+    assert not [key for key, dl in deadlines.items() if dl.status == DeadlineStatus.OPEN
+                and dl.step.met_by in REVIEW_ACTIONS]
 
 
 # --- Bugs in the services that leave a step unmet (reported; the markers go with the fix) --

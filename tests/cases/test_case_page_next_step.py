@@ -41,7 +41,7 @@ def test_a_referral_waiting_for_triage_offers_the_review(client, partnership):
 
 @pytest.mark.parametrize(("stage", "words"), [
     (Stage.NO_FURTHER_ACTION, "Nothing more is due"),
-    (Stage.SINGLE_AGENCY_REVIEW, "the agency carries out its own review"),
+    (Stage.SINGLE_AGENCY_REVIEW, "The case is at its Single-agency review"),
 ])
 def test_a_case_past_its_review_says_what_is_left(client, partnership, stage, words):
     case = referred_case(partnership)

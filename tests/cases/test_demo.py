@@ -224,8 +224,8 @@ def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdu
 
     call_command("seed_demo", verbosity=0)
     reviewer = User.objects.get(email="reviewer@demo.example")
-    lcsprs = list(Lcspr.objects.select_related("case", "reviewer", "terms")
-                  .order_by("case__reference"))
+    lcsprs = list(Lcspr.objects.filter(kind=Lcspr.Kind.LCSPR)
+                  .select_related("case", "reviewer", "terms").order_by("case__reference"))
     assert len(lcsprs) == 2
     for lcspr in lcsprs:
         assert lcspr.case.stage == Stage.LCSPR and lcspr.reviewer.user == reviewer
@@ -243,3 +243,9 @@ def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdu
         assert reverse("lcspr:overview", args=[lcspr.case.reference]) in home
     overview = client.get(reverse("lcspr:overview", args=[mid_way.case.reference]))
     assert overview.status_code == 200 and "Overdue" in overview.content.decode()
+    # The triage decisions opened a learning review (in progress) and a single-agency review.
+    learning = Lcspr.objects.select_related("case").get(kind=Lcspr.Kind.LEARNING_REVIEW)
+    assert learning.case.stage == Stage.LEARNING_REVIEW
+    assert learning.method == Lcspr.Method.PROFESSIONAL_DEBRIEF
+    assert learning.members.count() == 3 and learning.terms.version == 1
+    assert Lcspr.objects.get(kind=Lcspr.Kind.SINGLE_AGENCY_REVIEW).decided_on is not None
