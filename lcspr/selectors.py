@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts import rules
 from accounts.rules import require
-from cases.models import Case, CaseDocument, Stage
+from cases.models import Case, CaseDocument
 from cases.selectors import cases_visible_to
 from rapid_review.models import AgencyReturn, InformationRequest, RapidReview
 from rapid_review.selectors import review_requests
