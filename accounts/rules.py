@@ -255,6 +255,13 @@ def can_write_lcspr_progress_update(user: User, lcspr) -> bool:
     return is_appointed_reviewer(user, lcspr) or can_manage_lcspr(user, lcspr.case)
 
 
+def can_keep_lcspr_timetable(user: User, lcspr) -> bool:
+    """Seed 002: the sub-group chair's timetable, kept by the business unit; the appointed
+    reviewer arranges their own conversations and events on it."""
+    return can_manage_lcspr(user, lcspr.case) or (
+        lcspr.case.stage == "lcspr" and is_appointed_reviewer(user, lcspr))
+
+
 def can_mark_deadline_done(user: User, deadline) -> bool:
     """Steps the service cannot see done are ticked off by the business unit."""
     return has_any_role(user, deadline.case.partnership, BUSINESS_UNIT)

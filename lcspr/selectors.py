@@ -19,7 +19,12 @@ from .models import (
     ParallelProcess,
     PractitionerInvolvement,
     TargetRevision,
+    TimetableItem,
 )
+
+# The timetable page lists this many items (a review has a few dozen), and says if there
+# are more.
+TIMETABLE_ROWS = 100
 
 
 def lcspr_for(user, reference: str) -> tuple[Case, Lcspr | None]:
@@ -57,6 +62,25 @@ def lcspr_running_to_manage(user, reference: str) -> Lcspr:
     return lcspr
 
 
+def timetable_items(lcspr: Lcspr) -> tuple[list[TimetableItem], int]:
+    """The review's timetable, in date order, with each item's deadline; and how many in
+    all."""
+    qs = lcspr.timetable.select_related("deadline")
+    rows = list(qs[:TIMETABLE_ROWS + 1])
+    if len(rows) <= TIMETABLE_ROWS:
+        return rows, len(rows)
+    return rows[:TIMETABLE_ROWS], qs.count()
+
+
+def timetable_item_for(lcspr: Lcspr, pk: int) -> TimetableItem:
+    """One item of the review's timetable; 404 if it belongs to another review."""
+    item = (TimetableItem.objects.select_related("deadline", "created_by", "updated_by")
+            .filter(pk=pk, lcspr=lcspr).first())
+    require(item is not None)
+    item.lcspr = lcspr
+    return item
+
+
 def running_summary(lcspr: Lcspr, today: datetime.date) -> dict[str, bool]:
     """What the overview's "Running the review" tasks need, in one query."""
     def any_of(model, *conditions, **filters):
@@ -74,5 +98,10 @@ def running_summary(lcspr: Lcspr, today: datetime.date) -> dict[str, bool]:
         family=any_of(FamilyMember),
         family_open=any_of(FamilyMember, offer_missing, declined_on__isnull=True),
         practitioners=any_of(PractitionerInvolvement),
+        timetable=any_of(TimetableItem),
+        timetable_open=any_of(TimetableItem, status=TimetableItem.Status.PLANNED),
+        timetable_overdue=any_of(TimetableItem, status=TimetableItem.Status.PLANNED,
+                                 deadline__due_date__lt=today),
     ).values("processes", "open_processes", "revised", "checkpoints", "overdue", "unmet",
-             "family", "family_open", "practitioners").get()
+             "family", "family_open", "practitioners", "timetable", "timetable_open",
+             "timetable_overdue").get()

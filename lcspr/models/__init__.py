@@ -15,7 +15,9 @@ from .commissioning import (
 )
 from .involvement import OFFERS, FamilyMember, PractitionerInvolvement
 from .running import Checkpoint, ParallelProcess, TargetRevision
+from .timetable import TimetableItem
 
 __all__ = ["CO_OPTED", "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember", "Lcspr",
            "LcsprTerms", "LcsprTermsAgreement", "ParallelProcess", "PractitionerInvolvement",
-           "Reviewer", "ReviewerLetterDispatch", "SubGroupMember", "TargetRevision"]
+           "Reviewer", "ReviewerLetterDispatch", "SubGroupMember", "TargetRevision",
+           "TimetableItem"]
