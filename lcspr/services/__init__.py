@@ -17,13 +17,14 @@ from .subgroup import subgroup_member_add, subgroup_member_remove
 from .target import lcspr_target_revise
 from .terms import lcspr_terms_agree, lcspr_terms_document, lcspr_terms_save
 from .timetable import (
+    lcspr_dates_close,
     timetable_item_add,
     timetable_item_cancel,
     timetable_item_done,
     timetable_item_move,
 )
 
-__all__ = ["checkpoint_add", "checkpoint_move", "checkpoint_review_record",
+__all__ = ["checkpoint_add", "lcspr_dates_close", "checkpoint_move", "checkpoint_review_record",
            "checkpoint_update_write",
            "checkpoints_schedule", "family_member_add", "family_offers_record",
            "lcspr_final_report_sent", "lcspr_open", "lcspr_publication_plan",

@@ -22,6 +22,7 @@ from calendars.services import (
     anchor_withdraw,
     calendar_for,
     deadline_meet,
+    deadlines_close,
 )
 from calendars.working_days import is_working_day
 from cases.services import CaseError, EditConflict
@@ -207,3 +208,15 @@ def timetable_item_done(*, actor: User, item: TimetableItem, done_on: datetime.d
     item.status, item.done_on = TimetableItem.Status.DONE, done_on
     return _saved(item, actor, ["status", "done_on"],
                   {"status": item.status, "done_on": done_on.isoformat()})
+
+
+# The LCSPR's own dates: what ends with the review.
+LCSPR_DATES = (Anchor.LCSPR_TIMETABLE, Anchor.LCSPR_CHECKPOINT, Anchor.LCSPR_REVIEWER_APPOINTED)
+
+
+@transaction.atomic
+def lcspr_dates_close(*, actor: User | None, lcspr: Lcspr, reason: str) -> int:
+    """The review has ended (published, or stopped): its timetable, checkpoints and letters
+    still open no longer apply, with the reason, so nothing shows overdue for ever. The
+    items stay as they were planned. Returns how many deadlines closed."""
+    return deadlines_close(actor=actor, case=lcspr.case, reason=reason, anchors=LCSPR_DATES)

@@ -21,6 +21,8 @@ from calendars.step_pages import business_unit_link, partner_link
 from dashboards.selectors import my_deadlines_queue, next_steps
 from lcspr.models import TimetableItem
 from lcspr.services import (
+    checkpoint_add,
+    lcspr_dates_close,
     timetable_item_add,
     timetable_item_cancel,
     timetable_item_done,
@@ -273,3 +275,21 @@ def test_the_home_queues_link_straight_to_the_item(lcspr, manager, partnership, 
     assert partner_link(item.deadline) == href  # the reviewer's link is the same page
     with time_machine.travel(TODAY, tick=False):
         assert my_deadlines_queue(reviewer.user, partnership).items == []  # not theirs
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_when_the_review_ends_its_own_dates_still_open_close(lcspr, manager):
+    appointed_reviewer(lcspr, manager)
+    item = _add(lcspr, manager)
+    checkpoint_add(actor=manager, lcspr=lcspr, due_on=d("2027-01-29"))
+    done = _add(lcspr, manager, due_on="2027-01-06", title="Held today")
+    timetable_item_done(actor=manager, item=done, done_on=d("2027-01-06"))
+    assert lcspr_dates_close(actor=manager, lcspr=lcspr, reason="The LCSPR is published") == 6
+    item.deadline.refresh_from_db()
+    assert (item.deadline.status, item.deadline.waived_reason) == (
+        DeadlineStatus.WAIVED, "The LCSPR is published")
+    done.deadline.refresh_from_db()
+    assert done.deadline.status == DeadlineStatus.MET
+    # The 6 month target is not one of them.
+    assert lcspr.case.deadlines.filter(status=DeadlineStatus.OPEN).get().step.met_by == (
+        StepAction.FINAL_REPORT_SENT)
