@@ -8,10 +8,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts import rules
 from accounts.rules import require
+from calendars.models import Deadline, DeadlineStatus
 from cases.models import Case, Stage
 from cases.selectors import cases_visible_to
 
 from .models import (
+    LETTER_STEPS,
     OFFERS,
     Checkpoint,
     FamilyMember,
@@ -79,6 +81,15 @@ def timetable_item_for(lcspr: Lcspr, pk: int) -> TimetableItem:
     require(item is not None)
     item.lcspr = lcspr
     return item
+
+
+def reviewer_letters_due(lcspr: Lcspr) -> list[tuple[str, Deadline]]:
+    """Who has not yet been sent the reviewer's name, and by when it is due."""
+    recipients = {action: recipient.label for recipient, action in LETTER_STEPS.items()}
+    deadlines = (Deadline.objects.select_related("step")
+                 .filter(case_id=lcspr.case_id, step__met_by__in=list(recipients),
+                         status=DeadlineStatus.OPEN).order_by("due_date", "step__position"))
+    return [(recipients[d.step.met_by], d) for d in deadlines]
 
 
 def running_summary(lcspr: Lcspr, today: datetime.date) -> dict[str, bool]:

@@ -4,6 +4,7 @@ practitioners."""
 
 from .commissioning import (
     CO_OPTED,
+    LETTER_STEPS,
     REPRESENTS,
     SKILLS,
     Lcspr,
@@ -17,7 +18,8 @@ from .involvement import OFFERS, FamilyMember, PractitionerInvolvement
 from .running import Checkpoint, ParallelProcess, TargetRevision
 from .timetable import TimetableItem
 
-__all__ = ["CO_OPTED", "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember", "Lcspr",
+__all__ = ["CO_OPTED", "LETTER_STEPS", "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint",
+           "FamilyMember", "Lcspr",
            "LcsprTerms", "LcsprTermsAgreement", "ParallelProcess", "PractitionerInvolvement",
            "Reviewer", "ReviewerLetterDispatch", "SubGroupMember", "TargetRevision",
            "TimetableItem"]

@@ -17,22 +17,15 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role, User
 from accounts.services import person_add
-from calendars.models import Anchor, StepAction
+from calendars.models import Anchor
 from calendars.services import anchor_record, deadline_meet, deadlines_reopen
 from cases.documents import document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
 
 from ..documents import reviewer_letter_content
-from ..models import SKILLS, Lcspr, Reviewer, ReviewerLetterDispatch
+from ..models import LETTER_STEPS, SKILLS, Lcspr, Reviewer, ReviewerLetterDispatch
 from .checkpoints import checkpoint_updates_assign
-
-# Who the letter goes to, and the step each sending meets.
-LETTER_STEPS = {
-    ReviewerLetterDispatch.Recipient.PANEL: StepAction.REVIEWER_NAME_SENT_TO_PANEL,
-    ReviewerLetterDispatch.Recipient.OFSTED: StepAction.REVIEWER_NAME_SENT_TO_OFSTED,
-    ReviewerLetterDispatch.Recipient.DFE: StepAction.REVIEWER_NAME_SENT_TO_DFE,
-}
 
 INDEPENDENCE = {
     "no_line_management": "Confirm the reviewer has no line management responsibility for "

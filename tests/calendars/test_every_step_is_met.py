@@ -25,7 +25,7 @@ from calendars.models import Deadline, DeadlineStatus, StepAction, TimelineTempl
 from calendars.services import deadline_mark_done, template_adopt
 from cases import services as case_services
 from cases.models import Case, CaseDocument, Incident, TriageDecision
-from lcspr.models import Lcspr, ReviewerLetterDispatch
+from lcspr.models import LETTER_STEPS, Lcspr, ReviewerLetterDispatch
 from lcspr.services import (
     checkpoint_add,
     checkpoint_review_record,
@@ -35,7 +35,6 @@ from lcspr.services import (
     timetable_item_done,
 )
 from lcspr.services.clock import lcspr_final_report_sent, lcspr_publication_plan
-from lcspr.services.reviewer import LETTER_STEPS
 from notifications.services import (
     letter_send,
     looked_after_death_notices_record,

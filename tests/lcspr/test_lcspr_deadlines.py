@@ -224,3 +224,21 @@ def test_the_business_unit_moves_a_checkpoint_from_its_page(client, lcspr, manag
         assert checkpoint.due_on == d("2027-02-05")
         client.force_login(reviewer.user)
         assert client.get(move).status_code == 404
+
+
+def test_the_letter_page_says_who_is_still_to_be_sent_it_and_by_when(
+        client, lcspr, manager, django_assert_max_num_queries):
+    with time_machine.travel(TODAY, tick=False):
+        appointed_reviewer(lcspr, manager)
+        reviewer_letter_dispatch_record(actor=manager, lcspr=lcspr, recipient="panel",
+                                        method="email", sent_on=d("2027-01-06"))
+    url = reverse("lcspr:reviewer-letter", args=[lcspr.case.reference])
+    with _on("2027-01-14", 12):
+        client.force_login(manager)
+        client.get(url)  # the letter's document is made once
+        with django_assert_max_num_queries(15):
+            page = client.get(url).content.decode()
+    due = page[page.index('id="letters-due"'):page.index("</ul>", page.index("letters-due"))]
+    assert "Ofsted, by 13 January 2027" in due and "Department for Education" in due
+    assert "Child Safeguarding Practice Review Panel" not in due
+    assert due.count("Overdue") == 2
