@@ -44,3 +44,80 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+# The checkpoints and reviewers recorded before their dates were deadlines get them now, as
+# the services make them (the step's +0 working days on a checkpoint's day, which is already
+# a working day; 5 working days of the appointment for the letters), met as the record says.
+# A partnership with no plan chosen yet gets them when its plan is first made, so is skipped.
+CHECKPOINT_STEPS = {"lcspr_checkpoint_update": "update", "lcspr_checkpoint_review": "review"}
+LETTER_KEYS = {"reviewer_name_to_panel": "panel", "reviewer_name_to_ofsted": "ofsted",
+               "reviewer_name_to_dfe": "dfe"}
+
+
+def backfill(apps, schema_editor):
+    import datetime
+
+    from django.utils import timezone
+
+    from calendars.services.calendar import calendar_for
+    from calendars.working_days import add_working_days
+
+    Checkpoint = apps.get_model("lcspr", "Checkpoint")
+    Reviewer = apps.get_model("lcspr", "Reviewer")
+    Dispatch = apps.get_model("lcspr", "ReviewerLetterDispatch")
+    TimelineStep = apps.get_model("calendars", "TimelineStep")
+    AnchorEvent = apps.get_model("calendars", "AnchorEvent")
+    Deadline = apps.get_model("calendars", "Deadline")
+
+    def steps(partnership_id, keys):
+        return {s.key: s for s in TimelineStep.objects.filter(
+            template__partnership_id=partnership_id, template__is_active=True, key__in=keys)}
+
+    def deadline(case, step, event, due, related_key="", met_at=None, met_on=None, user=None):
+        status = "open"
+        if met_at is not None:
+            status = "missed" if (met_on or timezone.localdate(met_at)) > due else "met"
+        Deadline.objects.get_or_create(step=step, anchor_event=event, defaults={
+            "partnership_id": case.partnership_id, "case": case, "related_key": related_key,
+            "due_date": due, "responsible_role": step.responsible_role,
+            "responsible_user": user, "status": status, "met_at": met_at})
+
+    for checkpoint in Checkpoint.objects.select_related("lcspr__case", "lcspr__reviewer"):
+        case = checkpoint.lcspr.case
+        found = steps(case.partnership_id, CHECKPOINT_STEPS)
+        if not found:
+            continue
+        key = f"lcspr-checkpoint-{checkpoint.pk}"
+        event, _ = AnchorEvent.objects.get_or_create(
+            case=case, kind="lcspr_checkpoint", related_key=key,
+            defaults={"occurred_on": checkpoint.due_on})
+        reviewer = getattr(checkpoint.lcspr, "reviewer", None)
+        for step_key, step in found.items():
+            if CHECKPOINT_STEPS[step_key] == "update":
+                deadline(case, step, event, checkpoint.due_on, key, met_at=checkpoint.update_at,
+                         user=reviewer.user if reviewer else None)
+            else:
+                reviewed_at = checkpoint.reviewed_on and timezone.make_aware(
+                    datetime.datetime.combine(checkpoint.reviewed_on, datetime.time(12)))
+                deadline(case, step, event, checkpoint.due_on, key, met_at=reviewed_at,
+                         met_on=checkpoint.reviewed_on)
+    for reviewer in Reviewer.objects.select_related("lcspr__case"):
+        case = reviewer.lcspr.case
+        found = steps(case.partnership_id, LETTER_KEYS)
+        if not found:
+            continue
+        event, _ = AnchorEvent.objects.get_or_create(
+            case=case, kind="lcspr_reviewer_appointed", related_key="",
+            defaults={"occurred_on": reviewer.appointed_on})
+        due = add_working_days(reviewer.appointed_on, 5, calendar_for(case.partnership_id))
+        sent = {d.recipient: d.sent_on for d in Dispatch.objects.filter(
+            lcspr=reviewer.lcspr, sent_on__gte=reviewer.appointed_on).order_by("-sent_on")}
+        for step_key, step in found.items():
+            sent_on = sent.get(LETTER_KEYS[step_key])
+            met_at = sent_on and timezone.make_aware(
+                datetime.datetime.combine(sent_on, datetime.time(12)))
+            deadline(case, step, event, due, met_at=met_at, met_on=sent_on)
+
+
+Migration.operations.append(migrations.RunPython(backfill, migrations.RunPython.noop))
