@@ -11,7 +11,7 @@ from accounts.models import Role
 from calendars.working_days import add_working_days, default_calendar
 from tests.conftest import fill_date, sign_in, sign_out
 from tests.factories import PASSWORD
-from tests.lcspr.builders import appointed_reviewer, opened_lcspr
+from tests.lcspr.builders import lcspr_with_reviewer_who_signs_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_reviewer_and_the_business_unit_keep_the_timetable(page, make_user, partnership):
     manager = make_user(Role.BUSINESS_MANAGER)
     today = datetime.date.today()
-    lcspr = opened_lcspr(partnership, manager, decided_on=today)
-    reviewer = appointed_reviewer(lcspr, manager).user
-    reviewer.set_password(PASSWORD)
-    reviewer.save()
+    lcspr, reviewer = lcspr_with_reviewer_who_signs_in(partnership, manager, decided_on=today)
     ref = lcspr.case.reference
     saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
 

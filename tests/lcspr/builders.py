@@ -33,3 +33,15 @@ def appointed_reviewer(lcspr, manager, email="reviewer.one@example.org"):
     return reviewer_appoint(actor=manager, lcspr=lcspr, name="Robin Reviewer-Example",
                             email=email, organisation="Independent (fictional)",
                             no_line_management=True, no_involvement=True, skills=ALL_SKILLS)
+
+
+def lcspr_with_reviewer_who_signs_in(partnership, manager, *, decided_on):
+    """An opened LCSPR and its appointed reviewer's account, with the test password (for the
+    browser journeys)."""
+    from tests.factories import PASSWORD
+
+    lcspr = opened_lcspr(partnership, manager, decided_on=decided_on)
+    reviewer = appointed_reviewer(lcspr, manager).user
+    reviewer.set_password(PASSWORD)
+    reviewer.save()
+    return lcspr, reviewer
