@@ -107,6 +107,29 @@ class GdsDateField(DateInputField):
         return result
 
 
+class StartTimeField(forms.CharField):
+    """An optional start time typed as people write it (09:30, 2pm): a ``datetime.time`` or
+    None."""
+
+    FORMATS = ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Start time (optional)")
+        kwargs.setdefault("help_text", "For example, 09:30 or 2pm")
+        super().__init__(required=False, max_length=10, **kwargs)
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip().lower().replace(" ", "")
+        if not text:
+            return None
+        for pattern in self.FORMATS:
+            try:
+                return datetime.datetime.strptime(text, pattern).time()
+            except ValueError:
+                continue
+        raise forms.ValidationError("Enter the start time like 09:30 or 2pm")
+
+
 class SignInForm(auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",

@@ -254,7 +254,7 @@ def is_case_reviewer(user: User, case) -> bool:
 def can_view_lcspr(user: User, lcspr) -> bool:
     """The LCSPR's (or learning review's) overview and terms: the case's readers, and the
     reviewer appointed to it (who sees no case page, and no other review). A leading
-    agency's users are not among them (docs/decisions/0009)."""
+    agency's users are not among them (docs/decisions/0011)."""
     return can_view_case(user, lcspr.case) or is_appointed_reviewer(user, lcspr)
 
 
@@ -268,6 +268,13 @@ def can_write_lcspr_progress_update(user: User, lcspr) -> bool:
     """Regulation 14: the reviewer writes their update at a checkpoint; the business unit
     may record one the reviewer sent it."""
     return is_appointed_reviewer(user, lcspr) or can_manage_lcspr(user, lcspr.case)
+
+
+def can_keep_lcspr_timetable(user: User, lcspr) -> bool:
+    """Seed 002: the sub-group chair's timetable, kept by the business unit; the appointed
+    reviewer arranges their own conversations and events on it."""
+    return can_manage_lcspr(user, lcspr.case) or (
+        lcspr.case.stage == "lcspr" and is_appointed_reviewer(user, lcspr))
 
 
 def can_mark_deadline_done(user: User, deadline) -> bool:

@@ -78,17 +78,42 @@ FINAL_REPORT = step("send_final_lcspr_report",
 # target, on its own calendar, is Lincolnshire's expectation for its reviews ("no later than
 # 6 months after the decision to initiate a review", seed 002 chapter 3), which a
 # partnership changes in its copy of the plan. Ticked off by the business unit when the
-# review's learning is agreed (docs/decisions/0009-learning-reviews.md).
+# review's learning is agreed (docs/decisions/0011-learning-reviews.md).
 LEARNING_REVIEW_TARGET = step("complete_learning_review",
                               "Complete the learning review (the partnership's target)",
                               "decision_to_start_learning_review", 6, "marked_done",
                               unit=MONTHS, role=BM, remind=(20, 5), escalate=5)
 LEARNING_REVIEW_STEPS = [LEARNING_REVIEW_TARGET]
+# The LCSPR's own dates. Seed 003 flowchart 3: the partners tell the Panel, Ofsted and DfE
+# the name of the reviewer they commissioned. No time is set in law or in the seeds; 5
+# working days of the appointment (the partnership's calendar) is a week, enough to make and
+# send the letter while the Panel is still discussing the review's scope (seed 003).
+REVIEWER_LETTERS = [
+    step(f"reviewer_name_to_{who}", f"Send the LCSPR reviewer's name to {label}",
+         "lcspr_reviewer_appointed", 5, f"reviewer_name_sent_to_{who}", remind=(2,),
+         escalate=2)
+    for who, label in (("panel", "the Panel"), ("ofsted", "Ofsted"), ("dfe", "DfE"))]
+# Regulation 14: the reviewer's written update and the partners' review are both due on the
+# checkpoint's day (the partnership sets it, a working day of its calendar).
+CHECKPOINT_UPDATE = step("lcspr_checkpoint_update",
+                         "Reviewer's written progress update for the LCSPR checkpoint",
+                         "lcspr_checkpoint", 0, "checkpoint_update_written", remind=(5, 1),
+                         escalate=2)
+CHECKPOINT_REVIEW = step("lcspr_checkpoint_review",
+                         "Partners review the LCSPR's progress at the checkpoint",
+                         "lcspr_checkpoint", 0, "checkpoint_reviewed", remind=(5, 1),
+                         escalate=2)
+# Seed 002 chapter 3: the sub-group chair's timetable of meetings, chronology deadlines,
+# conversations and learning events. Each item is due on the day it is set for.
+TIMETABLE_ITEM = step("lcspr_timetable_item",
+                      "LCSPR timetable: meeting, conversation, event or deadline",
+                      "lcspr_timetable", 0, "timetable_item_done", remind=(5, 1), escalate=2)
+LCSPR_DATES = [*REVIEWER_LETTERS, CHECKPOINT_UPDATE, CHECKPOINT_REVIEW, TIMETABLE_ITEM]
 
 EVERY_PLAN_BEFORE = [REFER, NOTIFY_PANEL, NOTIFY_SECRETARY_OF_STATE, NOTIFY_OFSTED,
                      REPORT_TO_PARTNERS]
 EVERY_PLAN_AFTER = [TELL_PANEL_IF_LATE, SUBMIT_15, PANEL_RESPONSE, LCSPR_6_MONTHS, FINAL_REPORT,
-                    *LEARNING_REVIEW_STEPS]
+                    *LEARNING_REVIEW_STEPS, *LCSPR_DATES]
 
 DEFAULT_PLAN = "Statutory minimum (Working Together 2023)"
 

@@ -47,10 +47,16 @@ class Anchor(models.TextChoices):
     DECISION_TO_START_LEARNING_REVIEW = "decision_to_start_learning_review", \
         "Decision to start a learning review or single-agency review"
     PLANNED_PUBLICATION = "planned_publication", "Planned publication"
+    LCSPR_REVIEWER_APPOINTED = "lcspr_reviewer_appointed", "LCSPR reviewer appointed"
+    LCSPR_CHECKPOINT = "lcspr_checkpoint", "LCSPR progress checkpoint set for a date"
+    LCSPR_TIMETABLE = "lcspr_timetable", "LCSPR timetable date set"
 
 
 # Anchors that may be in the future: a plan, not an event (everything else has happened).
-FUTURE_ANCHORS = frozenset({Anchor.PLANNED_PUBLICATION})
+# The dates people set for an LCSPR's checkpoints and timetable are plans too: each is the
+# day its step is due.
+FUTURE_ANCHORS = frozenset({Anchor.PLANNED_PUBLICATION, Anchor.LCSPR_CHECKPOINT,
+                            Anchor.LCSPR_TIMETABLE})
 
 
 class Part(models.TextChoices):
@@ -76,6 +82,9 @@ ANCHOR_PART = {
     Anchor.DECISION_TO_COMMISSION_LCSPR: Part.LCSPR,
     Anchor.PLANNED_PUBLICATION: Part.LCSPR,
     Anchor.DECISION_TO_START_LEARNING_REVIEW: Part.LEARNING_REVIEW,
+    Anchor.LCSPR_REVIEWER_APPOINTED: Part.LCSPR,
+    Anchor.LCSPR_CHECKPOINT: Part.LCSPR,
+    Anchor.LCSPR_TIMETABLE: Part.LCSPR,
 }
 
 
@@ -118,6 +127,18 @@ class StepAction(models.TextChoices):
     PANEL_RESPONSE_RECEIVED = "panel_response_received", "The Panel's response is recorded"
     FINAL_REPORT_SENT = "final_report_sent", \
         "The final LCSPR report is sent to the Panel, the Secretary of State and Ofsted"
+    REVIEWER_NAME_SENT_TO_PANEL = "reviewer_name_sent_to_panel", \
+        "The letter with the LCSPR reviewer's name is recorded as sent to the Panel"
+    REVIEWER_NAME_SENT_TO_OFSTED = "reviewer_name_sent_to_ofsted", \
+        "The letter with the LCSPR reviewer's name is recorded as sent to Ofsted"
+    REVIEWER_NAME_SENT_TO_DFE = "reviewer_name_sent_to_dfe", \
+        "The letter with the LCSPR reviewer's name is recorded as sent to DfE"
+    CHECKPOINT_UPDATE_WRITTEN = "checkpoint_update_written", \
+        "The reviewer's written update for an LCSPR checkpoint is saved"
+    CHECKPOINT_REVIEWED = "checkpoint_reviewed", \
+        "The partners' review at an LCSPR checkpoint is recorded"
+    TIMETABLE_ITEM_DONE = "timetable_item_done", \
+        "An LCSPR timetable item is recorded as held or done"
     MARKED_DONE = "marked_done", "The business unit marks it done"
 
 

@@ -11,37 +11,48 @@ from django.urls import reverse
 from calendars.models import Anchor, Deadline, StepAction
 
 REQUEST_KEY = "information-request-"
+# The related keys of an LCSPR's checkpoints and timetable items (the pk follows).
+CHECKPOINT_KEY = "lcspr-checkpoint-"
+TIMETABLE_KEY = "lcspr-timetable-"
 
-# action -> (url name, takes the request's pk as well as the case reference)
-BUSINESS_UNIT_PAGES: dict[str, tuple[str, bool]] = {
-    StepAction.REFERRAL_SUBMITTED: ("cases:case-detail", False),
-    StepAction.PANEL_NOTIFIED: ("notifications:notification-edit", False),
-    StepAction.SECRETARY_OF_STATE_NOTIFIED: ("notifications:looked-after-death", False),
-    StepAction.OFSTED_NOTIFIED: ("notifications:looked-after-death", False),
-    StepAction.PARTNER_LETTER_SENT: ("notifications:letters", False),
-    StepAction.REVIEW_GROUP_LETTER_SENT: ("notifications:letters", False),
-    StepAction.RAPID_REVIEW_LETTER_SENT: ("notifications:letters", False),
-    StepAction.MEETING_SCHEDULED: ("rapid_review:meetings", False),
-    StepAction.MEETING_HELD: ("rapid_review:meetings", False),
-    StepAction.TERMS_AGREED: ("rapid_review:terms", False),
-    StepAction.INFORMATION_REQUESTS_SENT: ("rapid_review:requests", False),
-    StepAction.RECEIPT_CONFIRMED: ("rapid_review:request-receipt", True),
-    StepAction.RETURN_SUBMITTED: ("rapid_review:return-view", True),
-    StepAction.RETURNS_COLLATED: ("rapid_review:collated-returns", False),
-    StepAction.DECISION_RECORD_SENT: ("rapid_review:signoff", False),
-    StepAction.PARTNERS_SIGNED: ("rapid_review:signoff", False),
-    StepAction.REPORT_ENDORSED: ("rapid_review:signoff", False),
-    StepAction.DELAY_NOTICE_SENT: ("rapid_review:submission", False),
-    StepAction.RAPID_REVIEW_SUBMITTED: ("rapid_review:submission", False),
-    StepAction.PANEL_RESPONSE_RECEIVED: ("rapid_review:submission", False),
-    StepAction.FINAL_REPORT_SENT: ("lcspr:overview", False),
-    StepAction.MARKED_DONE: ("cases:case-deadlines", False),
+# action -> (url name, the related key's prefix when the page takes the pk it ends in as well
+# as the case reference)
+BUSINESS_UNIT_PAGES: dict[str, tuple[str, str | None]] = {
+    StepAction.REFERRAL_SUBMITTED: ("cases:case-detail", None),
+    StepAction.PANEL_NOTIFIED: ("notifications:notification-edit", None),
+    StepAction.SECRETARY_OF_STATE_NOTIFIED: ("notifications:looked-after-death", None),
+    StepAction.OFSTED_NOTIFIED: ("notifications:looked-after-death", None),
+    StepAction.PARTNER_LETTER_SENT: ("notifications:letters", None),
+    StepAction.REVIEW_GROUP_LETTER_SENT: ("notifications:letters", None),
+    StepAction.RAPID_REVIEW_LETTER_SENT: ("notifications:letters", None),
+    StepAction.MEETING_SCHEDULED: ("rapid_review:meetings", None),
+    StepAction.MEETING_HELD: ("rapid_review:meetings", None),
+    StepAction.TERMS_AGREED: ("rapid_review:terms", None),
+    StepAction.INFORMATION_REQUESTS_SENT: ("rapid_review:requests", None),
+    StepAction.RECEIPT_CONFIRMED: ("rapid_review:request-receipt", REQUEST_KEY),
+    StepAction.RETURN_SUBMITTED: ("rapid_review:return-view", REQUEST_KEY),
+    StepAction.RETURNS_COLLATED: ("rapid_review:collated-returns", None),
+    StepAction.DECISION_RECORD_SENT: ("rapid_review:signoff", None),
+    StepAction.PARTNERS_SIGNED: ("rapid_review:signoff", None),
+    StepAction.REPORT_ENDORSED: ("rapid_review:signoff", None),
+    StepAction.DELAY_NOTICE_SENT: ("rapid_review:submission", None),
+    StepAction.RAPID_REVIEW_SUBMITTED: ("rapid_review:submission", None),
+    StepAction.PANEL_RESPONSE_RECEIVED: ("rapid_review:submission", None),
+    StepAction.FINAL_REPORT_SENT: ("lcspr:overview", None),
+    StepAction.REVIEWER_NAME_SENT_TO_PANEL: ("lcspr:reviewer-letter", None),
+    StepAction.REVIEWER_NAME_SENT_TO_OFSTED: ("lcspr:reviewer-letter", None),
+    StepAction.REVIEWER_NAME_SENT_TO_DFE: ("lcspr:reviewer-letter", None),
+    StepAction.CHECKPOINT_UPDATE_WRITTEN: ("lcspr:checkpoint-update", CHECKPOINT_KEY),
+    StepAction.CHECKPOINT_REVIEWED: ("lcspr:checkpoint-review", CHECKPOINT_KEY),
+    StepAction.TIMETABLE_ITEM_DONE: ("lcspr:timetable-item", TIMETABLE_KEY),
+    StepAction.MARKED_DONE: ("cases:case-deadlines", None),
 }
 
 
-def _request_pk(deadline: Deadline) -> int | None:
+def _key_pk(deadline: Deadline, prefix: str = REQUEST_KEY) -> int | None:
     key = deadline.related_key
-    return int(key.removeprefix(REQUEST_KEY)) if key.startswith(REQUEST_KEY) else None
+    tail = key.removeprefix(prefix)
+    return int(tail) if key.startswith(prefix) and tail.isdigit() else None
 
 
 # Steps whose page is their review's, whatever meets them: a learning review's target.
@@ -52,16 +63,25 @@ def business_unit_link(deadline: Deadline) -> str:
     """The page where the business unit does (or, for others' steps, follows) the step."""
     if deadline.step.anchor in ANCHOR_PAGES:
         return reverse(ANCHOR_PAGES[deadline.step.anchor], args=[deadline.case.reference])
-    name, with_request = BUSINESS_UNIT_PAGES[deadline.step.met_by]
+    name, prefix = BUSINESS_UNIT_PAGES[deadline.step.met_by]
     reference = deadline.case.reference
-    pk = _request_pk(deadline) if with_request else None
-    if with_request and pk is None:
+    if prefix is None:
+        return reverse(name, args=[reference])
+    pk = _key_pk(deadline, prefix)
+    if pk is None:
         return reverse("cases:case-deadlines", args=[reference])
-    return reverse(name, args=[reference, pk] if with_request else [reference])
+    return reverse(name, args=[reference, pk])
+
+
+# The pages an LCSPR's appointed reviewer works on (the reviewer sees no case page).
+REVIEWER_PAGES = {StepAction.CHECKPOINT_UPDATE_WRITTEN, StepAction.TIMETABLE_ITEM_DONE}
 
 
 def partner_link(deadline: Deadline) -> str | None:
-    """A partner representative reads the review's papers, and signs there."""
+    """A partner representative reads the review's papers, and signs there; an LCSPR's
+    reviewer writes their checkpoint update and keeps the timetable on the review's pages."""
+    if deadline.step.met_by in REVIEWER_PAGES:
+        return business_unit_link(deadline)
     if deadline.step.met_by in (StepAction.PARTNERS_SIGNED, StepAction.DECISION_RECORD_SENT):
         return reverse("rapid_review:signoff", args=[deadline.case.reference])
     if deadline.step.met_by == StepAction.TERMS_AGREED:
@@ -71,7 +91,7 @@ def partner_link(deadline: Deadline) -> str | None:
 
 def agency_link(deadline: Deadline) -> str | None:
     """The agency asked answers its request on its own pages."""
-    pk = _request_pk(deadline)
+    pk = _key_pk(deadline)
     if pk is not None and deadline.step.met_by == StepAction.RETURN_SUBMITTED:
         return reverse("rapid_review:return", args=[pk])
     return None

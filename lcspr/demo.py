@@ -1,12 +1,14 @@
 """Demo LCSPRs (fictional): one being commissioned, one mid-way with a progress checkpoint
-overdue and further information asked of an agency, each from a rapid review the Panel
-agreed should lead to an LCSPR; and a learning review in progress, from its triage decision."""
+overdue, a timetable and further information asked of an agency, each from a rapid review
+the Panel agreed should lead to an LCSPR; and a learning review in progress, from its triage
+decision."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from accounts.models import StatutoryPartner, User
+from calendars.models import AnchorEvent, Deadline
 from calendars.services import calendar_for
 from calendars.working_days import add_working_days
 from cases.models import Case
@@ -14,7 +16,7 @@ from rapid_review.demo.signoff import review_with_panel_response
 from rapid_review.services import further_information_request_send
 from rapid_review.services.panel_response import NextStep, case_move_on
 
-from .models import SKILLS, Checkpoint, Lcspr
+from .models import SKILLS, Checkpoint, Lcspr, TimetableItem
 from .services import (
     checkpoint_add,
     checkpoint_update_write,
@@ -22,7 +24,16 @@ from .services import (
     learning_review_method_save,
     reviewer_appoint,
     subgroup_member_add,
+    timetable_item_add,
 )
+
+# The mid-way review's timetable: (kind, what, working days from today).
+TIMETABLE = [
+    (TimetableItem.Kind.SUB_GROUP_MEETING, "Review sub-group meeting 3", 3),
+    (TimetableItem.Kind.PRACTITIONERS, "Practitioner event for the agencies involved", 8),
+    (TimetableItem.Kind.FAMILY, "Meeting with the child's mother and her advocate", 10),
+    (TimetableItem.Kind.LEARNING_EVENT, "Learning event on the emerging findings", 25),
+]
 
 SUB_GROUP = [
     (StatutoryPartner.LOCAL_AUTHORITY, "Demo Head-of-Service", "Head of safeguarding",
@@ -86,8 +97,17 @@ def lcspr_checkpoint_overdue(case: Case, officer: User, number: int) -> None:
                             checkpoint=checkpoint,
                             reviewer_update="Chronologies are in; the practitioner event is "
                                             "being arranged (fictional)")
-    Checkpoint.objects.filter(pk=checkpoint.pk).update(
-        due_on=add_working_days(today, -2, calendar))
+    # Set in the past as if two working days had gone by: the checkpoint, its date on the
+    # calendar and the partners' review still due from it.
+    overdue_on = add_working_days(today, -2, calendar)
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(due_on=overdue_on)
+    AnchorEvent.objects.filter(case=case, related_key=checkpoint.deadline_key).update(
+        occurred_on=overdue_on)
+    Deadline.objects.filter(case=case, related_key=checkpoint.deadline_key).update(
+        due_date=overdue_on)
+    for kind, title, days in TIMETABLE:
+        timetable_item_add(actor=officer, lcspr=lcspr, kind=kind, title=f"{title} (fictional)",
+                           due_on=add_working_days(today, days, calendar))
     asked = case.rapid_review.information_requests.select_related("agency").first()
     if asked is not None:
         further_information_request_send(

@@ -9,12 +9,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts import rules
 from accounts.rules import require
+from calendars.models import Deadline, DeadlineStatus
 from cases.models import Case, CaseDocument
 from cases.selectors import cases_visible_to
 from rapid_review.models import AgencyReturn, InformationRequest, RapidReview
 from rapid_review.selectors import review_requests
 
 from .models import (
+    LETTER_STEPS,
     OFFERS,
     Checkpoint,
     FamilyMember,
@@ -23,7 +25,12 @@ from .models import (
     ParallelProcess,
     PractitionerInvolvement,
     TargetRevision,
+    TimetableItem,
 )
+
+# The timetable page lists this many items (a review has a few dozen), and says if there
+# are more.
+TIMETABLE_ROWS = 100
 
 
 def lcspr_for(user, reference: str) -> tuple[Case, Lcspr | None]:
@@ -62,6 +69,34 @@ def lcspr_running_to_manage(user, reference: str) -> Lcspr:
     return lcspr
 
 
+def timetable_items(lcspr: Lcspr) -> tuple[list[TimetableItem], int]:
+    """The review's timetable, in date order, with each item's deadline; and how many in
+    all."""
+    qs = lcspr.timetable.select_related("deadline")
+    rows = list(qs[:TIMETABLE_ROWS + 1])
+    if len(rows) <= TIMETABLE_ROWS:
+        return rows, len(rows)
+    return rows[:TIMETABLE_ROWS], qs.count()
+
+
+def timetable_item_for(lcspr: Lcspr, pk: int) -> TimetableItem:
+    """One item of the review's timetable; 404 if it belongs to another review."""
+    item = (TimetableItem.objects.select_related("deadline", "created_by", "updated_by")
+            .filter(pk=pk, lcspr=lcspr).first())
+    require(item is not None)
+    item.lcspr = lcspr
+    return item
+
+
+def reviewer_letters_due(lcspr: Lcspr) -> list[tuple[str, Deadline]]:
+    """Who has not yet been sent the reviewer's name, and by when it is due."""
+    recipients = {action: recipient.label for recipient, action in LETTER_STEPS.items()}
+    deadlines = (Deadline.objects.select_related("step")
+                 .filter(case_id=lcspr.case_id, step__met_by__in=list(recipients),
+                         status=DeadlineStatus.OPEN).order_by("due_date", "step__position"))
+    return [(recipients[d.step.met_by], d) for d in deadlines]
+
+
 def running_summary(lcspr: Lcspr, today: datetime.date) -> dict[str, bool]:
     """What the overview's "Running the review" tasks need, in one query."""
     def any_of(model, *conditions, **filters):
@@ -84,9 +119,14 @@ def running_summary(lcspr: Lcspr, today: datetime.date) -> dict[str, bool]:
             agency_return__status=AgencyReturn.Status.SUBMITTED)),
         referrals=any_of(NationalReferral),
         awaiting_panel=any_of(NationalReferral, reply_received_on__isnull=True),
+        timetable=any_of(TimetableItem),
+        timetable_open=any_of(TimetableItem, status=TimetableItem.Status.PLANNED),
+        timetable_overdue=any_of(TimetableItem, status=TimetableItem.Status.PLANNED,
+                                 deadline__due_date__lt=today),
     ).values("processes", "open_processes", "revised", "checkpoints", "overdue", "unmet",
              "family", "family_open", "practitioners", "further", "further_open",
-             "referrals", "awaiting_panel").get()
+             "referrals", "awaiting_panel", "timetable", "timetable_open",
+             "timetable_overdue").get()
 
 
 def _further(case_id):

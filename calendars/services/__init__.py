@@ -3,10 +3,13 @@
 from .calendar import calendar_day_add, calendar_day_remove, calendar_for
 from .deadlines import (
     anchor_record,
+    anchor_reschedule,
+    anchor_withdraw,
     deadline_mark_done,
     deadline_meet,
     deadline_move,
     deadline_waive,
+    deadlines_assign,
     deadlines_close,
     deadlines_recompute,
     deadlines_reopen,
@@ -31,6 +34,8 @@ from .templates import (
 __all__ = [
     "RemindersNow",
     "anchor_record",
+    "anchor_reschedule",
+    "anchor_withdraw",
     "calendar_day_add",
     "calendar_day_remove",
     "calendar_for",
@@ -38,6 +43,7 @@ __all__ = [
     "deadline_meet",
     "deadline_move",
     "deadline_waive",
+    "deadlines_assign",
     "deadlines_close",
     "deadlines_recompute",
     "deadlines_recompute_request",

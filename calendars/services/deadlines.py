@@ -284,6 +284,55 @@ def deadline_move(*, actor: User | None, deadline: Deadline, due_date: datetime.
     return deadline
 
 
+def _open_of_anchor(case: Case, kind: str, related_key: str) -> list[Deadline]:
+    return list(Deadline.objects.select_for_update(of=("self",)).filter(
+        case=case, anchor_event__kind=kind, related_key=related_key,
+        status=DeadlineStatus.OPEN).order_by("pk"))
+
+
+@transaction.atomic
+def anchor_reschedule(*, actor: User, case: Case, kind: str, related_key: str,
+                      occurred_on: datetime.date, reason: str) -> list[Deadline]:
+    """A date people set (an LCSPR's checkpoint or timetable item) moved, for a reason: each
+    open step counting from it moves (``deadline_move``, the reason audited), and the anchor
+    takes the new date, so a later recompute counts from it. Steps already met stay met."""
+    deadlines = _open_of_anchor(case, kind, related_key)
+    for deadline in deadlines:
+        deadline_move(actor=actor, deadline=deadline, due_date=occurred_on, reason=reason)
+    anchor_record(actor=actor, case=case, kind=kind, occurred_on=occurred_on,
+                  related_key=related_key)
+    return [Deadline.objects.get(pk=d.pk) for d in deadlines]
+
+
+@transaction.atomic
+def anchor_withdraw(*, actor: User, case: Case, kind: str, related_key: str,
+                    reason: str) -> int:
+    """What a date was set for will not happen (a cancelled meeting): its open steps no
+    longer apply, each with the reason. Returns how many closed."""
+    deadlines = _open_of_anchor(case, kind, related_key)
+    for deadline in deadlines:
+        deadline_waive(actor=actor, deadline=deadline, reason=reason)
+    return len(deadlines)
+
+
+@transaction.atomic
+def deadlines_assign(*, actor: User | None, case: Case, actions: Iterable[str],
+                     user: User | None) -> int:
+    """Open steps one named person holds (an LCSPR's appointed reviewer): their reminders
+    go to that person only, not to everyone with the step's role. Returns how many."""
+    deadlines = list(Deadline.objects.select_for_update(of=("self",)).filter(
+        case=case, step__met_by__in=list(actions), status=DeadlineStatus.OPEN).exclude(
+        responsible_user=user).order_by("pk"))
+    for deadline in deadlines:
+        deadline.responsible_user = user
+        deadline.save(update_fields=["responsible_user"])
+        audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=deadline,
+                     partnership_id=deadline.partnership_id,
+                     detail={"case": deadline.case_id,
+                             "responsible_user": user.pk if user else None})
+    return len(deadlines)
+
+
 @transaction.atomic
 def deadlines_close(*, actor: User | None, case: Case, reason: str,
                     parts: Iterable[str] = (), anchors: Iterable[str] = (),

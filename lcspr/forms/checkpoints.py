@@ -82,3 +82,19 @@ class PartnersReviewForm(forms.Form):
                                  Field.textarea("corrective_action", label_size=Size.SMALL),
                                  Field.textarea("early_learning", label_size=Size.SMALL),
                                  submit="Record the partners' review")
+
+
+class CheckpointMoveForm(forms.Form):
+    due_on = GdsDateField(label="What is the new date of the checkpoint?",
+                          what="the new date of the checkpoint",
+                          help_text="If it is not a working day, the working day before. "
+                                    "For example, 27 3 2027")
+    reason = LongTextField(label="Why is it moving?", what="The reason",
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Enter why the checkpoint is moving"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("due_on", legend_size=Size.SMALL),
+                                 Field.textarea("reason", label_size=Size.SMALL),
+                                 submit="Move the checkpoint")

@@ -4,6 +4,7 @@ practitioners."""
 
 from .commissioning import (
     CO_OPTED,
+    LETTER_STEPS,
     REPRESENTS,
     SKILLS,
     Lcspr,
@@ -16,9 +17,10 @@ from .commissioning import (
 from .involvement import OFFERS, FamilyMember, PractitionerInvolvement
 from .referral import NATIONAL_CIRCUMSTANCES, NATIONAL_CRITERIA, NATIONAL_GROUNDS, NationalReferral
 from .running import Checkpoint, ParallelProcess, TargetRevision
+from .timetable import TimetableItem
 
-__all__ = ["CO_OPTED", "NATIONAL_CIRCUMSTANCES", "NATIONAL_CRITERIA", "NATIONAL_GROUNDS",
-           "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember", "Lcspr",
-           "LcsprTerms", "LcsprTermsAgreement", "NationalReferral", "ParallelProcess",
+__all__ = ["CO_OPTED", "LETTER_STEPS", "NATIONAL_CIRCUMSTANCES", "NATIONAL_CRITERIA",
+           "NATIONAL_GROUNDS", "OFFERS", "REPRESENTS", "SKILLS", "Checkpoint", "FamilyMember",
+           "Lcspr", "LcsprTerms", "LcsprTermsAgreement", "NationalReferral", "ParallelProcess",
            "PractitionerInvolvement", "Reviewer", "ReviewerLetterDispatch", "SubGroupMember",
-           "TargetRevision"]
+           "TargetRevision", "TimetableItem"]

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Agency, StatutoryPartner, User
-from calendars.models import Anchor
+from calendars.models import Anchor, StepAction
 
 
 class Lcspr(models.Model):
@@ -194,6 +194,14 @@ class ReviewerLetterDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"Reviewer letter to {self.get_recipient_display()}"
+
+
+# Who the letter goes to, and the step of the plan each recorded sending meets.
+LETTER_STEPS = {
+    ReviewerLetterDispatch.Recipient.PANEL: StepAction.REVIEWER_NAME_SENT_TO_PANEL,
+    ReviewerLetterDispatch.Recipient.OFSTED: StepAction.REVIEWER_NAME_SENT_TO_OFSTED,
+    ReviewerLetterDispatch.Recipient.DFE: StepAction.REVIEWER_NAME_SENT_TO_DFE,
+}
 
 
 class LcsprTerms(models.Model):

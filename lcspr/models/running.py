@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import User
+from calendars.step_pages import CHECKPOINT_KEY
 
 from .commissioning import Lcspr
 
@@ -122,6 +123,11 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"Progress checkpoint due {self.due_on}"
+
+    @property
+    def deadline_key(self) -> str:
+        """The related key of the checkpoint's two deadlines (update, partners' review)."""
+        return f"{CHECKPOINT_KEY}{self.pk}"
 
     def status(self, today) -> str:
         """"met", "met_late", "overdue", "due_today" or "due"."""

@@ -4,7 +4,12 @@ review and ask the reviewer in writing for information or drafts). The partnersh
 them for each review, every so many weeks from the decision or on dates it chooses; each is
 due on a working day of its calendar. At each the reviewer writes an update, and the
 business unit records the partners' view of time and quality, any corrective action and the
-learning agreed to be released early: that meets the checkpoint."""
+learning agreed to be released early: that meets the checkpoint.
+
+Each checkpoint is two deadlines on the partnership's calendar, both due on its day: the
+reviewer's written update (reminding the appointed reviewer) and the partners' review.
+Saving the update meets the first, recording the review the second; moving the checkpoint
+moves both."""
 
 from __future__ import annotations
 
@@ -17,7 +22,15 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.fields import NARRATIVE_MAX_LENGTH
 from accounts.models import AuditEvent, User
-from calendars.services import calendar_for
+from calendars.models import Anchor, Deadline, DeadlineStatus, StepAction
+from calendars.services import (
+    anchor_record,
+    anchor_reschedule,
+    calendar_for,
+    deadline_meet,
+    deadline_waive,
+    deadlines_assign,
+)
 from calendars.working_days import is_working_day, previous_working_day
 from cases.services import CaseError
 
@@ -45,10 +58,22 @@ def _add(actor: User, lcspr: Lcspr, due_on: datetime.date) -> tuple[Checkpoint, 
     checkpoint, created = Checkpoint.objects.get_or_create(
         lcspr=lcspr, due_on=due_on, defaults={"created_by": actor})
     if created:
+        anchor_record(actor=actor, case=lcspr.case, kind=Anchor.LCSPR_CHECKPOINT,
+                      occurred_on=due_on, related_key=checkpoint.deadline_key)
+        reviewer = getattr(lcspr, "reviewer", None)
+        if reviewer is not None:
+            checkpoint_updates_assign(actor=actor, lcspr=lcspr, user=reviewer.user)
         audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=checkpoint,
                      partnership=lcspr.case.partnership,
                      detail={"case": lcspr.case_id, "due_on": due_on.isoformat()})
     return checkpoint, created
+
+
+def checkpoint_updates_assign(*, actor: User | None, lcspr: Lcspr, user: User | None) -> int:
+    """The written updates still due are the appointed reviewer's: their reminders go to
+    them (and to nobody else with the reviewer role)."""
+    return deadlines_assign(actor=actor, case=lcspr.case,
+                            actions=[StepAction.CHECKPOINT_UPDATE_WRITTEN], user=user)
 
 
 @transaction.atomic
@@ -88,6 +113,45 @@ def checkpoint_add(*, actor: User, lcspr: Lcspr, due_on: datetime.date | None) -
     return checkpoint
 
 
+@transaction.atomic
+def checkpoint_move(*, actor: User, checkpoint: Checkpoint, due_on: datetime.date | None,
+                    reason: str) -> Checkpoint:
+    """Reschedule a checkpoint not yet reviewed (the working day before, if the date is not
+    one), for a reason: its deadlines move with it."""
+    reason = (reason or "").strip()
+    errors = {}
+    if due_on is None:
+        errors["due_on"] = "Enter the new date of the checkpoint"
+    elif due_on < timezone.localdate():
+        errors["due_on"] = "The date of the checkpoint must be today or in the future"
+    if not reason:
+        errors["reason"] = "Enter why the checkpoint is moving"
+    _long(errors, "reason", reason, "The reason")
+    if errors:
+        raise CaseError(errors)
+    lcspr = _locked(checkpoint.lcspr)
+    checkpoint = Checkpoint.objects.select_for_update(of=("self",)).get(pk=checkpoint.pk)
+    if checkpoint.reviewed_on is not None:
+        raise CaseError("The partners have reviewed this checkpoint: it can no longer move")
+    due_on = checkpoint_day(lcspr, due_on)
+    if due_on == checkpoint.due_on:
+        raise CaseError({"due_on": f"The checkpoint is already on {due_on:%-d %B %Y}: enter a "
+                                   f"different date"})
+    if lcspr.checkpoints.filter(due_on=due_on).exists():
+        raise CaseError({"due_on": f"There is already a checkpoint on {due_on:%-d %B %Y}"})
+    previous = checkpoint.due_on
+    anchor_reschedule(actor=actor, case=lcspr.case, kind=Anchor.LCSPR_CHECKPOINT,
+                      related_key=checkpoint.deadline_key, occurred_on=due_on,
+                      reason=f"Checkpoint moved: {reason}"[:300])
+    checkpoint.due_on = due_on
+    checkpoint.save(update_fields=["due_on"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=checkpoint,
+                 partnership=lcspr.case.partnership,
+                 detail={"case": lcspr.case_id, "due_on": due_on.isoformat(),
+                         "previous": previous.isoformat(), "reason": reason[:300]})
+    return checkpoint
+
+
 def _long(errors: dict, field: str, value: str, what: str) -> None:
     if len(value) > NARRATIVE_MAX_LENGTH:
         errors[field] = f"{what} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
@@ -110,6 +174,9 @@ def checkpoint_update_write(*, actor: User, checkpoint: Checkpoint,
     checkpoint.reviewer_update, checkpoint.update_by = text, actor
     checkpoint.update_at = timezone.now()
     checkpoint.save(update_fields=["reviewer_update", "update_by", "update_at"])
+    deadline_meet(actor=actor, case=checkpoint.lcspr.case,
+                  action=StepAction.CHECKPOINT_UPDATE_WRITTEN,
+                  related_key=checkpoint.deadline_key, met_at=checkpoint.update_at)
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=checkpoint,
                  partnership_id=checkpoint.lcspr.case.partnership_id,
                  detail={"case": checkpoint.lcspr.case_id, "part": "reviewer_update"})
@@ -152,6 +219,17 @@ def checkpoint_review_record(*, actor: User, checkpoint: Checkpoint,
         setattr(checkpoint, field, value)
     checkpoint.reviewed_on, checkpoint.reviewed_by = reviewed_on, actor
     checkpoint.save()
+    case = checkpoint.lcspr.case
+    # Judged on the day the partners reviewed progress, as the checkpoint's status is.
+    deadline_meet(actor=actor, case=case, action=StepAction.CHECKPOINT_REVIEWED,
+                  related_key=checkpoint.deadline_key,
+                  met_at=min(timezone.now(), timezone.make_aware(
+                      datetime.datetime.combine(reviewed_on, datetime.time(12)))))
+    for deadline in Deadline.objects.filter(
+            case=case, related_key=checkpoint.deadline_key, status=DeadlineStatus.OPEN,
+            step__met_by=StepAction.CHECKPOINT_UPDATE_WRITTEN):
+        deadline_waive(actor=actor, deadline=deadline,
+                       reason="The partners reviewed progress without a written update")
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=checkpoint,
                  partnership_id=checkpoint.lcspr.case.partnership_id,
                  detail={"case": checkpoint.lcspr.case_id, "part": "partners_review",

@@ -2,7 +2,10 @@
 directly associated with the case, with the core skills the seed lists. Their account has
 the reviewer role and sees this review only (``accounts.rules.can_view_lcspr``). Their name
 goes to the Panel, Ofsted and DfE (seed 003 flowchart 3) in a letter whose every sending is
-recorded."""
+recorded. Appointing a reviewer sets a deadline for each recipient (5 working days, the
+plan's step: see ``calendars.builtin_templates.REVIEWER_LETTERS``); recording the sending to
+one meets its deadline. A new reviewer means a new letter: the deadlines open again from
+the new appointment."""
 
 from __future__ import annotations
 
@@ -14,12 +17,15 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role, User
 from accounts.services import person_add
+from calendars.models import Anchor
+from calendars.services import anchor_record, deadline_meet, deadlines_reopen
 from cases.documents import document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
 
 from ..documents import reviewer_letter_content
-from ..models import SKILLS, Lcspr, Reviewer, ReviewerLetterDispatch
+from ..models import LETTER_STEPS, SKILLS, Lcspr, Reviewer, ReviewerLetterDispatch
+from .checkpoints import checkpoint_updates_assign
 
 INDEPENDENCE = {
     "no_line_management": "Confirm the reviewer has no line management responsibility for "
@@ -58,21 +64,34 @@ def reviewer_appoint(*, actor: User, lcspr: Lcspr, name: str, email: str, organi
               "skills": [code for code, _label in SKILLS if code in skills],
               "appointed_by": actor, **declared}
     reviewer = Reviewer.objects.select_for_update(of=("self",)).filter(lcspr=lcspr).first()
+    new_person = reviewer is None or reviewer.user_id != membership.user_id
     if reviewer is None:
         reviewer = Reviewer.objects.create(lcspr=lcspr, appointed_on=timezone.localdate(),
                                            **values)
         action = AuditEvent.Action.CREATE
     else:
-        if reviewer.user_id != membership.user_id:
+        if new_person:
             reviewer.appointed_on = timezone.localdate()
         for field, value in values.items():
             setattr(reviewer, field, value)
         reviewer.save()
         action = AuditEvent.Action.UPDATE
+    if new_person:
+        _letter_deadlines(actor, lcspr, reviewer)
     audit_record(action=action, actor=actor, obj=reviewer,
                  partnership=lcspr.case.partnership,
                  detail={"case": lcspr.case_id, "user": membership.user_id})
     return reviewer
+
+
+def _letter_deadlines(actor: User, lcspr: Lcspr, reviewer: Reviewer) -> None:
+    """The name goes to each recipient within the plan's time of the appointment; a
+    replacement's name goes again, and their checkpoint updates are theirs."""
+    deadlines_reopen(actor=actor, case=lcspr.case, actions=LETTER_STEPS.values(),
+                     reason="A new reviewer was appointed: their name is to be sent")
+    anchor_record(actor=actor, case=lcspr.case, kind=Anchor.LCSPR_REVIEWER_APPOINTED,
+                  occurred_on=reviewer.appointed_on)
+    checkpoint_updates_assign(actor=actor, lcspr=lcspr, user=reviewer.user)
 
 
 def reviewer_letter(*, actor: User | None, lcspr: Lcspr) -> CaseDocument:
@@ -114,6 +133,9 @@ def reviewer_letter_dispatch_record(*, actor: User, lcspr: Lcspr, recipient: str
     except IntegrityError:
         raise CaseError({"recipient": f"Version {document.version} of the letter has already "
                                       f"been recorded as sent to {label}"}) from None
+    deadline_meet(actor=actor, case=lcspr.case, action=LETTER_STEPS[recipient],
+                  met_at=min(timezone.now(), timezone.make_aware(
+                      datetime.datetime.combine(sent_on, datetime.time(12)))))
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=dispatch,
                  partnership_id=lcspr.case.partnership_id,
                  detail={"case": lcspr.case_id, "recipient": recipient, "method": method,

@@ -15,6 +15,7 @@ from . import (
     reviewer,
     subgroup,
     terms,
+    timetable,
 )
 
 urlpatterns = [
@@ -55,6 +56,19 @@ urlpatterns = [
          name="checkpoint-update"),
     path("<str:reference>/lcspr/checkpoints/<int:pk>/review/", checkpoints.checkpoint_review,
          name="checkpoint-review"),
+    path("<str:reference>/lcspr/checkpoints/<int:pk>/move/", checkpoints.checkpoint_move_page,
+         name="checkpoint-move"),
+    path("<str:reference>/lcspr/timetable/", timetable.timetable, name="timetable"),
+    path("<str:reference>/lcspr/timetable/add/", timetable.timetable_add,
+         name="timetable-add"),
+    path("<str:reference>/lcspr/timetable/<int:pk>/", timetable.timetable_item,
+         name="timetable-item"),
+    path("<str:reference>/lcspr/timetable/<int:pk>/move/", timetable.timetable_item_move_page,
+         name="timetable-item-move"),
+    path("<str:reference>/lcspr/timetable/<int:pk>/cancel/",
+         timetable.timetable_item_cancel_page, name="timetable-item-cancel"),
+    path("<str:reference>/lcspr/timetable/<int:pk>/done/", timetable.timetable_item_done_page,
+         name="timetable-item-done"),
     path("<str:reference>/lcspr/family/", family.family, name="family"),
     path("<str:reference>/lcspr/family/add/", family.family_member_add_page, name="family-add"),
     path("<str:reference>/lcspr/family/<int:pk>/", family.family_offers, name="family-offers"),

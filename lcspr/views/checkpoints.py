@@ -15,6 +15,7 @@ from accounts.rules import require
 
 from ..forms.checkpoints import (
     CheckpointDateForm,
+    CheckpointMoveForm,
     EveryWeeksForm,
     PartnersReviewForm,
     ReviewerUpdateForm,
@@ -23,6 +24,7 @@ from ..models import Checkpoint
 from ..selectors import lcspr_running, lcspr_running_to_manage
 from ..services import (
     checkpoint_add,
+    checkpoint_move,
     checkpoint_review_record,
     checkpoint_update_write,
     checkpoints_schedule,
@@ -135,4 +137,22 @@ def checkpoint_review(request, reference: str, pk: int):
             return redirect("lcspr:checkpoint", reference=reference, pk=pk)
     return _form_page(request, lcspr, form,
                       f"The partners' review at the checkpoint on {item.due_on:%-d %B %Y}",
+                      back_to("lcspr:checkpoint", reference, "the checkpoint", pk))
+
+
+@require_http_methods(["GET", "POST"])
+def checkpoint_move_page(request, reference: str, pk: int):
+    lcspr = lcspr_running_to_manage(request.user, reference)
+    item = _checkpoint(lcspr, pk)
+    form = CheckpointMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = checkpoint_move(actor=request.user, checkpoint=item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Checkpoint moved to {item.due_on:%-d %B %Y}")
+            return redirect("lcspr:checkpoint", reference=reference, pk=pk)
+    return _form_page(request, lcspr, form,
+                      f"Move the checkpoint on {item.due_on:%-d %B %Y}",
                       back_to("lcspr:checkpoint", reference, "the checkpoint", pk))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import rules
@@ -12,7 +13,7 @@ from accounts.forms import apply_service_errors
 from accounts.rules import require
 
 from ..forms.reviewer import DispatchForm, ReviewerForm
-from ..selectors import lcspr_to_manage
+from ..selectors import lcspr_to_manage, reviewer_letters_due
 from ..services import reviewer_appoint, reviewer_letter, reviewer_letter_dispatch_record
 
 
@@ -57,4 +58,5 @@ def reviewer_letter_page(request, reference: str):
     document = reviewer_letter(actor=request.user, lcspr=lcspr)
     return render(request, "lcspr/reviewer_letter.html", {
         "form": form, "case": lcspr.case, "lcspr": lcspr, "document": document,
-        "dispatches": list(lcspr.dispatches.select_related("document", "recorded_by"))})
+        "dispatches": list(lcspr.dispatches.select_related("document", "recorded_by")),
+        "due": reviewer_letters_due(lcspr), "today": timezone.localdate()})

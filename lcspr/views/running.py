@@ -48,6 +48,10 @@ def running_tasks(lcspr: Lcspr, target, today: datetime.date) -> list[dict]:
                          IN_PROGRESS if has["unmet"] else COMPLETED)
     statuses = [
         ("Target date", "target", target_status),
+        ("Timetable", "timetable",
+         NOT_STARTED if not has["timetable"] else
+         ("Overdue", "red") if has["timetable_overdue"] else
+         IN_PROGRESS if has["timetable_open"] else COMPLETED),
         ("Parallel processes", "parallel-processes",
          NOT_STARTED if not has["processes"] else
          IN_PROGRESS if has["open_processes"] else COMPLETED),

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
-
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
 from accounts.fields import NOTE_MAX_LENGTH, LongTextField
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import GdsDateField, StartTimeField, gds_helper
 from accounts.models import Agency
 
 from ..models import TermsMember
 
-TIME_FORMATS = ("%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p")
-
 
 class MeetingForm(forms.Form):
     held_on = GdsDateField(label="Date of the session", what="the date of the session")
-    starts_at = forms.CharField(label="Start time (optional)", required=False, max_length=10,
-                                help_text="For example, 09:30 or 2pm")
+    starts_at = StartTimeField()
     location = forms.CharField(
         label="Where is it?", max_length=200, help_text="A room, or how to join online",
         error_messages={"required": "Enter where the meeting is, or how to join it online"})
@@ -36,17 +31,6 @@ class MeetingForm(forms.Form):
             Field.text("location", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
             Field.textarea("outside_window_reason", label_size=Size.SMALL),
             submit="Schedule the session")
-
-    def clean_starts_at(self) -> datetime.time | None:
-        text = self.cleaned_data["starts_at"].strip().lower().replace(" ", "")
-        if not text:
-            return None
-        for pattern in TIME_FORMATS:
-            try:
-                return datetime.datetime.strptime(text, pattern).time()
-            except ValueError:
-                continue
-        raise forms.ValidationError("Enter the start time like 09:30 or 2pm")
 
 
 class AttendeeForm(forms.Form):

@@ -22,6 +22,7 @@ from lcspr.services import (
     lcspr_terms_save,
     national_referral_record,
     parallel_process_add,
+    timetable_item_add,
 )
 from notifications.services import notification_record
 from rapid_review.models import PanelSubmission, ReviewReport
@@ -126,6 +127,13 @@ MATRIX = {
     "lcspr:national-referrals": set(rules.CASE_READERS) | {Role.REVIEWER},
     **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) for name in (
         "further-request", "national-referral-add", "national-referral-reply")},
+    "lcspr:checkpoint-move": set(rules.BUSINESS_UNIT),
+    # The timetable: its readers read it; the business unit and the reviewer keep it.
+    **{f"lcspr:{name}": set(rules.CASE_READERS) | {Role.REVIEWER} for name in (
+        "timetable", "timetable-item")},
+    **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) | {Role.REVIEWER} for name in (
+        "timetable-add", "timetable-item-move", "timetable-item-cancel",
+        "timetable-item-done")},
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -275,6 +283,9 @@ def url_for(partnership):
                                         referred_on=datetime.date.today(),
                                         new_information="New (fictional)",
                                         grounds=["improvements"], decided_by="partners")
+    timetable_item = timetable_item_add(
+        actor=business_manager, lcspr=lcspr, kind="learning_event", title="Learning event",
+        due_on=datetime.date.today(), non_working_day_confirmed=True)
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -459,10 +470,14 @@ def url_for(partnership):
         **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
             "target", "target-revise", "parallel-processes", "parallel-process-add",
             "checkpoints", "checkpoints-every", "checkpoint-add", "family", "family-add",
-            "practitioners", "practitioners-add")},
+            "practitioners", "practitioners-add", "timetable", "timetable-add")},
+        **{f"lcspr:{name}": {"reference": at_lcspr.reference, "pk": timetable_item.pk}
+           for name in ("timetable-item", "timetable-item-move", "timetable-item-cancel",
+                        "timetable-item-done")},
         "lcspr:parallel-process-edit": {"reference": at_lcspr.reference, "pk": parallel.pk},
         **{f"lcspr:{name}": {"reference": at_lcspr.reference, "pk": checkpoint.pk}
-           for name in ("checkpoint", "checkpoint-update", "checkpoint-review")},
+           for name in ("checkpoint", "checkpoint-update", "checkpoint-review",
+                        "checkpoint-move")},
         "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
         **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
             "information", "further-request", "national-referrals",

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from tests.conftest import fill_date, sign_in, sign_out
 from tests.factories import PASSWORD, AgencyFactory
-from tests.lcspr.builders import appointed_reviewer, opened_lcspr
+from tests.lcspr.builders import lcspr_with_reviewer_who_signs_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_business_unit_and_reviewer_run_an_lcspr(page, make_user, partnership):
     manager = make_user(Role.BUSINESS_MANAGER)
     today = datetime.date.today()
-    lcspr = opened_lcspr(partnership, manager, decided_on=today)
-    reviewer = appointed_reviewer(lcspr, manager).user
-    reviewer.set_password(PASSWORD)
-    reviewer.save()
+    lcspr, reviewer = lcspr_with_reviewer_who_signs_in(partnership, manager, decided_on=today)
     AgencyFactory(partnerships=[partnership], name="Alpha School (fictional)")
     ref = lcspr.case.reference
     sign_in(page, manager.email, PASSWORD)

@@ -33,6 +33,15 @@ from calendars.models import (
 from calendars.services import deadline_mark_done, template_adopt
 from cases import services as case_services
 from cases.models import Case, CaseDocument, Incident, TriageDecision
+from lcspr.models import LETTER_STEPS, Lcspr, ReviewerLetterDispatch
+from lcspr.services import (
+    checkpoint_add,
+    checkpoint_review_record,
+    checkpoint_update_write,
+    reviewer_letter_dispatch_record,
+    timetable_item_add,
+    timetable_item_done,
+)
 from lcspr.services.clock import lcspr_final_report_sent, lcspr_publication_plan
 from notifications.services import (
     letter_send,
@@ -65,6 +74,7 @@ from rapid_review.services.signoff import (
 )
 from rapid_review.services.submission import submission_record
 from tests.cases.builders import complete_draft
+from tests.lcspr.builders import appointed_reviewer
 from tests.notifications.builders import partner_representatives
 from tests.rapid_review.builders import (
     QUORUM,
@@ -252,6 +262,34 @@ def _walk(name: str, partnership, make_user) -> Walk:
                 review=review, received_on=d("2026-03-25"), outcome=PanelResponse.Outcome.AGREES,
                 summary="The Panel agrees with the decision (fictional)")
         walk.do(None, case_move_on, actor=officer, review=review, next_step="lcspr")
+
+    # The LCSPR's own dates. The reviewer is appointed on Thursday 26 March: their name goes
+    # to the Panel, Ofsted and DfE within 5 working days (Thursday 2 April), on the 27th. A
+    # progress checkpoint and a sub-group meeting are set for Wednesday 13 May: the reviewer
+    # writes the update the day before, the partners review it and the meeting is held on
+    # the day.
+    lcspr = Lcspr.objects.get(case=case)
+    with at("2026-03-26", "10:00"):
+        reviewer = appointed_reviewer(lcspr, officer)
+    with at("2026-03-27", "10:00"):
+        for recipient, action in LETTER_STEPS.items():
+            walk.do(action, reviewer_letter_dispatch_record, actor=officer, lcspr=lcspr,
+                    recipient=recipient, method=ReviewerLetterDispatch.Method.EMAIL,
+                    sent_on=d("2026-03-27"))
+    with at("2026-04-01", "10:00"):
+        checkpoint = checkpoint_add(actor=officer, lcspr=lcspr, due_on=d("2026-05-13"))
+        item = timetable_item_add(actor=officer, lcspr=lcspr, kind="sub_group_meeting",
+                                  title="Review sub-group meeting 2", due_on=d("2026-05-13"))
+    with at("2026-05-12", "10:00"):
+        walk.do(StepAction.CHECKPOINT_UPDATE_WRITTEN, checkpoint_update_write,
+                actor=reviewer.user, checkpoint=checkpoint,
+                reviewer_update="On track (fictional)")
+    with at("2026-05-13", "16:00"):
+        walk.do(StepAction.CHECKPOINT_REVIEWED, checkpoint_review_record, actor=officer,
+                checkpoint=checkpoint, reviewed_on=d("2026-05-13"), time_view="On time",
+                quality_view="Good")
+        walk.do(StepAction.TIMETABLE_ITEM_DONE, timetable_item_done, actor=officer,
+                item=item, done_on=d("2026-05-13"))
 
     # Publication planned for Wednesday 2 September: the final report is due 7 working
     # days before (Friday 21 August, over the bank holiday on 31 August) and goes on the 20th.

@@ -237,6 +237,10 @@ def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdu
     assert checkpoint.reviewer_update
     assert mid_way.case.rapid_review.information_requests.filter(
         requested_for="lcspr").count() == 1
+    review_due = mid_way.case.deadlines.get(related_key=checkpoint.deadline_key,
+                                            step__met_by="checkpoint_reviewed")
+    assert (review_due.due_date, review_due.status) == (checkpoint.due_on, "open")
+    assert mid_way.timetable.count() == 4 and not commissioning.timetable.exists()
     client.force_login(reviewer)
     home = client.get(reverse("dashboards:home")).content.decode()
     for lcspr in lcsprs:

@@ -59,3 +59,15 @@ def lcspr_after_rapid_review(partnership, manager, *, decided_on=None,
                        decided_on=decided_on or timezone.localdate(),
                        key_lines_of_enquiry="1. Information sharing (fictional)")
     return lcspr, review, returned
+
+
+def lcspr_with_reviewer_who_signs_in(partnership, manager, *, decided_on):
+    """An opened LCSPR and its appointed reviewer's account, with the test password (for the
+    browser journeys)."""
+    from tests.factories import PASSWORD
+
+    lcspr = opened_lcspr(partnership, manager, decided_on=decided_on)
+    reviewer = appointed_reviewer(lcspr, manager).user
+    reviewer.set_password(PASSWORD)
+    reviewer.save()
+    return lcspr, reviewer

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_endorsement_help_text'),
-        ('lcspr', '0004_review_kind'),
+        ('lcspr', '0005_further_information'),
     ]
 
     operations = [
