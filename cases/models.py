@@ -457,6 +457,13 @@ class CaseDocument(models.Model):
         LCSPR_REVIEWER_LETTER = "lcspr_reviewer_letter", \
             "Letter naming the LCSPR reviewer to the Panel, Ofsted and DfE"
         LCSPR_TERMS_OF_REFERENCE = "lcspr_terms_of_reference", "LCSPR terms of reference"
+        LCSPR_OVERVIEW_REPORT = "lcspr_overview_report", "LCSPR overview report"
+        LCSPR_ANONYMISED_REPORT = "lcspr_anonymised_report", \
+            "LCSPR overview report, anonymised for publication"
+        LCSPR_FAMILY_COPY = "lcspr_family_copy", \
+            "LCSPR overview report, embargoed copy for the family"
+        LCSPR_PUBLICATION_STATEMENT = "lcspr_publication_statement", \
+            "Statement to the partners and the Panel on the LCSPR's publication"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -21,6 +21,7 @@ from ..selectors import lcspr_for
 from ..services import lcspr_open
 from ..services.commissioning import decided_by_default, rapid_review_key_lines
 from ..services.subgroup import partners_missing
+from .report import report_tasks
 from .running import running_tasks
 
 
@@ -65,6 +66,7 @@ def overview(request, reference: str):
             kind=Anchor.DECISION_TO_COMMISSION_LCSPR).first(),
         "target": target,
         "running": running_tasks(lcspr, target, timezone.localdate()) if running else [],
+        "report_tasks": report_tasks(lcspr, request.user) if running else [],
         "final_report_due": deadlines.filter(anchor_event__kind=Anchor.PLANNED_PUBLICATION,
                                              step__met_by=StepAction.FINAL_REPORT_SENT).first(),
         "can_edit": can_edit,

@@ -22,6 +22,7 @@ from lcspr.services import (
     lcspr_terms_save,
     parallel_process_add,
 )
+from lcspr.services.report import report_freeze, report_upload_add
 from notifications.services import notification_record
 from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
@@ -41,7 +42,7 @@ from rapid_review.services.submission import delay_notice_create
 from tests.cases.builders import agency_user, complete_draft
 from tests.cases.factories import referred_case
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
-from tests.lcspr.builders import appointed_reviewer, full_sub_group
+from tests.lcspr.builders import appointed_reviewer, full_sub_group, written_report
 from tests.rapid_review.builders import agency_with_user, submitted_return
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,15 @@ MATRIX = {
         "checkpoint-add", "checkpoint-review", "family-add", "family-offers",
         "practitioners-add")},
     "lcspr:checkpoint-update": set(rules.BUSINESS_UNIT) | {Role.REVIEWER},
+    # The report: its readers, its reviewer and the partner representatives read it and its
+    # approval; the reviewer and the business unit write it; a stage's decision is the
+    # business unit's (a group's decision) or a partner's (their endorsement).
+    **{f"lcspr:{name}": set(rules.CASE_READERS) | {Role.REVIEWER, Role.PARTNER_REPRESENTATIVE}
+       for name in ("report", "approval", "report-upload-download")},
+    **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) | {Role.REVIEWER}
+       for name in ("report-section", "report-recommendation-add", "report-upload")},
+    "lcspr:approval-stage": set(rules.BUSINESS_UNIT),
+    "lcspr:approval-chains": {Role.BUSINESS_MANAGER},
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -206,6 +216,9 @@ NOT_PAGES |= {"rapid_review:signoff-send", "rapid_review:signoff-sign",
 NOT_PAGES |= {"rapid_review:signoff-documents"}
 NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm",
               "rapid_review:report-start", "rapid_review:panel-response-share"}
+# The report's POST-only actions: tests/lcspr/test_report.py.
+NOT_PAGES |= {"lcspr:report-recommendation-remove", "lcspr:report-freeze",
+              "lcspr:report-documents"}
 # "Try again" on an undelivered email: tests/outbox/test_pages.py.
 NOT_PAGES |= {"outbox:message-retry"}
 # Administration's POST-only actions, and the invitation link (public, like a password
@@ -258,6 +271,10 @@ def url_for(partnership):
                                 due_on=datetime.date.today())
     relative = family_member_add(actor=business_manager, lcspr=lcspr, name="Relative",
                                  relationship="parent")
+    written_report(lcspr, business_manager)
+    upload = report_upload_add(actor=business_manager, lcspr=lcspr, filename="draft.pdf",
+                               data=b"%PDF-1.4 fictional")
+    report_freeze(actor=business_manager, lcspr=lcspr)
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -446,6 +463,12 @@ def url_for(partnership):
         **{f"lcspr:{name}": {"reference": at_lcspr.reference, "pk": checkpoint.pk}
            for name in ("checkpoint", "checkpoint-update", "checkpoint-review")},
         "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
+        **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
+            "report", "approval", "report-recommendation-add", "report-upload")},
+        "lcspr:report-section": {"reference": at_lcspr.reference, "key": "executive_summary"},
+        "lcspr:report-upload-download": {"reference": at_lcspr.reference, "pk": upload.pk},
+        "lcspr:approval-stage": {"reference": at_lcspr.reference, "stage": 1},
+        "lcspr:approval-chains": {"kind": "lcspr"},
     }
 
     def url(name):

@@ -1,0 +1,25 @@
+"""Frozen versions that people sign or approve: the snapshot's hash, and the check that what
+someone read is still the version they act on. Shared by the rapid review's sign-off and
+the LCSPR's overview report approval, so both bind a decision to a hash the same way."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .services import CaseError
+
+
+def snapshot_sha256(snapshot: dict) -> str:
+    """The SHA-256 of a snapshot as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def read_hash_check(*, read_sha256: str, version, what: str = "report") -> None:
+    """Refuse a decision on a version that is void, or whose hash is not the one read."""
+    if version.voided_at:
+        raise CaseError("This version is no longer current: read the current version")
+    if read_sha256 != version.content_sha256:
+        raise CaseError(f"The {what} changed while you were reading it: read version "
+                        f"{version.number} again")
