@@ -18,7 +18,7 @@ def snapshot_sha256(snapshot: dict) -> str:
 
 def read_hash_check(*, read_sha256: str, version, what: str = "report") -> None:
     """Refuse a decision on a version that is void, or whose hash is not the one read."""
-    if version.voided_at:
+    if getattr(version, "voided_at", None):
         raise CaseError("This version is no longer current: read the current version")
     if read_sha256 != version.content_sha256:
         raise CaseError(f"The {what} changed while you were reading it: read version "

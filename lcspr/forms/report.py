@@ -9,7 +9,7 @@ from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 from accounts.models import Agency
 
-from ..models import StageKind
+from ..models import RedactionTerm, StageKind
 from ..services.chain import MAX_STAGES
 
 
@@ -132,3 +132,24 @@ class ChainForm(forms.Form):
     def stages(self) -> list[tuple[str, str]]:
         return [(self.cleaned_data[f"kind_{i}"] or StageKind.MEETING,
                  self.cleaned_data[f"name_{i}"]) for i in range(1, MAX_STAGES + 1)]
+
+
+class RedactionTermForm(forms.Form):
+    term = forms.CharField(label="Word or phrase to replace", max_length=300,
+                           help_text="For example, a practitioner's name",
+                           error_messages={"required": "Enter the word or phrase to replace"})
+    replacement = forms.CharField(label="What replaces it", max_length=200,
+                                  help_text="For example, Child A, Mother or the health visitor",
+                                  error_messages={"required": "Enter what replaces it"})
+    category = forms.ChoiceField(label="What is it?", widget=forms.RadioSelect,
+                                 choices=RedactionTerm.Category.choices,
+                                 error_messages={"required": "Select what it is"})
+    form_token = FormTokenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("term", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
+            Field.text("replacement", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
+            Field.radios("category", legend_size=Size.SMALL), Field("form_token"),
+            submit="Add to the list")

@@ -127,6 +127,9 @@ MATRIX = {
        for name in ("report-section", "report-recommendation-add", "report-upload")},
     "lcspr:approval-stage": set(rules.BUSINESS_UNIT),
     "lcspr:approval-chains": {Role.BUSINESS_MANAGER},
+    # The list to anonymise names the child and family: the case's readers, not the reviewer.
+    "lcspr:redaction": set(rules.CASE_READERS),
+    "lcspr:redaction-add": set(rules.BUSINESS_UNIT),
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -219,6 +222,10 @@ NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-con
 # The report's POST-only actions: tests/lcspr/test_report.py.
 NOT_PAGES |= {"lcspr:report-recommendation-remove", "lcspr:report-freeze",
               "lcspr:report-documents"}
+# The anonymised copy's POST-only actions, and the family's copy (which needs a ready copy):
+# tests/lcspr/test_redaction.py.
+NOT_PAGES |= {"lcspr:redaction-suggest", "lcspr:redaction-confirm", "lcspr:redaction-remove",
+              "lcspr:redaction-copy", "lcspr:redaction-ready", "lcspr:redaction-family-copy"}
 # "Try again" on an undelivered email: tests/outbox/test_pages.py.
 NOT_PAGES |= {"outbox:message-retry"}
 # Administration's POST-only actions, and the invitation link (public, like a password
@@ -464,7 +471,8 @@ def url_for(partnership):
            for name in ("checkpoint", "checkpoint-update", "checkpoint-review")},
         "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
         **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
-            "report", "approval", "report-recommendation-add", "report-upload")},
+            "report", "approval", "report-recommendation-add", "report-upload", "redaction",
+            "redaction-add")},
         "lcspr:report-section": {"reference": at_lcspr.reference, "key": "executive_summary"},
         "lcspr:report-upload-download": {"reference": at_lcspr.reference, "pk": upload.pk},
         "lcspr:approval-stage": {"reference": at_lcspr.reference, "stage": 1},
