@@ -93,7 +93,6 @@ def approved_recommendations(lcspr: Lcspr) -> list[Recommendation]:
 def report_progress(lcspr: Lcspr) -> dict[str, bool]:
     """What the overview's report tasks need, in one query."""
     from django.db.models import Exists, OuterRef
-    from django.urls import NoReverseMatch, reverse
 
     from .models import AnonymisedCopy, FinalReportDispatch, Publication, RedactionTerm
 
@@ -116,10 +115,4 @@ def report_progress(lcspr: Lcspr) -> dict[str, bool]:
     ).values(*[f"has_{n}" for n in NAMES]).get()
     row = {n: row[f"has_{n}"] for n in NAMES}
     row["published"] = row["published"] or (row["not_published"] and lcspr.case.stage != "lcspr")
-    for name in ("redaction", "publication"):
-        try:
-            reverse(f"lcspr:{name}", args=[lcspr.case.reference])
-            row[f"{name}_page"] = True
-        except NoReverseMatch:
-            row[f"{name}_page"] = False
     return row

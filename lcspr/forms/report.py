@@ -9,7 +9,7 @@ from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 from accounts.models import Agency
 
-from ..models import RedactionTerm, StageKind
+from ..models import Publication, RedactionTerm, StageKind
 from ..services.chain import MAX_STAGES
 
 
@@ -153,3 +153,41 @@ class RedactionTermForm(forms.Form):
             Field.text("replacement", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
             Field.radios("category", legend_size=Size.SMALL), Field("form_token"),
             submit="Add to the list")
+
+
+class PublicationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="What did the partners decide?", widget=forms.RadioSelect,
+                                 choices=Publication.Decision.choices,
+                                 error_messages={"required": "Select whether the report is "
+                                                             "published"})
+    decided_on = GdsDateField(label="When was it decided?", what="the date it was decided")
+    decided_by = forms.CharField(label="Who decided?", max_length=500,
+                                 help_text="For example, the Assurance Executive",
+                                 error_messages={"required": "Enter who decided"})
+    reason = LongTextField(label="Why is it not published? (only if it is not)", required=False,
+                           what="The reason", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("decision", legend_size=Size.SMALL),
+            Field("decided_on", legend_size=Size.SMALL),
+            Field.text("decided_by", field_width=Fluid.TWO_THIRDS, label_size=Size.SMALL),
+            Field.textarea("reason", label_size=Size.SMALL), submit="Record the decision")
+
+
+class PublicationForm(forms.Form):
+    published_on = GdsDateField(label="When was the report published?",
+                                what="the date it was published")
+    link = forms.URLField(label="Where is it published?", max_length=500, assume_scheme="https",
+                          help_text="The address of the report on the partnership's website",
+                          error_messages={"required": "Enter the address of the published "
+                                                      "report",
+                                          "invalid": "Enter the address in the correct format, "
+                                                     "like https://www.example.org/report"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("published_on", legend_size=Size.SMALL),
+                                 Field.text("link", label_size=Size.SMALL),
+                                 submit="Record the publication")

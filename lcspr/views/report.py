@@ -252,17 +252,16 @@ def report_tasks(lcspr, user) -> list[dict]:
         ("Approval", "approval",
          ("Completed", "") if has["approved"] else
          ("In progress", "light-blue") if has["version"] else not_yet),
+        ("Anonymised copy for publication", "redaction",
+         ("Completed", "") if has["copy_ready"] else
+         ("In progress", "light-blue") if has["terms"] else
+         ("Not yet started", "blue") if has["approved"] else not_yet),
+        ("Publication", "publication",
+         ("Completed", "") if has["published"] else
+         ("In progress", "light-blue") if has["dispatched"] or has["decided"]
+         else ("Not yet started", "blue") if has["approved"] else not_yet),
     ]
-    if has["redaction_page"]:
-        statuses.append(("Anonymised copy for publication", "redaction",
-                         ("Completed", "") if has["copy_ready"] else
-                         ("In progress", "light-blue") if has["terms"] else
-                         ("Not yet started", "blue") if has["approved"] else not_yet))
-    if has["publication_page"]:
-        statuses.append(("Publication", "publication",
-                         ("Completed", "") if has["published"] else
-                         ("In progress", "light-blue") if has["dispatched"] or has["decided"]
-                         else ("Not yet started", "blue") if has["approved"] else not_yet))
-    readable = rules.can_read_lcspr_report(user, lcspr)
-    return [{"name": name, "url": url(page) if readable else "", "status": status, "tag": tag}
-            for name, page, (status, tag) in statuses]
+    readable = {"report": True, "approval": True, "publication": True,
+                "redaction": rules.can_view_case(user, lcspr.case)}
+    return [{"name": name, "url": url(page) if readable[page] else "", "status": status,
+             "tag": tag} for name, page, (status, tag) in statuses]

@@ -130,6 +130,9 @@ MATRIX = {
     # The list to anonymise names the child and family: the case's readers, not the reviewer.
     "lcspr:redaction": set(rules.CASE_READERS),
     "lcspr:redaction-add": set(rules.BUSINESS_UNIT),
+    "lcspr:publication": set(rules.CASE_READERS) | {Role.REVIEWER, Role.PARTNER_REPRESENTATIVE},
+    "lcspr:publication-decision": set(rules.BUSINESS_UNIT),
+    "lcspr:publication-record": set(rules.BUSINESS_UNIT),
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -226,6 +229,8 @@ NOT_PAGES |= {"lcspr:report-recommendation-remove", "lcspr:report-freeze",
 # tests/lcspr/test_redaction.py.
 NOT_PAGES |= {"lcspr:redaction-suggest", "lcspr:redaction-confirm", "lcspr:redaction-remove",
               "lcspr:redaction-copy", "lcspr:redaction-ready", "lcspr:redaction-family-copy"}
+# The statement exists once the case moves to its action plan: tests/lcspr/test_publication.py.
+NOT_PAGES |= {"lcspr:publication-statement"}
 # "Try again" on an undelivered email: tests/outbox/test_pages.py.
 NOT_PAGES |= {"outbox:message-retry"}
 # Administration's POST-only actions, and the invitation link (public, like a password
@@ -472,7 +477,7 @@ def url_for(partnership):
         "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
         **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
             "report", "approval", "report-recommendation-add", "report-upload", "redaction",
-            "redaction-add")},
+            "redaction-add", "publication", "publication-decision", "publication-record")},
         "lcspr:report-section": {"reference": at_lcspr.reference, "key": "executive_summary"},
         "lcspr:report-upload-download": {"reference": at_lcspr.reference, "pk": upload.pk},
         "lcspr:approval-stage": {"reference": at_lcspr.reference, "stage": 1},

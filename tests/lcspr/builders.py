@@ -50,15 +50,6 @@ def written_report(lcspr, author, *, child_name="Ada Example-Child"):
     return lcspr
 
 
-def partner_representatives(partnership):
-    from accounts.models import Role
-    from tests.factories import user_with_role
-
-    return {partner: user_with_role(partnership, Role.PARTNER_REPRESENTATIVE,
-                                    statutory_partner=partner)
-            for partner in StatutoryPartner.values}
-
-
 def approved_version(lcspr, manager, representatives, *, on=None):
     """Frozen and taken through the default LCSPR chain: the sub-group's quality assurance
     and ratification, the three partners' endorsement, the strategic group noting it."""

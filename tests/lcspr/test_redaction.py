@@ -25,9 +25,9 @@ from lcspr.services.redaction import (
 from tests.lcspr.builders import (
     appointed_reviewer,
     approved_version,
-    partner_representatives,
     written_report,
 )
+from tests.notifications.builders import partner_representatives
 from tests.readback import docx_text, flat, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

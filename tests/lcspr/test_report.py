@@ -32,10 +32,10 @@ from rapid_review.services import signoff
 from tests.conftest import deliver_emails
 from tests.lcspr.builders import (
     appointed_reviewer,
-    partner_representatives,
     written_report,
 )
 from tests.lcspr.builders import approved_version as approve
+from tests.notifications.builders import partner_representatives
 from tests.readback import docx_text, flat, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
