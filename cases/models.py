@@ -429,6 +429,25 @@ class Challenge(models.Model):
         return f"Challenge {self.pk}"
 
 
+class StoredFile(models.Model):
+    """A file someone uploaded (a return's attachment, a reviewer's draft), kept as it was
+    sent, with its hash; checked on upload by the service that takes it."""
+
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class CaseDocument(models.Model):
     """A document generated from the record: one version, as DOCX and PDF, with hashes.
 

@@ -23,3 +23,15 @@ def read_hash_check(*, read_sha256: str, version, what: str = "report") -> None:
     if read_sha256 != version.content_sha256:
         raise CaseError(f"The {what} changed while you were reading it: read version "
                         f"{version.number} again")
+
+
+def posted_before(model, *, form_token, actor, by: str):
+    """What the same decision form recorded when it was posted before (a double click, the
+    back button), asked under the version's lock so two posts at once record once; someone
+    else's token is refused. ``by``: the field naming who recorded it."""
+    if form_token is None:
+        return None
+    earlier = model.objects.filter(form_token=form_token).first()
+    if earlier is not None and getattr(earlier, f"{by}_id") != actor.pk:
+        raise CaseError("This form has already been used: reload the page and try again")
+    return earlier

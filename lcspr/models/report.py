@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Agency, Partnership, StatutoryPartner, User
+from cases.models import StoredFile
 
-from .commissioning import Lcspr
+from .commissioning import Lcspr, ReviewerLetterDispatch
 
 # The report's parts, in the seed's order (chapter 3: "a short and succinct executive
 # summary", "clearly framed questions", the recommended improvements, the analysis of
@@ -27,24 +28,14 @@ SECTIONS = [
 SECTION_LABELS = dict(SECTIONS)
 
 
-class ReportUpload(models.Model):
+class ReportUpload(StoredFile):
     """A draft of the report the reviewer wrote elsewhere, uploaded as Word or PDF. Never
     changed: a new upload is a new row, and a frozen version keeps the one it froze."""
 
     lcspr = models.ForeignKey(Lcspr, on_delete=models.CASCADE, related_name="report_uploads")
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
-    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class OverviewReport(models.Model):
@@ -251,10 +242,7 @@ class FinalReportDispatch(models.Model):
         SECRETARY_OF_STATE = "secretary_of_state", "The Secretary of State"
         OFSTED = "ofsted", "Ofsted"
 
-    class Method(models.TextChoices):
-        EMAIL = "email", "Email"
-        ONLINE = "online", "Online form"
-        POST = "post", "Post"
+    Method = ReviewerLetterDispatch.Method
 
     lcspr = models.ForeignKey(Lcspr, on_delete=models.CASCADE,
                               related_name="final_report_dispatches")

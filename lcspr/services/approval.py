@@ -19,7 +19,7 @@ from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, StatutoryPartner, User
 from cases.services import CaseError
-from cases.versioning import read_hash_check
+from cases.versioning import posted_before, read_hash_check
 
 from ..models import Lcspr, OverviewReport, OverviewReportVersion, ReportApproval, StageKind
 from .report import _documents_after_commit, report_email_queue, version_void
@@ -121,12 +121,7 @@ def _decided(actor: User, version: OverviewReportVersion, approval: ReportApprov
 
 
 def _existing(form_token, actor: User) -> ReportApproval | None:
-    if form_token is None:
-        return None
-    earlier = ReportApproval.objects.filter(form_token=form_token).first()
-    if earlier is not None and earlier.recorded_by_id != actor.pk:
-        raise CaseError("This form has already been used: reload the page and try again")
-    return earlier
+    return posted_before(ReportApproval, form_token=form_token, actor=actor, by="recorded_by")
 
 
 def _create(**values) -> ReportApproval:

@@ -27,7 +27,7 @@ from calendars.services import deadline_meet, deadlines_close, deadlines_reopen
 from cases.documents import Paragraph, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
-from cases.versioning import read_hash_check, snapshot_sha256
+from cases.versioning import posted_before, read_hash_check, snapshot_sha256
 from outbox.services import message_queue
 
 from ..models import (
@@ -298,12 +298,7 @@ def _lock_report_then_version(version: ReportVersion) -> ReportVersion:
 def _posted_before(actor: User, form_token) -> PartnerSignature | None:
     """What the same sign or disagree form recorded when it was posted before (a double
     click, the back button): asked under the locks, so two posts at once record once."""
-    if form_token is None:
-        return None
-    earlier = PartnerSignature.objects.filter(form_token=form_token).first()
-    if earlier is not None and earlier.signed_by_id != actor.pk:
-        raise CaseError("This form has already been used: reload the page and try again")
-    return earlier
+    return posted_before(PartnerSignature, form_token=form_token, actor=actor, by="signed_by")
 
 
 def _version_to_sign(actor: User, version: ReportVersion, content_sha256: str,
