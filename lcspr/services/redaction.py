@@ -2,12 +2,14 @@
 can be published with minimal redaction"): the business unit confirms a list of terms to
 replace (names, dates of birth, addresses, practitioners' names), suggested from the case's
 children and people and the review's family; the anonymised copy applies the confirmed list
-to the approved version's every section and recommendation and is a version of its own,
-with its own hash, which the business unit reviews and marks ready. The family's embargoed
+to the approved version's every section and recommendation, and to the reviewer's uploaded
+Word report, and is a version of its own with its own hash, which the business unit reviews
+and marks ready. The family's embargoed
 copy is made from it, marked embargoed until the planned publication date."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import partial
 
@@ -159,16 +161,68 @@ def redact(text: str, terms: list[tuple[str, str]]) -> str:
     return pattern.sub(lambda m: replacements[m.group(0).lower()], text)
 
 
-def anonymised_snapshot(snapshot: dict, terms: list[tuple[str, str]]) -> dict:
-    """The snapshot with every section and every recommendation's words redacted. The
-    uploaded draft's file is not carried over: the copy is made from the text."""
+def anonymised_snapshot(snapshot: dict, terms: list[tuple[str, str]],
+                        upload: dict | None = None) -> dict:
+    """The snapshot with every section and every recommendation's words redacted, and the
+    anonymised uploaded report's name and hash (``upload``) when there is one."""
     return {
         "sections": {k: redact(v, terms) for k, v in snapshot["sections"].items()},
         "recommendations": [{**r, **{f: redact(r[f], terms) for f in ("what", "owner",
                                                                      "measure")}}
                             for r in snapshot["recommendations"]],
-        "upload": None,
+        "upload": upload,
     }
+
+
+def docx_redact(data: bytes, terms: list[tuple[str, str]]) -> bytes:
+    """An uploaded Word report with the terms replaced in every paragraph, table cell,
+    header and footer. A paragraph that changes keeps its first run's formatting."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+
+    def paragraphs():
+        yield from document.paragraphs
+        for table in document.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+        for section in document.sections:
+            for part in (section.header, section.footer):
+                yield from part.paragraphs
+
+    for paragraph in paragraphs():
+        text = paragraph.text
+        redacted = redact(text, terms)
+        if redacted != text and paragraph.runs:
+            paragraph.runs[0].text = redacted
+            for run in paragraph.runs[1:]:
+                run.text = ""
+    document.core_properties.author = document.core_properties.last_modified_by = ""
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _anonymised_upload(actor: User, lcspr: Lcspr, version, terms, number: int) -> dict | None:
+    """The uploaded Word report, anonymised and stored as the copy's Word document (a PDF
+    upload cannot be anonymised here: the copy is then made from the text only)."""
+    upload = version.upload
+    if upload is None or not upload.filename.lower().endswith(".docx"):
+        return None
+    data = docx_redact(bytes(upload.data), terms)
+    digest = hashlib.sha256(data).hexdigest()
+    document = CaseDocument.objects.create(
+        case=lcspr.case, kind=CaseDocument.Kind.LCSPR_ANONYMISED_REPORT,
+        related_key=f"anonymised-{number}-upload", version=1,
+        title=f"The reviewer's report, anonymised (copy {number})", content_sha256=digest,
+        docx=data, docx_sha256=digest, pdf=b"",
+        pdf_error="the reviewer's report was uploaded as Word, so it is kept as Word only",
+        created_by=actor)
+    _audit(actor, lcspr, document, AuditEvent.Action.CREATE, number=number, upload=True)
+    return {"filename": f"anonymised-{upload.filename}", "sha256": digest}
 
 
 @transaction.atomic
@@ -183,8 +237,9 @@ def anonymised_copy_make(*, actor: User, lcspr: Lcspr) -> AnonymisedCopy:
         raise CaseError("Confirm the suggested terms (or remove those not wanted) before "
                         "making the anonymised copy")
     terms = [[t.term, t.replacement] for t in lcspr.redaction_terms.order_by("term")]
-    content = anonymised_snapshot(version.content, terms)
     number = (lcspr.anonymised_copies.aggregate(n=Max("number"))["n"] or 0) + 1
+    content = anonymised_snapshot(version.content, terms,
+                                  _anonymised_upload(actor, lcspr, version, terms, number))
     copy = AnonymisedCopy.objects.create(lcspr=lcspr, version=version, number=number,
                                          content=content,
                                          content_sha256=snapshot_sha256(content),

@@ -48,8 +48,9 @@ def _page(request, lcspr, *, error: str = "", status: int = 200):
     terms = list(lcspr.redaction_terms.all()[:500])
     copy = lcspr.anonymised_copies.select_related("version", "ready_by").first()
     documents = list(CaseDocument.objects.filter(
-        case=lcspr.case, related_key=f"anonymised-{copy.number}").defer("docx", "pdf")
-        .order_by("-version")[:1]) if copy else []
+        case=lcspr.case, related_key__in=[f"anonymised-{copy.number}",
+                                          f"anonymised-{copy.number}-upload"])
+        .defer("docx", "pdf").order_by("related_key", "-version")[:2]) if copy else []
     family = list(CaseDocument.objects.filter(
         case=lcspr.case, kind=CaseDocument.Kind.LCSPR_FAMILY_COPY).defer("docx", "pdf")
         .order_by("-created_at")[:1])

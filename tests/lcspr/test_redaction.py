@@ -153,3 +153,31 @@ def test_the_page_is_the_case_readers_and_stays_within_bounds(
     client.force_login(make_user(Role.SCRUTINEER))
     assert client.get(reverse("lcspr:redaction", args=[reference])).status_code == 200
     assert client.get(reverse("lcspr:redaction-add", args=[reference])).status_code == 404
+
+
+def test_an_uploaded_word_report_is_anonymised_too(people, manager, partnership):
+    import io
+
+    from docx import Document
+
+    from lcspr.services.report import report_upload_add
+
+    draft = Document()
+    draft.add_paragraph("Ada Example-Child lived at 1 Fictional Road.")
+    table = draft.add_table(rows=1, cols=1)
+    table.rows[0].cells[0].text = "Seen by Dana Staff-Example"
+    out = io.BytesIO()
+    draft.save(out)
+    written_report(people, manager)
+    report_upload_add(actor=manager, lcspr=people, filename="report.docx", data=out.getvalue())
+    approved_version(people, manager, partner_representatives(partnership))
+    redaction_terms_suggest(actor=manager, lcspr=people)
+    redaction_terms_confirm(actor=manager, lcspr=people)
+    redaction_term_add(actor=manager, lcspr=people, term="Dana Staff-Example",
+                       replacement="the health visitor", category="staff")
+    copy = anonymised_copy_make(actor=manager, lcspr=people)
+    stored = CaseDocument.objects.get(case=people.case, related_key="anonymised-1-upload")
+    assert copy.content["upload"]["sha256"] == stored.docx_sha256
+    text = docx_text(stored.docx)
+    assert "Child A lived at [address]." in text and "Seen by the health visitor" in text
+    assert "Ada" not in text and "Dana" not in text
