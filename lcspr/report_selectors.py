@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from accounts import rules
 from accounts.rules import require
@@ -116,3 +116,21 @@ def report_progress(lcspr: Lcspr) -> dict[str, bool]:
     row = {n: row[f"has_{n}"] for n in NAMES}
     row["published"] = row["published"] or (row["not_published"] and lcspr.case.stage != "lcspr")
     return row
+
+
+def endorsements_waiting(partnership, partner: str, *, limit: int = 50
+                         ) -> list[OverviewReportVersion]:
+    """Live versions of reviews at their LCSPR stage whose next stage is the partners'
+    endorsement and which the partner has not signed: two queries, at most ``limit``
+    versions looked at."""
+    signed = ReportApproval.objects.filter(version=OuterRef("pk"), partner=partner).exclude(
+        outcome=ReportApproval.Outcome.SENT_BACK)
+    versions = list(OverviewReportVersion.objects.filter(
+        voided_at__isnull=True, approved_at__isnull=True,
+        report__lcspr__case__partnership=partnership, report__lcspr__case__stage="lcspr")
+        .exclude(Exists(signed)).select_related("report__lcspr__case")
+        .prefetch_related(Prefetch("approvals", queryset=ReportApproval.objects.exclude(
+            outcome=ReportApproval.Outcome.SENT_BACK)))
+        .order_by("frozen_at", "pk")[:limit])
+    return [v for v in versions if any(
+        s.is_next and s.kind == "partners" for s in stages_state(v, list(v.approvals.all())))]

@@ -310,3 +310,21 @@ def test_the_business_manager_sets_the_chain(client, partnership, manager, make_
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
     assert client.get(url).status_code == 404
     assert len(mail.outbox) == 0
+
+
+def test_the_partners_home_lists_the_reports_waiting_for_their_endorsement(
+        client, lcspr, manager, reps):
+    written_report(lcspr, manager)
+    version = report_freeze(actor=manager, lcspr=lcspr)
+    client.force_login(reps["police"])
+    assert "Endorse version" not in client.get(reverse("dashboards:home")).content.decode()
+    for stage in (1, 2):
+        approval_record(actor=manager, version=version, stage=stage,
+                        content_sha256=version.content_sha256,
+                        decided_on=version.frozen_at.date(), decided_by="The sub-group")
+    home = client.get(reverse("dashboards:home")).content.decode()
+    assert "Endorse version 1 of the local child safeguarding practice review report" in home
+    assert reverse("lcspr:approval", args=[lcspr.case.reference]) in home
+    approval_sign(actor=reps["police"], version=version, stage=3,
+                  content_sha256=version.content_sha256, signer_role="Chief Constable")
+    assert "Endorse version" not in client.get(reverse("dashboards:home")).content.decode()
