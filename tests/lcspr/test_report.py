@@ -328,3 +328,20 @@ def test_the_partners_home_lists_the_reports_waiting_for_their_endorsement(
     approval_sign(actor=reps["police"], version=version, stage=3,
                   content_sha256=version.content_sha256, signer_role="Chief Constable")
     assert "Endorse version" not in client.get(reverse("dashboards:home")).content.decode()
+
+
+def test_another_partnerships_people_get_404(client, lcspr, manager, other_partnership):
+    from tests.factories import user_with_role
+
+    written_report(lcspr, manager)
+    report_freeze(actor=manager, lcspr=lcspr)
+    reference = lcspr.case.reference
+    for role in (Role.BUSINESS_MANAGER, Role.PARTNER_REPRESENTATIVE, Role.SCRUTINEER):
+        client.force_login(user_with_role(other_partnership, role, **(
+            {"statutory_partner": "police"} if role == Role.PARTNER_REPRESENTATIVE else {})))
+        for name in ("report", "approval", "redaction", "publication",
+                     "report-recommendation-add", "publication-decision"):
+            assert client.get(reverse(f"lcspr:{name}", args=[reference])).status_code == 404, \
+                (role, name)
+        assert client.get(reverse("lcspr:approval-stage", args=[reference, 1])).status_code \
+            == 404
