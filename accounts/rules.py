@@ -277,6 +277,33 @@ def can_keep_lcspr_timetable(user: User, lcspr) -> bool:
         lcspr.case.stage == "lcspr" and is_appointed_reviewer(user, lcspr))
 
 
+def can_write_lcspr_report(user: User, lcspr) -> bool:
+    """The overview report's drafts: the appointed reviewer (its author) and the business
+    unit, while the case is at its review."""
+    return lcspr.case.stage in LOCAL_REVIEW_STAGES and (is_appointed_reviewer(user, lcspr)
+                                             or can_manage_lcspr(user, lcspr.case))
+
+
+def can_read_lcspr_report(user: User, lcspr) -> bool:
+    """The report, its approval and its documents: the review's readers and reviewer, and
+    the partner representatives who endorse it."""
+    return can_view_lcspr(user, lcspr) or (
+        lcspr.case.stage != "draft"
+        and has_any_role(user, lcspr.case.partnership, {Role.PARTNER_REPRESENTATIVE}))
+
+
+def can_endorse_lcspr_report(user: User, lcspr) -> bool:
+    """A partner representative signs the report for the partner they represent (the
+    service checks which), while the case is at its review."""
+    return lcspr.case.stage in LOCAL_REVIEW_STAGES and bool(
+        partner_represented_by(user, lcspr.case.partnership))
+
+
+def can_configure_approval_chains(user: User, partnership: Partnership | None) -> bool:
+    """The business manager sets the partnership's approval chain for each kind of review."""
+    return has_any_role(user, partnership, {Role.BUSINESS_MANAGER})
+
+
 def can_mark_deadline_done(user: User, deadline) -> bool:
     """Steps the service cannot see done are ticked off by the business unit."""
     return has_any_role(user, deadline.case.partnership, BUSINESS_UNIT)
@@ -328,7 +355,11 @@ def can_agree_terms(user: User, terms) -> bool:
 
 LCSPR_REVIEWER_KINDS = frozenset({"lcspr_terms_of_reference", "master_chronology",
                                   "collated_returns", "information_request",
-                                  "lcspr_national_referral"})
+                                  "lcspr_national_referral", "lcspr_overview_report",
+                                  "lcspr_anonymised_report", "lcspr_family_copy"})
+# The report the partners endorse, and what is made from it: their representatives read them.
+LCSPR_PARTNER_KINDS = frozenset({"lcspr_overview_report", "lcspr_anonymised_report",
+                                 "lcspr_publication_statement"})
 
 
 def can_download_document(user: User, document) -> bool:
@@ -339,6 +370,8 @@ def can_download_document(user: User, document) -> bool:
     if case.stage == "draft":
         return False
     if can_view_case(user, case):
+        return True
+    if document.kind in LCSPR_PARTNER_KINDS and partner_represented_by(user, case.partnership):
         return True
     if document.kind in LCSPR_REVIEWER_KINDS and is_case_reviewer(user, case):
         return True

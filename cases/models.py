@@ -429,6 +429,25 @@ class Challenge(models.Model):
         return f"Challenge {self.pk}"
 
 
+class StoredFile(models.Model):
+    """A file someone uploaded (a return's attachment, a reviewer's draft), kept as it was
+    sent, with its hash; checked on upload by the service that takes it."""
+
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class CaseDocument(models.Model):
     """A document generated from the record: one version, as DOCX and PDF, with hashes.
 
@@ -459,6 +478,13 @@ class CaseDocument(models.Model):
         LCSPR_TERMS_OF_REFERENCE = "lcspr_terms_of_reference", "LCSPR terms of reference"
         LCSPR_NATIONAL_REFERRAL = "lcspr_national_referral", \
             "Letter to the Panel on new information for a national review"
+        LCSPR_OVERVIEW_REPORT = "lcspr_overview_report", "LCSPR overview report"
+        LCSPR_ANONYMISED_REPORT = "lcspr_anonymised_report", \
+            "LCSPR overview report, anonymised for publication"
+        LCSPR_FAMILY_COPY = "lcspr_family_copy", \
+            "LCSPR overview report, embargoed copy for the family"
+        LCSPR_PUBLICATION_STATEMENT = "lcspr_publication_statement", \
+            "Statement to the partners and the Panel on the LCSPR's publication"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

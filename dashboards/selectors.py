@@ -21,6 +21,7 @@ from calendars.models import Deadline, DeadlineStatus, StepAction
 from calendars.step_pages import agency_link, business_unit_link, partner_link
 from cases.models import Referral, ReferralQuery, Stage
 from lcspr.models import Reviewer
+from lcspr.report_selectors import endorsements_waiting
 from rapid_review.models import (
     AgencyReturn,
     PartnerSignature,
@@ -166,7 +167,8 @@ def _sign_by(case_field: str) -> Subquery:
 
 
 def signatures_waiting(user: User, partnership: Partnership) -> Queue:
-    """Versions out for signature that the user's partner has not signed."""
+    """Versions out for signature that the user's partner has not signed: the rapid
+    review's, then the LCSPR reports waiting for the partners' endorsement."""
     partner = rules.partner_represented_by(user, partnership)
     if not partner:
         return Queue([], 0)
@@ -179,6 +181,7 @@ def signatures_waiting(user: User, partnership: Partnership) -> Queue:
         .exclude(Exists(signed)).annotate(sign_by=_sign_by("report__review__case"))
         .select_related("report__review__case").order_by("frozen_at", "id"))
     rows, total = _bounded(qs)
+    endorsements = _lcspr_endorsements(partnership, partner)
     return Queue([Item(what=f"Sign version {v.number} of the rapid review report and "
                             "decision record",
                        reference=v.report.review.case.reference,
@@ -186,7 +189,17 @@ def signatures_waiting(user: User, partnership: Partnership) -> Queue:
                        href=reverse("rapid_review:signoff",
                                     args=[v.report.review.case.reference]),
                        due_on=v.sign_by, who=StatutoryPartner(partner).label)
-                  for v in rows], total)
+                  for v in rows] + endorsements, total + len(endorsements))
+
+
+def _lcspr_endorsements(partnership: Partnership, partner: str) -> list[Item]:
+    """LCSPR and learning review reports waiting for the partner's endorsement."""
+    return [Item(what=f"Endorse version {v.number} of the "
+                      f"{v.report.lcspr.get_kind_display().lower()} report",
+                 reference=v.report.lcspr.case.reference,
+                 href=reverse("lcspr:approval", args=[v.report.lcspr.case.reference]),
+                 who=StatutoryPartner(partner).label)
+            for v in endorsements_waiting(partnership, partner)[:ROWS]]
 
 
 def terms_waiting(user: User, partnership: Partnership) -> Queue:

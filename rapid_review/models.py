@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Agency, StatutoryPartner, User
+from cases.models import StoredFile
 
 RAPID_REVIEW_WORKING_DAYS = 15
 
@@ -263,24 +264,14 @@ class AgencyReturn(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class ReturnAttachment(models.Model):
+class ReturnAttachment(StoredFile):
     """A file sent with a return (PDF, DOCX or XLSX), checked and size-limited on upload."""
 
     agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE,
                                       related_name="attachments")
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
-    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class ChronologyEntry(models.Model):

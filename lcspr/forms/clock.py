@@ -7,6 +7,8 @@ from django import forms
 
 from accounts.forms import GdsDateField, gds_helper
 
+from ..models import FinalReportDispatch
+
 
 class PublicationPlanForm(forms.Form):
     planned_on = GdsDateField(label="When is the report planned to be published?",
@@ -20,11 +22,21 @@ class PublicationPlanForm(forms.Form):
 
 
 class FinalReportSentForm(forms.Form):
-    sent_on = GdsDateField(
-        label="When was the final report sent to the Panel, the Secretary of State and "
-              "Ofsted?", what="the date the final report was sent")
+    recipients = forms.MultipleChoiceField(
+        label="Who was the approved final report sent to?", widget=forms.CheckboxSelectMultiple,
+        choices=FinalReportDispatch.Recipient.choices,
+        error_messages={"required": "Select who the final report was sent to"})
+    method = forms.ChoiceField(label="How was it sent?", widget=forms.RadioSelect,
+                               choices=FinalReportDispatch.Method.choices,
+                               error_messages={"required": "Select how it was sent"})
+    sent_on = GdsDateField(label="When was it sent?", what="the date the final report was sent")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sent: frozenset = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field("sent_on", legend_size=Size.LARGE, legend_tag="h1"),
+        self.fields["recipients"].choices = [
+            c for c in FinalReportDispatch.Recipient.choices if c[0] not in sent]
+        self.helper = gds_helper(Field.checkboxes("recipients", legend_size=Size.LARGE,
+                                                  legend_tag="h1"),
+                                 Field.radios("method", legend_size=Size.SMALL),
+                                 Field("sent_on", legend_size=Size.SMALL),
                                  submit="Record as sent")

@@ -14,7 +14,7 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 
 from ..forms.clock import FinalReportSentForm, PublicationPlanForm
-from ..models import Lcspr
+from ..models import FinalReportDispatch, Lcspr
 from ..services import lcspr_final_report_sent, lcspr_publication_plan
 
 
@@ -51,7 +51,13 @@ def publication_plan(request, reference: str):
 def final_report_sent(request, reference: str):
     case = _case_or_404(request, reference)
     require(rules.can_manage_lcspr(request.user, case))
-    form = FinalReportSentForm(request.POST or None)
+    lcspr = Lcspr.objects.filter(case=case).first()
+    sent = frozenset(lcspr.final_report_dispatches.values_list("recipient", flat=True)) \
+        if lcspr else frozenset()
+    form = FinalReportSentForm(request.POST or None, sent=sent,
+                               initial={"recipients": [r for r in FinalReportDispatch.Recipient
+                                                       .values if r not in sent],
+                                        "method": FinalReportDispatch.Method.EMAIL})
     if request.method == "POST" and form.is_valid():
         try:
             lcspr_final_report_sent(actor=request.user, case=case, **form.cleaned_data)
@@ -59,6 +65,6 @@ def final_report_sent(request, reference: str):
             apply_service_errors(form, error)
         else:
             messages.success(request, "Final report recorded as sent")
-            return redirect("lcspr:overview", reference=reference)
+            return redirect("lcspr:publication", reference=reference)
     return render(request, "lcspr/form.html", {"form": form, "case": case,
                                                "title": "Final report sent"})

@@ -29,6 +29,7 @@ from ..services.commissioning import (
 from ..services.learning import needs_leading_agency, reviewer_optional
 from ..services.subgroup import partners_missing
 from ..services.target import target_deadline
+from .report import report_tasks
 from .running import running_tasks
 
 
@@ -92,6 +93,7 @@ def overview(request, reference: str):
             case=case, anchor_event__kind=Anchor.PLANNED_PUBLICATION,
             step__met_by=StepAction.FINAL_REPORT_SENT).select_related("step").first()
         if review.is_lcspr else None,
+        "report_tasks": report_tasks(lcspr, request.user) if running else [],
         "can_edit": can_edit,
         "can_view_case": rules.can_view_case(request.user, case),
         "tasks": _tasks(lcspr, terms, can_edit,

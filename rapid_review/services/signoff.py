@@ -11,8 +11,6 @@ the next one and tells the signers; signed versions never change.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from functools import partial
 
 from django.conf import settings
@@ -29,6 +27,7 @@ from calendars.services import deadline_meet, deadlines_close, deadlines_reopen
 from cases.documents import Paragraph, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
+from cases.versioning import posted_before, read_hash_check, snapshot_sha256
 from outbox.services import message_queue
 
 from ..models import (
@@ -61,11 +60,6 @@ def report_snapshot(report: ReviewReport) -> dict:
              "due_on": i.due_on.isoformat() if i.due_on else None}
             for i in report.learning_items.select_related("agency").order_by("kind", "id")],
     }
-
-
-def snapshot_sha256(snapshot: dict) -> str:
-    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def version_key(version: ReportVersion) -> str:
@@ -304,12 +298,7 @@ def _lock_report_then_version(version: ReportVersion) -> ReportVersion:
 def _posted_before(actor: User, form_token) -> PartnerSignature | None:
     """What the same sign or disagree form recorded when it was posted before (a double
     click, the back button): asked under the locks, so two posts at once record once."""
-    if form_token is None:
-        return None
-    earlier = PartnerSignature.objects.filter(form_token=form_token).first()
-    if earlier is not None and earlier.signed_by_id != actor.pk:
-        raise CaseError("This form has already been used: reload the page and try again")
-    return earlier
+    return posted_before(PartnerSignature, form_token=form_token, actor=actor, by="signed_by")
 
 
 def _version_to_sign(actor: User, version: ReportVersion, content_sha256: str,
@@ -322,11 +311,9 @@ def _version_to_sign(actor: User, version: ReportVersion, content_sha256: str,
     if partner and partner != own:
         raise CaseError(f"You represent the {StatutoryPartner(own).label.lower()}: you can "
                         f"sign only for it, not for the {StatutoryPartner(partner).label}")
-    if version.voided_at or version.report.review.stopped_on:
+    if version.report.review.stopped_on:
         raise CaseError("This version is no longer current: read the current version")
-    if content_sha256 != version.content_sha256:
-        raise CaseError(f"The report changed while you were reading it: read version "
-                        f"{version.number} again")
+    read_hash_check(read_sha256=content_sha256, version=version)
     return version, own
 
 

@@ -24,6 +24,7 @@ from lcspr.services import (
     parallel_process_add,
     timetable_item_add,
 )
+from lcspr.services.report import report_freeze, report_upload_add
 from notifications.services import notification_record
 from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
@@ -43,7 +44,7 @@ from rapid_review.services.submission import delay_notice_create
 from tests.cases.builders import agency_user, complete_draft
 from tests.cases.factories import referred_case
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
-from tests.lcspr.builders import appointed_reviewer, full_sub_group
+from tests.lcspr.builders import appointed_reviewer, full_sub_group, written_report
 from tests.rapid_review.builders import agency_with_user, submitted_return
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,21 @@ MATRIX = {
     **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) | {Role.REVIEWER} for name in (
         "timetable-add", "timetable-item-move", "timetable-item-cancel",
         "timetable-item-done")},
+    # The report: its readers, its reviewer and the partner representatives read it and its
+    # approval; the reviewer and the business unit write it; a stage's decision is the
+    # business unit's (a group's decision) or a partner's (their endorsement).
+    **{f"lcspr:{name}": set(rules.CASE_READERS) | {Role.REVIEWER, Role.PARTNER_REPRESENTATIVE}
+       for name in ("report", "approval", "report-upload-download")},
+    **{f"lcspr:{name}": set(rules.BUSINESS_UNIT) | {Role.REVIEWER}
+       for name in ("report-section", "report-recommendation-add", "report-upload")},
+    "lcspr:approval-stage": set(rules.BUSINESS_UNIT),
+    "lcspr:approval-chains": {Role.BUSINESS_MANAGER},
+    # The list to anonymise names the child and family: the case's readers, not the reviewer.
+    "lcspr:redaction": set(rules.CASE_READERS),
+    "lcspr:redaction-add": set(rules.BUSINESS_UNIT),
+    "lcspr:publication": set(rules.CASE_READERS) | {Role.REVIEWER, Role.PARTNER_REPRESENTATIVE},
+    "lcspr:publication-decision": set(rules.BUSINESS_UNIT),
+    "lcspr:publication-record": set(rules.BUSINESS_UNIT),
     "cases:case-list": set(rules.CASE_READERS),
     "cases:case-detail": set(rules.CASE_READERS),
     # The review group reads the overview (its task list links what each role may open).
@@ -223,6 +239,15 @@ NOT_PAGES |= {"rapid_review:signoff-send", "rapid_review:signoff-sign",
 NOT_PAGES |= {"rapid_review:signoff-documents"}
 NOT_PAGES |= {"rapid_review:return-attachment-remove", "rapid_review:meeting-confirm",
               "rapid_review:report-start", "rapid_review:panel-response-share"}
+# The report's POST-only actions: tests/lcspr/test_report.py.
+NOT_PAGES |= {"lcspr:report-recommendation-remove", "lcspr:report-freeze",
+              "lcspr:report-documents"}
+# The anonymised copy's POST-only actions, and the family's copy (which needs a ready copy):
+# tests/lcspr/test_redaction.py.
+NOT_PAGES |= {"lcspr:redaction-suggest", "lcspr:redaction-confirm", "lcspr:redaction-remove",
+              "lcspr:redaction-copy", "lcspr:redaction-ready", "lcspr:redaction-family-copy"}
+# The statement exists once the case moves to its action plan: tests/lcspr/test_publication.py.
+NOT_PAGES |= {"lcspr:publication-statement"}
 # "Try again" on an undelivered email: tests/outbox/test_pages.py.
 NOT_PAGES |= {"outbox:message-retry"}
 # Administration's POST-only actions, and the invitation link (public, like a password
@@ -286,6 +311,10 @@ def url_for(partnership):
     timetable_item = timetable_item_add(
         actor=business_manager, lcspr=lcspr, kind="learning_event", title="Learning event",
         due_on=datetime.date.today(), non_working_day_confirmed=True)
+    written_report(lcspr, business_manager)
+    upload = report_upload_add(actor=business_manager, lcspr=lcspr, filename="draft.pdf",
+                               data=b"%PDF-1.4 fictional")
+    report_freeze(actor=business_manager, lcspr=lcspr)
     referrer = agency_user(partnership)
     draft = complete_draft(partnership, referrer)
     child = draft.case.children.first()
@@ -481,9 +510,15 @@ def url_for(partnership):
         "lcspr:family-offers": {"reference": at_lcspr.reference, "pk": relative.pk},
         **{f"lcspr:{name}": {"reference": at_lcspr.reference} for name in (
             "information", "further-request", "national-referrals",
-            "national-referral-add")},
+            "national-referral-add", "report", "approval", "report-recommendation-add",
+            "report-upload", "redaction", "redaction-add", "publication", "publication-decision",
+            "publication-record")},
         "lcspr:national-referral-reply": {"reference": at_lcspr.reference,
                                           "pk": referral.pk},
+        "lcspr:report-section": {"reference": at_lcspr.reference, "key": "executive_summary"},
+        "lcspr:report-upload-download": {"reference": at_lcspr.reference, "pk": upload.pk},
+        "lcspr:approval-stage": {"reference": at_lcspr.reference, "stage": 1},
+        "lcspr:approval-chains": {"kind": "lcspr"},
     }
 
     def url(name):

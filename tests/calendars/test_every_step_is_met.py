@@ -74,7 +74,7 @@ from rapid_review.services.signoff import (
 )
 from rapid_review.services.submission import submission_record
 from tests.cases.builders import complete_draft
-from tests.lcspr.builders import appointed_reviewer
+from tests.lcspr.builders import appointed_reviewer, approved_version, written_report
 from tests.notifications.builders import partner_representatives
 from tests.rapid_review.builders import (
     QUORUM,
@@ -296,10 +296,19 @@ def _walk(name: str, partnership, make_user) -> Walk:
     with at("2026-07-01", "10:00"):
         walk.do(None, lcspr_publication_plan, actor=officer, case=case,
                 planned_on=d("2026-09-02"))
+    # The report is written and approved through the chain (which meets no step) first.
+    with at("2026-08-19", "10:00"):
+        walk.do(None, _report_approved, officer=officer, case=case)
     with at("2026-08-20", "10:00"):
         walk.do(StepAction.FINAL_REPORT_SENT, lcspr_final_report_sent, actor=officer,
                 case=case, sent_on=d("2026-08-20"))
     return walk
+
+
+def _report_approved(*, officer, case):
+    lcspr, _ = Lcspr.objects.get_or_create(case=case, defaults={"updated_by": officer})
+    written_report(lcspr, officer)
+    return approved_version(lcspr, officer, partner_representatives(case.partnership))
 
 
 @pytest.mark.parametrize("name", [t["name"] for t in TEMPLATES])

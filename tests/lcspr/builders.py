@@ -71,3 +71,41 @@ def lcspr_with_reviewer_who_signs_in(partnership, manager, *, decided_on):
     reviewer.set_password(PASSWORD)
     reviewer.save()
     return lcspr, reviewer
+
+
+def written_report(lcspr, author, *, child_name="Ada Example-Child"):
+    """Every section written (naming the child, as a draft does) and one recommendation."""
+    from lcspr.models import SECTIONS
+    from lcspr.services.report import recommendation_add, report_section_save
+
+    for revision, (key, label) in enumerate(SECTIONS):
+        report_section_save(actor=author, lcspr=lcspr, key=key, revision=revision,
+                            text=f"{label}: what the review found about {child_name} "
+                                 f"(fictional).")
+    recommendation_add(actor=author, lcspr=lcspr, owner="Head of safeguarding (fictional)",
+                       what=f"Agencies share information about children like {child_name}.",
+                       due_on=datetime.date(2027, 9, 30), measure="An audit in six months")
+    return lcspr
+
+
+def approved_version(lcspr, manager, representatives, *, on=None):
+    """Frozen and taken through the default LCSPR chain: the sub-group's quality assurance
+    and ratification, the three partners' endorsement, the strategic group noting it."""
+    from django.utils import timezone
+
+    from lcspr.services.approval import approval_record, approval_sign
+    from lcspr.services.report import report_freeze
+
+    version = report_freeze(actor=manager, lcspr=lcspr)
+    on = on or timezone.localdate()
+    for stage, spec in enumerate(version.chain, start=1):
+        if spec["kind"] == "partners":
+            for user in representatives.values():
+                approval_sign(actor=user, version=version, stage=stage,
+                              content_sha256=version.content_sha256, signer_role="Director")
+        else:
+            approval_record(actor=manager, version=version, stage=stage,
+                            content_sha256=version.content_sha256, decided_on=on,
+                            decided_by="The review sub-group, chaired by Sam Chair-Example")
+    version.refresh_from_db()
+    return version

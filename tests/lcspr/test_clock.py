@@ -15,6 +15,12 @@ from cases.models import Stage
 from cases.services import case_create
 from lcspr.services import lcspr_final_report_sent, lcspr_publication_plan
 from tests.cases.builders import adopt_plan
+from tests.lcspr.builders import (
+    approved_version,
+    opened_lcspr,
+    written_report,
+)
+from tests.notifications.builders import partner_representatives
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2027, 1, 6, 12, tzinfo=datetime.UTC)
@@ -55,9 +61,14 @@ def test_the_final_report_is_due_7_statutory_working_days_before_a_planned_publi
     assert final.due_date == d("2027-05-28")
 
 
-def test_sending_the_final_report_meets_both_steps(case, make_user):
+def test_sending_the_final_report_meets_both_steps(partnership, make_user):
+    """Once the report is approved (tests/lcspr/test_publication.py covers the refusals)."""
     officer = make_user(Role.BUSINESS_UNIT_OFFICER)
     with time_machine.travel(TODAY):
+        lcspr = opened_lcspr(partnership, officer)
+        written_report(lcspr, officer)
+        approved_version(lcspr, officer, partner_representatives(partnership))
+        case = lcspr.case
         lcspr_publication_plan(actor=officer, case=case, planned_on=d("2027-06-02"))
     with time_machine.travel(datetime.datetime(2027, 5, 20, 12, tzinfo=datetime.UTC)):
         with pytest.raises(ValidationError, match="today or in the past"):

@@ -22,7 +22,13 @@ from lcspr.services import (
     parallel_process_update,
 )
 from lcspr.services.target import target_deadline
-from tests.lcspr.builders import appointed_reviewer, opened_lcspr
+from tests.lcspr.builders import (
+    appointed_reviewer,
+    approved_version,
+    opened_lcspr,
+    written_report,
+)
+from tests.notifications.builders import partner_representatives
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 d = datetime.date.fromisoformat
@@ -177,7 +183,9 @@ def test_the_reviewer_reads_the_target_and_processes_but_changes_neither(
     assert "Add a parallel process" not in page
 
 
-def test_a_target_already_met_cannot_be_revised(lcspr, manager):
+def test_a_target_already_met_cannot_be_revised(lcspr, manager, partnership):
+    written_report(lcspr, manager)
+    approved_version(lcspr, manager, partner_representatives(partnership))
     lcspr_final_report_sent(actor=manager, case=lcspr.case, sent_on=d("2027-01-06"))
     with pytest.raises(ValidationError, match="only be revised while it is open"):
         lcspr_target_revise(actor=manager, lcspr=lcspr, revised_on=d("2027-09-03"),
