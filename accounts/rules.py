@@ -274,7 +274,7 @@ def can_keep_lcspr_timetable(user: User, lcspr) -> bool:
     """Seed 002: the sub-group chair's timetable, kept by the business unit; the appointed
     reviewer arranges their own conversations and events on it."""
     return can_manage_lcspr(user, lcspr.case) or (
-        lcspr.case.stage == "lcspr" and is_appointed_reviewer(user, lcspr))
+        lcspr.case.stage in LOCAL_REVIEW_STAGES and is_appointed_reviewer(user, lcspr))
 
 
 def can_write_lcspr_report(user: User, lcspr) -> bool:

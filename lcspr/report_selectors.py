@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch
 
 from accounts import rules
-from accounts.rules import require
+from accounts.rules import LOCAL_REVIEW_STAGES, require
 from cases.models import CaseDocument
 
 from .models import (
@@ -114,7 +114,8 @@ def report_progress(lcspr: Lcspr) -> dict[str, bool]:
         has_not_published=any_of(Publication, lcspr=OuterRef("pk"), decision="not_publish"),
     ).values(*[f"has_{n}" for n in NAMES]).get()
     row = {n: row[f"has_{n}"] for n in NAMES}
-    row["published"] = row["published"] or (row["not_published"] and lcspr.case.stage != "lcspr")
+    row["published"] = row["published"] or (
+        row["not_published"] and lcspr.case.stage not in LOCAL_REVIEW_STAGES)
     return row
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
-from calendars.models import Anchor
-from calendars.services import deadlines_close
+from calendars.models import Anchor, Deadline, DeadlineStatus
+from calendars.services import deadline_mark_done, deadlines_close
 from cases.documents import document_generate
 from cases.models import Case, CaseDocument, Stage
 from cases.services import CaseError, case_stage_change
@@ -25,6 +25,7 @@ from outbox.services import message_queue
 from ..models import FinalReportDispatch, Lcspr, Publication
 from .approval import approved_version
 from .redaction import ready_copy
+from .timetable import lcspr_dates_close
 
 ALL_RECIPIENTS = frozenset(FinalReportDispatch.Recipient.values)
 
@@ -49,6 +50,13 @@ def _to_action_plan(actor: User, lcspr: Lcspr, publication: Publication, note: s
     """The statement, the case moved to its action plan, and the partners and the business
     unit told (with a link only)."""
     publication_statement_document(actor=actor, lcspr=lcspr)
+    lcspr_dates_close(actor=actor, lcspr=lcspr,
+                      reason=f"The review has ended: {note[0].lower()}{note[1:]}")
+    if not lcspr.is_lcspr:  # its target is met when its report is decided on
+        for target in Deadline.objects.filter(
+                case=lcspr.case, status=DeadlineStatus.OPEN, step__met_by="marked_done",
+                anchor_event__kind=Anchor.DECISION_TO_START_LEARNING_REVIEW):
+            deadline_mark_done(actor=actor, deadline=target, note=note)
     case_stage_change(actor=actor, case=lcspr.case, to_stage=Stage.ACTION_PLAN, note=note)
     case = lcspr.case
     to = sorted(set(Membership.objects.filter(
@@ -88,7 +96,7 @@ def publication_decide(*, actor: User, lcspr: Lcspr, decision: str,
                            "circumstances is a review not published"
     if errors:
         raise CaseError(errors)
-    if decision == Publication.Decision.NOT_PUBLISH and \
+    if decision == Publication.Decision.NOT_PUBLISH and lcspr.is_lcspr and \
             {d.recipient for d in _sent(lcspr)} != ALL_RECIPIENTS:
         raise CaseError("Record the final report sent to the Panel, the Secretary of State "
                         "and Ofsted first: they receive the full report even when it is not "
@@ -117,17 +125,19 @@ def publication_record(*, actor: User, lcspr: Lcspr, published_on: datetime.date
     if publication is None or publication.decision != Publication.Decision.PUBLISH:
         raise CaseError("Record the decision to publish first")
     sent = _sent(lcspr)
-    if {d.recipient for d in sent} != ALL_RECIPIENTS:
+    if lcspr.is_lcspr and {d.recipient for d in sent} != ALL_RECIPIENTS:
         raise CaseError("Record the final report sent to the Panel, the Secretary of State and "
                         "Ofsted first: it goes to them before publication")
     if ready_copy(lcspr) is None:
         raise CaseError("Mark the anonymised copy ready first: it is the copy published")
     errors = {}
-    last_sent = max(d.sent_on for d in sent)
-    if published_on is None or published_on > timezone.localdate() or published_on < last_sent:
-        errors["published_on"] = (f"The date it was published must be between "
-                                  f"{last_sent:%-d %B %Y}, when the final report was sent, "
-                                  f"and today")
+    # A learning review has no final report to the Panel: its publication follows the
+    # partners' decision.
+    earliest = max(d.sent_on for d in sent) if sent else publication.decided_on
+    if published_on is None or published_on > timezone.localdate() or published_on < earliest:
+        errors["published_on"] = (
+            f"The date it was published must be between {earliest:%-d %B %Y}, when the "
+            f"{'final report was sent' if sent else 'partners decided'}, and today")
     if not link.strip():
         errors["link"] = "Enter the address of the published report"
     if errors:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.fields import NARRATIVE_MAX_LENGTH
 from accounts.models import AuditEvent, User
+from accounts.rules import LOCAL_REVIEW_STAGES
 from calendars.models import Anchor, Deadline, StepAction
 from calendars.services import (
     anchor_record,
@@ -74,8 +75,9 @@ def _running(lcspr: Lcspr) -> Lcspr:
         "case__partnership").get(pk=lcspr.pk)
     if lcspr.decided_on is None:
         raise CaseError("Record the decision to commission the LCSPR first")
-    if lcspr.case.stage != "lcspr":
-        raise CaseError("The LCSPR has finished: its timetable can no longer change")
+    if lcspr.case.stage not in LOCAL_REVIEW_STAGES:
+        raise CaseError(f"The {lcspr.short_name} has finished: its timetable can no longer "
+                        f"change")
     return lcspr
 
 

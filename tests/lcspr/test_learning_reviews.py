@@ -297,3 +297,25 @@ def test_its_target_is_revised_with_a_reason_and_kept_when_the_calendar_changes(
     deadlines_recompute(partnership=partnership)
     target.refresh_from_db()
     assert target.due_date == d("2027-09-01")
+
+
+def test_its_report_goes_through_the_lighter_chain_then_to_its_action_plan(
+        learning, officer, partnership):
+    """No final report to the Panel: once the partners endorse it, their decision on
+    publishing moves the case to its action plan and meets the review's target."""
+    from lcspr.services.publication import publication_decide
+    from tests.lcspr.builders import approved_version, written_report
+    from tests.notifications.builders import partner_representatives
+
+    written_report(learning, officer)
+    version = approved_version(learning, officer, partner_representatives(partnership))
+    assert [stage["kind"] for stage in version.chain][-1] == "partners"
+    publication_decide(actor=officer, lcspr=learning, decision="not_publish",
+                       decided_on=d("2027-01-06"),
+                       decided_by="The three safeguarding partners",
+                       reason="Shared through a seven-minute briefing instead (fictional)")
+    learning.case.refresh_from_db()
+    assert learning.case.stage == Stage.ACTION_PLAN
+    target = learning.case.deadlines.get(
+        anchor_event__kind=Anchor.DECISION_TO_START_LEARNING_REVIEW)
+    assert target.status == "met"
