@@ -15,8 +15,10 @@ from accounts.models import Agency, Partnership, User
 from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
 from lcspr.demo import (
+    lcspr_awaiting_publication,
     lcspr_checkpoint_overdue,
     lcspr_commissioning,
+    lcspr_published,
     learning_review_in_progress,
 )
 from notifications.services import decision_not_to_notify_record
@@ -124,6 +126,10 @@ def seed_demo_cases(partnership: Partnership) -> None:
          "agencies", lcspr_commissioning),
         (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, agencies' "
          "communication", lcspr_checkpoint_overdue),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: serious harm, missed health "
+         "appointments", lcspr_awaiting_publication),
+        (TriageDecision.Decision.RAPID_REVIEW, "Notifiable: child died, information about a "
+         "move not shared", lcspr_published),
     ]
     for number, (decision, rationale, rapid_review) in enumerate(decisions, start=1):
         referral = _referral(hospital, HOSPITAL, partnership, child=f"Demo Child {number}",

@@ -5,6 +5,8 @@ decision."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
 from accounts.models import StatutoryPartner, User
@@ -12,7 +14,7 @@ from calendars.models import AnchorEvent, Deadline
 from calendars.services import calendar_for
 from calendars.working_days import add_working_days
 from cases.models import Case
-from rapid_review.demo.signoff import review_with_panel_response
+from rapid_review.demo.signoff import SIGNER_ROLES, review_with_panel_response
 from rapid_review.services import further_information_request_send
 from rapid_review.services.panel_response import NextStep, case_move_on
 
@@ -127,3 +129,121 @@ def learning_review_in_progress(case: Case, officer: User, number: int) -> None:
         lcspr, officer, User.objects.get(email="manager@demo.example"),
         method="A professional de-brief with the practitioners involved (fictional)",
         practitioners="A de-brief session for the practitioners involved (fictional)")
+
+
+REPORT_SECTIONS = {
+    "executive_summary": "Agencies each held part of the picture of {child}'s life; no one "
+                         "put it together (fictional).",
+    "improvements_needed": "Information about a family's move reaches every agency working "
+                           "with the child (fictional).",
+    "systemic_analysis": "Referral pathways depended on individual practitioners' knowledge "
+                         "rather than on shared systems (fictional).",
+    "learning_points": "Missed health appointments are a safeguarding signal, not only an "
+                       "administrative one (fictional).",
+}
+
+
+def _approved_report(lcspr: Lcspr, officer: User) -> None:
+    """The reviewer's report, with one recommendation, frozen and taken through the
+    partnership's approval chain: the groups' decisions recorded by the business manager,
+    the three demo partner representatives endorsing it."""
+    from .models import SECTIONS, StageKind
+    from .services.approval import approval_record, approval_sign
+    from .services.report import recommendation_add, report_freeze, report_section_save
+
+    reviewer = User.objects.get(email="reviewer@demo.example")
+    manager = User.objects.get(email="manager@demo.example")
+    child = lcspr.case.children.first()
+    name = child.full_name if child else "the child"
+    for revision, (key, label) in enumerate(SECTIONS):
+        text = REPORT_SECTIONS.get(key, f"{label}: as the review found it (fictional).")
+        report_section_save(actor=reviewer, lcspr=lcspr, key=key, revision=revision,
+                            text=text.format(child=name))
+    recommendation_add(
+        actor=reviewer, lcspr=lcspr, owner="Head of safeguarding, each agency (fictional)",
+        what="Every agency records a family's change of address and tells the others within "
+             "5 working days",
+        due_on=add_working_days(timezone.localdate(), 60,
+                                calendar_for(lcspr.case.partnership_id)),
+        measure="A multi-agency audit of 20 cases in six months (fictional)")
+    version = report_freeze(actor=reviewer, lcspr=lcspr)
+    signers = {"la.partner@demo.example", "police.partner@demo.example",
+               "icb.partner@demo.example"}
+    for stage, spec in enumerate(version.chain, start=1):
+        if spec["kind"] == StageKind.PARTNERS:
+            for user in User.objects.filter(email__in=signers).order_by("email"):
+                approval_sign(actor=user, version=version, stage=stage,
+                              content_sha256=version.content_sha256,
+                              signer_role=SIGNER_ROLES.get(user.email, "Partner (fictional)"))
+        else:
+            approval_record(actor=manager, version=version, stage=stage,
+                            content_sha256=version.content_sha256,
+                            decided_on=timezone.localdate(),
+                            decided_by="The review sub-group, chaired by Demo Head-of-Service "
+                                       "(fictional)")
+
+
+def _anonymised(lcspr: Lcspr, officer: User) -> None:
+    """The list of names confirmed and the anonymised copy read and marked ready."""
+    from .services.redaction import (
+        anonymised_copy_make,
+        anonymised_copy_ready,
+        redaction_terms_confirm,
+        redaction_terms_suggest,
+    )
+
+    redaction_terms_suggest(actor=officer, lcspr=lcspr)
+    redaction_terms_confirm(actor=officer, lcspr=lcspr)
+    copy = anonymised_copy_make(actor=officer, lcspr=lcspr)
+    anonymised_copy_ready(actor=officer, copy=copy, content_sha256=copy.content_sha256)
+
+
+def lcspr_awaiting_publication(case: Case, officer: User, number: int) -> None:
+    """The report approved by the whole chain and anonymised; publication planned in four
+    weeks, so the final report to the Panel, the Secretary of State and Ofsted is due in
+    about two."""
+    from .services import lcspr_publication_plan
+
+    lcspr = _commissioned(case, officer, number)
+    _approved_report(lcspr, officer)
+    _anonymised(lcspr, officer)
+    lcspr_publication_plan(actor=officer, case=case, planned_on=add_working_days(
+        timezone.localdate(), 20, calendar_for(case.partnership_id)))
+
+
+def lcspr_published(case: Case, officer: User, number: int) -> None:
+    """Approved, anonymised, the final report sent nine working days before publication,
+    published today; the case has moved to its action plan. The services record today's
+    date; the demo then dates the approval and the dispatches back, as they would have
+    happened."""
+    from calendars.models import StepAction
+
+    from .models import FinalReportDispatch, OverviewReportVersion, ReportApproval
+    from .services import lcspr_final_report_sent, lcspr_publication_plan
+    from .services.publication import publication_decide, publication_record
+
+    calendar = calendar_for(case.partnership_id)
+    today = timezone.localdate()
+    lcspr = _commissioned(case, officer, number)
+    _approved_report(lcspr, officer)
+    _anonymised(lcspr, officer)
+    lcspr_publication_plan(actor=officer, case=case,
+                           planned_on=add_working_days(today, 1, calendar))
+    lcspr_final_report_sent(actor=officer, case=case, sent_on=today)
+    approved_on = add_working_days(today, -12, calendar)
+    sent_on = add_working_days(today, -9, calendar)
+    at = timezone.make_aware(datetime.datetime.combine(sent_on, datetime.time(10)))
+    OverviewReportVersion.objects.filter(report__lcspr=lcspr).update(
+        approved_at=at - datetime.timedelta(days=3))
+    ReportApproval.objects.filter(version__report__lcspr=lcspr).update(decided_on=approved_on)
+    FinalReportDispatch.objects.filter(lcspr=lcspr).update(sent_on=sent_on)
+    Lcspr.objects.filter(pk=lcspr.pk).update(final_report_sent_on=sent_on,
+                                             planned_publication_on=today)
+    AnchorEvent.objects.filter(case=case, kind="planned_publication").update(occurred_on=today)
+    Deadline.objects.filter(case=case, step__met_by=StepAction.FINAL_REPORT_SENT).update(
+        status="met", met_at=at)
+    lcspr.refresh_from_db()
+    publication_decide(actor=officer, lcspr=lcspr, decision="publish", decided_on=sent_on,
+                       decided_by="The three safeguarding partners (fictional)")
+    publication_record(actor=officer, lcspr=lcspr, published_on=today,
+                       link="https://demoshire.example/reviews/demo-child-12")

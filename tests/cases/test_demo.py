@@ -226,11 +226,12 @@ def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdu
     reviewer = User.objects.get(email="reviewer@demo.example")
     lcsprs = list(Lcspr.objects.filter(kind=Lcspr.Kind.LCSPR)
                   .select_related("case", "reviewer", "terms").order_by("case__reference"))
-    assert len(lcsprs) == 2
+    assert len(lcsprs) == 4
     for lcspr in lcsprs:
-        assert lcspr.case.stage == Stage.LCSPR and lcspr.reviewer.user == reviewer
+        assert lcspr.reviewer.user == reviewer
         assert lcspr.members.count() == 3 and lcspr.terms.version == 1
-    commissioning, mid_way = lcsprs
+    commissioning, mid_way, awaiting, published = lcsprs
+    assert {lcspr.case.stage for lcspr in lcsprs[:3]} == {Stage.LCSPR}
     assert not commissioning.checkpoints.exists()
     (checkpoint,) = mid_way.checkpoints.all()
     assert checkpoint.due_on < timezone.localdate() and checkpoint.reviewed_on is None
@@ -243,10 +244,26 @@ def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdu
     assert mid_way.timetable.count() == 4 and not commissioning.timetable.exists()
     client.force_login(reviewer)
     home = client.get(reverse("dashboards:home")).content.decode()
-    for lcspr in lcsprs:
+    for lcspr in lcsprs[:3]:
         assert reverse("lcspr:overview", args=[lcspr.case.reference]) in home
     overview = client.get(reverse("lcspr:overview", args=[mid_way.case.reference]))
     assert overview.status_code == 200 and "Overdue" in overview.content.decode()
+    # Awaiting publication: approved through the chain, anonymised, the final report due.
+    from lcspr.services.approval import approved_version
+    from lcspr.services.redaction import ready_copy
+
+    assert approved_version(awaiting) is not None and ready_copy(awaiting) is not None
+    final_due = awaiting.case.deadlines.get(step__key="send_final_lcspr_report")
+    assert final_due.status == "open" and final_due.due_date > timezone.localdate()
+    assert not awaiting.final_report_dispatches.exists()
+    # Published: sent to all three in time, published today, on to its action plan.
+    assert published.case.stage == Stage.ACTION_PLAN
+    assert published.publication.published_on == timezone.localdate()
+    assert published.final_report_dispatches.count() == 3
+    assert published.case.deadlines.get(step__key="send_final_lcspr_report").status == "met"
+    client.force_login(User.objects.get(email="manager@demo.example"))
+    page = client.get(reverse("lcspr:publication", args=[published.case.reference]))
+    assert page.status_code == 200 and "demoshire.example" in page.content.decode()
     # The triage decisions opened a learning review (in progress) and a single-agency review.
     learning = Lcspr.objects.select_related("case").get(kind=Lcspr.Kind.LEARNING_REVIEW)
     assert learning.case.stage == Stage.LEARNING_REVIEW
