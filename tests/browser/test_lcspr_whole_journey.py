@@ -349,11 +349,12 @@ def test_a_demo_case_goes_from_the_panels_response_to_a_published_lcspr(page):
     page.get_by_role("button", name="Make the anonymised copy").click()
     expect(page.locator("#copy-status")).to_contain_text("To review")
     page.check_accessibility()
-    anonymised = flat(docx_text(_download(
-        page, page.locator("#copy").get_by_role("link", name="Word").first)))
-    assert not has_name(anonymised, CHILD) and "Demo Child" not in anonymised
-    assert "Child A" in anonymised
-    assert "whose home the agencies visited" in anonymised
+    copy_links = page.locator("#copy")
+    for fmt, read in (("Word", docx_text), ("PDF", lambda data: pdf_text(data, layout=False))):
+        anonymised = flat(read(_download(page, copy_links.get_by_role("link", name=fmt).first)))
+        assert not has_name(anonymised, CHILD) and "Demo Child" not in anonymised, fmt
+        assert "Child A" in anonymised, fmt
+        assert "whose home the agencies visited" in anonymised, fmt
     page.get_by_role("button", name="I have read it: mark it ready for publication").click()
     expect(page.locator("#copy-status")).to_contain_text("Ready")
     page.check_accessibility()
@@ -425,6 +426,9 @@ def test_a_demo_case_goes_from_the_panels_response_to_a_published_lcspr(page):
             assert _date(today) in statement  # the final report sent
             assert "Publish the report" in statement and "Final report sent to" in statement
 
+        page.goto(reverse("lcspr:overview", args=[ref]))
+        expect(page.locator("#report-tasks")).not_to_contain_text("In progress")
+        expect(page.locator("#report-tasks")).not_to_contain_text("Not yet started")
         page.goto(reverse("cases:case-detail", args=[ref]))
         page.check_accessibility()
         expect(page.locator("main")).to_contain_text("Action plan")
