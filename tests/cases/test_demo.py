@@ -33,8 +33,20 @@ from rapid_review.services.signoff import report_sign
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_a_case_at_every_referral_and_triage_stage():
+def test_demo_tells_each_stages_story_and_running_it_again_changes_nothing(client):
+    """One demo, seeded twice (the second run changes nothing), then each story checked:
+    seeding takes half a minute, so the checks share it."""
     call_command("seed_demo", verbosity=0)
+    before = _counts()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == before
+    _a_case_at_every_referral_and_triage_stage()
+    _a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(client)
+    _rapid_reviews_waiting_for_signatures_submitted_and_with_a_panel_response(client)
+    _lcsprs_at_every_stage_and_a_learning_review(client)
+
+
+def _a_case_at_every_referral_and_triage_stage():
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {Stage.DRAFT, Stage.REFERRED, Stage.MORE_INFORMATION, Stage.TRIAGE,
             Stage.RAPID_REVIEW, Stage.LEARNING_REVIEW, Stage.SINGLE_AGENCY_REVIEW,
@@ -52,12 +64,7 @@ def _counts():
         ReviewReport, ReportVersion, PartnerSignature, PanelSubmission, PanelResponse)}
 
 
-def test_demo_has_a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(
-        client):
-    call_command("seed_demo", verbosity=0)
-    before = _counts()
-    call_command("seed_demo", verbosity=0)
-    assert _counts() == before  # running it again changes nothing
+def _a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(client):
 
     review = RapidReview.objects.get(case__children__full_name="Demo Child 1 (fictional)")
     case = review.case
@@ -136,9 +143,7 @@ def _day(review: RapidReview, n: int) -> datetime.date:
     return add_working_days(review.started_on, n, calendar_for(review.case.partnership_id))
 
 
-def test_demo_has_rapid_reviews_waiting_for_signatures_submitted_and_with_a_panel_response(
-        client):
-    call_command("seed_demo", verbosity=0)
+def _rapid_reviews_waiting_for_signatures_submitted_and_with_a_panel_response(client):
     officer = User.objects.get(email="officer@demo.example")
     client.force_login(officer)
     for child, day in (("Demo Child 6", 13), ("Demo Child 7", 18), ("Demo Child 8", 25)):
@@ -219,10 +224,9 @@ def test_demo_has_rapid_reviews_waiting_for_signatures_submitted_and_with_a_pane
     assert signoff_state(waiting).status_for("local_authority").signature is not None
 
 
-def test_demo_has_lcsprs_being_commissioned_and_mid_way_with_a_checkpoint_overdue(client):
+def _lcsprs_at_every_stage_and_a_learning_review(client):
     from lcspr.models import Lcspr
 
-    call_command("seed_demo", verbosity=0)
     reviewer = User.objects.get(email="reviewer@demo.example")
     lcsprs = list(Lcspr.objects.filter(kind=Lcspr.Kind.LCSPR)
                   .select_related("case", "reviewer", "terms").order_by("case__reference"))
