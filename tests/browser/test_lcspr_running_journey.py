@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from tests.browser.lcspr_steps import revise_the_target_for_the_investigation
 from tests.conftest import fill_date, sign_in, sign_out
 from tests.factories import PASSWORD, AgencyFactory
 from tests.lcspr.builders import lcspr_with_reviewer_who_signs_in
@@ -57,13 +58,7 @@ def test_business_unit_and_reviewer_run_an_lcspr(page, make_user, partnership):
     page.get_by_role("button", name="Revise the target date").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
     page.check_accessibility()
-    page.get_by_label("Why is the target date being revised?").fill(
-        "The trial is expected in the summer (fictional)")
-    page.get_by_label("Criminal investigation (DI Example (fictional))").check()
-    page.get_by_role("button", name="Revise the target date").click()
-    expect(page.locator("#revisions")).to_contain_text("The trial is expected")
-    expect(page.locator("#target")).to_contain_text("Original target")
-    page.check_accessibility()
+    revise_the_target_for_the_investigation(page, revised)
     page.get_by_role("link", name="Back to the LCSPR").click()
 
     # A progress checkpoint.

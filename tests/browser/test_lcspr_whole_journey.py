@@ -28,6 +28,7 @@ from cases.services import case_create
 from lcspr.models import SECTIONS, Lcspr
 from lcspr.services import lcspr_open
 from rapid_review.demo.signoff import review_with_panel_response
+from tests.browser.lcspr_steps import add_the_sub_group, revise_the_target_for_the_investigation
 from tests.conftest import fill_date, sign_in, sign_out
 from tests.readback import docx_text, flat, has_name, pdf_text
 
@@ -95,19 +96,7 @@ def test_a_demo_case_goes_from_the_panels_response_to_a_published_lcspr(page):
     expect(page.locator("#key-lines")).to_contain_text("repeat calls to the home")
     expect(page.locator("#commissioning")).to_be_visible()
 
-    page.get_by_role("link", name="Review sub-group").click()
-    page.check_accessibility()
-    for partner in ("Local authority", "Police", "Integrated Care Board"):
-        page.get_by_role("button", name="Add a member").click()
-        page.check_accessibility()
-        page.get_by_label("Name").fill(f"{partner} lead (fictional)")
-        page.get_by_label("Role or job title").fill("Safeguarding lead")
-        page.get_by_label("Organisation").fill(f"{partner} of the demo area (fictional)")
-        page.get_by_label(partner, exact=True).check()
-        page.get_by_role("button", name="Add the member").click()
-    expect(page.locator("#partners-missing")).to_have_count(0)
-    page.check_accessibility()
-    page.get_by_role("link", name="Back to the LCSPR").click()
+    add_the_sub_group(page, "{partner} of the demo area (fictional)")
 
     page.get_by_role("link", name="Reviewer", exact=True).click()
     page.check_accessibility()
@@ -169,16 +158,9 @@ def test_a_demo_case_goes_from_the_panels_response_to_a_published_lcspr(page):
     page.get_by_role("button", name="Revise the target date").click()
     page.check_accessibility()
     revised = add_working_days(today, 200, calendar)
-    fill_date(page, "What is the revised target date?", revised)
-    page.get_by_label("Why is the target date being revised?").fill(
-        "The trial is expected in the summer (fictional)")
-    page.get_by_label("Criminal investigation (DI Example (fictional))").check()
-    page.get_by_role("button", name="Revise the target date").click()
-    expect(page.locator("#revisions")).to_contain_text("The trial is expected")
-    expect(page.locator("#target")).to_contain_text("Original target")
+    revise_the_target_for_the_investigation(page, revised)
     expect(page.locator("#current-target")).to_contain_text(
         f"Revised target{revised:%a %-d %b %Y}")
-    page.check_accessibility()
     page.get_by_role("link", name="Back to the LCSPR").click()
 
     # --- A progress checkpoint ----------------------------------------------------------
