@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import Agency, AuditEvent, Membership, Partnership, User
 from calendars.models import AnchorEvent, Deadline, DeadlineStatus
 from calendars.services import calendar_for
 from calendars.working_days import add_working_days, working_days_between
@@ -59,7 +59,8 @@ def _a_case_at_every_referral_and_triage_stage():
 
 def _counts():
     return {model.__name__: model.objects.count() for model in (
-        Case, RapidReview, TermsAgreement, InformationRequest, AgencyReturn, ChronologyEntry,
+        Partnership, Agency, User, Membership, Case, RapidReview, TermsAgreement,
+        InformationRequest, AgencyReturn, ChronologyEntry,
         CaseDocument, DocumentDispatch, AnchorEvent, Deadline, AuditEvent, ReviewMeeting,
         ReviewReport, ReportVersion, PartnerSignature, PanelSubmission, PanelResponse)}
 
