@@ -375,6 +375,10 @@ def can_download_document(user: User, document) -> bool:
         return True
     if document.kind in LCSPR_REVIEWER_KINDS and is_case_reviewer(user, case):
         return True
+    if document.kind in PLAN_DOCUMENT_KINDS and can_read_action_plan(user, case):
+        return True
+    if document.kind == "seven_minute_briefing" and agency_ids_of(user, case.partnership):
+        return True
     if document.agency_id and document.agency_id in agency_ids_of(user, case.partnership):
         return document.kind == "information_request"
     return document.kind in REVIEW_PAPER_KINDS and can_read_review_papers(user, case)
@@ -441,3 +445,49 @@ def can_retry_email(user: User, message) -> bool:
     """And asks for one to be tried again (an email with no partnership, such as a password
     reset, is nobody's here)."""
     return message.partnership_id in partnership_ids_with_roles(user, BUSINESS_UNIT)
+
+
+# Action plans ---------------------------------------------------------------------------
+# A plan may start while a local review runs (seed 002's "living action plan") or once the
+# case reaches its action plan.
+PLAN_STAGES = frozenset({"action_plan", "lcspr", "learning_review", "single_agency_review"})
+PLAN_READERS = CASE_READERS | {Role.PARTNER_REPRESENTATIVE}
+# The plan and its briefing as documents: the partners sign the plan off at the board; the
+# briefing is for every agency's practitioners.
+PLAN_DOCUMENT_KINDS = frozenset({"action_plan", "seven_minute_briefing"})
+
+
+def can_read_action_plan(user: User, case) -> bool:
+    """The whole plan: case readers, and the partner representatives who sign it off."""
+    return case.stage != "draft" and has_any_role(user, case.partnership, PLAN_READERS)
+
+
+def can_start_action_plan(user: User, case) -> bool:
+    return case.stage in PLAN_STAGES and is_business_unit(user, case.partnership)
+
+
+def can_manage_action_plan(user: User, plan) -> bool:
+    """Writing the plan, reviewing evidence, recording the group and the board: the business
+    unit, until the board signs it off."""
+    return plan.status != "signed_off" and is_business_unit(user, plan.case.partnership)
+
+
+def can_view_action(user: User, action, plan) -> bool:
+    """An action: the plan's readers, and the agency that owns it (no other agency's)."""
+    return (can_read_action_plan(user, plan.case)
+            or action.agency_id in agency_ids_of(user, plan.case.partnership))
+
+
+def can_update_action(user: User, action, plan) -> bool:
+    """Progress, status and evidence: only the owning agency, while the plan is open."""
+    return (plan.status != "signed_off"
+            and action.agency_id in agency_ids_of(user, plan.case.partnership))
+
+
+def can_list_agency_actions(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, {Role.AGENCY_USER})
+
+
+def can_give_learning_feedback(user: User, plan) -> bool:
+    """Any agency's safeguarding lead in the partnership says how the learning landed."""
+    return plan.status != "signed_off" and bool(agency_ids_of(user, plan.case.partnership))

@@ -109,11 +109,21 @@ TIMETABLE_ITEM = step("lcspr_timetable_item",
                       "LCSPR timetable: meeting, conversation, event or deadline",
                       "lcspr_timetable", 0, "timetable_item_done", remind=(5, 1), escalate=2)
 LCSPR_DATES = [*REVIEWER_LETTERS, CHECKPOINT_UPDATE, CHECKPOINT_REVIEW, TIMETABLE_ITEM]
+# Seed 002 l.306 and seed 003 flowchart 3: the group monitors the action plan until it is
+# complete. Each action is due from its agency on the day the plan sets; the progress updates
+# the business unit asks for before the group's meeting are due on the day it sets.
+ACTION_DUE = step("action_due", "Complete the action and send evidence of its impact",
+                  "action_due", 0, "action_completed", role=AGENCY_USER, agency=True,
+                  remind=(10, 2), escalate=5)
+ACTION_UPDATE = step("action_update", "Send a progress update on the action",
+                     "action_update_due", 0, "action_update_given", role=AGENCY_USER,
+                     agency=True, remind=(5, 1), escalate=3)
+ACTION_PLAN_DATES = [ACTION_DUE, ACTION_UPDATE]
 
 EVERY_PLAN_BEFORE = [REFER, NOTIFY_PANEL, NOTIFY_SECRETARY_OF_STATE, NOTIFY_OFSTED,
                      REPORT_TO_PARTNERS]
 EVERY_PLAN_AFTER = [TELL_PANEL_IF_LATE, SUBMIT_15, PANEL_RESPONSE, LCSPR_6_MONTHS, FINAL_REPORT,
-                    *LEARNING_REVIEW_STEPS, *LCSPR_DATES]
+                    *LEARNING_REVIEW_STEPS, *LCSPR_DATES, *ACTION_PLAN_DATES]
 
 DEFAULT_PLAN = "Statutory minimum (Working Together 2023)"
 

@@ -50,13 +50,16 @@ class Anchor(models.TextChoices):
     LCSPR_REVIEWER_APPOINTED = "lcspr_reviewer_appointed", "LCSPR reviewer appointed"
     LCSPR_CHECKPOINT = "lcspr_checkpoint", "LCSPR progress checkpoint set for a date"
     LCSPR_TIMETABLE = "lcspr_timetable", "LCSPR timetable date set"
+    ACTION_DUE = "action_due", "Action plan: an action's due date set"
+    ACTION_UPDATE_DUE = "action_update_due", "Action plan: date set for progress updates"
 
 
 # Anchors that may be in the future: a plan, not an event (everything else has happened).
 # The dates people set for an LCSPR's checkpoints and timetable are plans too: each is the
 # day its step is due.
 FUTURE_ANCHORS = frozenset({Anchor.PLANNED_PUBLICATION, Anchor.LCSPR_CHECKPOINT,
-                            Anchor.LCSPR_TIMETABLE})
+                            Anchor.LCSPR_TIMETABLE, Anchor.ACTION_DUE,
+                            Anchor.ACTION_UPDATE_DUE})
 
 
 class Part(models.TextChoices):
@@ -68,6 +71,7 @@ class Part(models.TextChoices):
     RAPID_REVIEW = "rapid_review", "Rapid review"
     LCSPR = "lcspr", "LCSPR"
     LEARNING_REVIEW = "learning_review", "Learning review"
+    ACTION_PLAN = "action_plan", "Action plan"
 
 
 ANCHOR_PART = {
@@ -85,6 +89,8 @@ ANCHOR_PART = {
     Anchor.LCSPR_REVIEWER_APPOINTED: Part.LCSPR,
     Anchor.LCSPR_CHECKPOINT: Part.LCSPR,
     Anchor.LCSPR_TIMETABLE: Part.LCSPR,
+    Anchor.ACTION_DUE: Part.ACTION_PLAN,
+    Anchor.ACTION_UPDATE_DUE: Part.ACTION_PLAN,
 }
 
 
@@ -139,6 +145,10 @@ class StepAction(models.TextChoices):
         "The partners' review at an LCSPR checkpoint is recorded"
     TIMETABLE_ITEM_DONE = "timetable_item_done", \
         "An LCSPR timetable item is recorded as held or done"
+    ACTION_COMPLETED = "action_completed", \
+        "The agency records its action complete with evidence, or not implemented with why"
+    ACTION_UPDATE_GIVEN = "action_update_given", \
+        "The agency writes its progress update on the action"
     MARKED_DONE = "marked_done", "The business unit marks it done"
 
 

@@ -6,6 +6,8 @@ pages for an agency's return. A deadline whose case the person cannot open has n
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from calendars.models import Anchor, Deadline, StepAction
@@ -47,6 +49,17 @@ BUSINESS_UNIT_PAGES: dict[str, tuple[str, str | None]] = {
     StepAction.TIMETABLE_ITEM_DONE: ("lcspr:timetable-item", TIMETABLE_KEY),
     StepAction.MARKED_DONE: ("cases:case-deadlines", None),
 }
+# An action plan's steps are done on the action's page, by the agency that owns it; the
+# related key names the action (and, for an update, the round of updates).
+ACTION_STEPS = frozenset({StepAction.ACTION_COMPLETED, StepAction.ACTION_UPDATE_GIVEN})
+ACTION_KEY = re.compile(r"^actionplans-action-(\d+)(?:-update-\d+)?$")
+
+
+def _action_page(deadline: Deadline) -> str:
+    match = ACTION_KEY.match(deadline.related_key)
+    if match is None:
+        return reverse("cases:case-deadlines", args=[deadline.case.reference])
+    return reverse("actionplans:action", args=[deadline.case.reference, int(match[1])])
 
 
 def _key_pk(deadline: Deadline, prefix: str = REQUEST_KEY) -> int | None:
@@ -63,6 +76,8 @@ def business_unit_link(deadline: Deadline) -> str:
     """The page where the business unit does (or, for others' steps, follows) the step."""
     if deadline.step.anchor in ANCHOR_PAGES:
         return reverse(ANCHOR_PAGES[deadline.step.anchor], args=[deadline.case.reference])
+    if deadline.step.met_by in ACTION_STEPS:
+        return _action_page(deadline)
     name, prefix = BUSINESS_UNIT_PAGES[deadline.step.met_by]
     reference = deadline.case.reference
     if prefix is None:
@@ -90,7 +105,10 @@ def partner_link(deadline: Deadline) -> str | None:
 
 
 def agency_link(deadline: Deadline) -> str | None:
-    """The agency asked answers its request on its own pages."""
+    """The agency asked answers its request on its own pages; an agency's action is done on
+    the action's page."""
+    if deadline.step.met_by in ACTION_STEPS:
+        return _action_page(deadline)
     pk = _key_pk(deadline)
     if pk is not None and deadline.step.met_by == StepAction.RETURN_SUBMITTED:
         return reverse("rapid_review:return", args=[pk])

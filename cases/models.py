@@ -485,6 +485,8 @@ class CaseDocument(models.Model):
             "LCSPR overview report, embargoed copy for the family"
         LCSPR_PUBLICATION_STATEMENT = "lcspr_publication_statement", \
             "Statement to the partners and the Panel on the LCSPR's publication"
+        ACTION_PLAN = "action_plan", "Action plan"
+        SEVEN_MINUTE_BRIEFING = "seven_minute_briefing", "Seven-minute briefing"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "rapid_review",
     "lcspr",
+    "actionplans",
     "dashboards",
     "operations",
 ]

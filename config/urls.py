@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("cases/", include("notifications.urls")),
     path("cases/", include("lcspr.urls")),
+    path("", include("actionplans.urls")),
     path("", include("rapid_review.urls")),
     path("cases/", include("cases.urls")),
     path("", include("calendars.urls")),

@@ -336,15 +336,18 @@ def deadlines_assign(*, actor: User | None, case: Case, actions: Iterable[str],
 @transaction.atomic
 def deadlines_close(*, actor: User | None, case: Case, reason: str,
                     parts: Iterable[str] = (), anchors: Iterable[str] = (),
-                    actions: Iterable[str] = ()) -> int:
+                    actions: Iterable[str] = (), related_key: str | None = None) -> int:
     """The pathway changed: close the open steps that no longer apply (those of the parts
-    of the process, counted from the anchors, or met by the actions), each with the reason.
-    Returns how many closed."""
+    of the process, counted from the anchors, or met by the actions; only those of one
+    related object when ``related_key`` is given), each with the reason. Returns how many
+    closed."""
     anchors, actions = [*anchors_of(*parts), *anchors], list(actions)
     if not anchors and not actions:
         return 0
     rows = Deadline.objects.select_for_update(of=("self",)).filter(
         case=case, status=DeadlineStatus.OPEN)
+    if related_key is not None:
+        rows = rows.filter(related_key=related_key)
     deadlines = [d for d in rows.select_related("anchor_event", "step")
                  if d.anchor_event.kind in anchors or d.step.met_by in actions]
     for deadline in deadlines:
@@ -354,13 +357,16 @@ def deadlines_close(*, actor: User | None, case: Case, reason: str,
 
 @transaction.atomic
 def deadlines_reopen(*, actor: User | None, case: Case, actions: Iterable[str],
-                     reason: str) -> list[Deadline]:
+                     reason: str, related_key: str | None = None) -> list[Deadline]:
     """What met these steps no longer stands (a fully signed version voided by an edit: the
     new version needs signing again): each met step is open again, with the reason audited.
     The due date is kept, so lateness is still judged on it. Closed steps stay closed."""
-    deadlines = list(Deadline.objects.select_for_update(of=("self",)).filter(
+    rows = Deadline.objects.select_for_update(of=("self",)).filter(
         case=case, step__met_by__in=list(actions),
-        status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED]).order_by("pk"))
+        status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED])
+    if related_key is not None:
+        rows = rows.filter(related_key=related_key)
+    deadlines = list(rows.order_by("pk"))
     for deadline in deadlines:
         was = deadline.status
         deadline.status, deadline.met_at = DeadlineStatus.OPEN, None
