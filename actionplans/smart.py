@@ -160,7 +160,7 @@ def smart_check(*, text: str, owner: str = "", has_agency: bool = True,
     """
     flags: list[SmartFlag] = []
     verb = _first_vague_verb(text)
-    if verb is not None and not _is_measurable(text):
+    if verb is not None and not _is_measurable(text, measure):
         message = MESSAGES["vague_verb"].format(label=verb.label, advice=verb.advice)
         flags.append(SmartFlag("text", "vague_verb", message))
     if check_agency and not has_agency:

@@ -24,6 +24,10 @@ from ..models import Action, ActionPlan, Recommendation, Source
 from ..smart import SmartFlag, smart_check
 
 
+# The check's names for the fields, where the plan's forms name them otherwise.
+FORM_FIELDS = {"owner": "lead"}
+
+
 class SmartRefused(CaseError):
     """The SMART check flagged the wording: the page offers to keep it with a reason."""
 
@@ -176,7 +180,7 @@ def _smart_refused(flags: list[SmartFlag], accept_reason: str) -> None:
     if flags and not accept_reason:
         errors: dict[str, list[str]] = {}
         for flag in flags:
-            errors.setdefault(flag.field, []).append(flag.message)
+            errors.setdefault(FORM_FIELDS.get(flag.field, flag.field), []).append(flag.message)
         raise SmartRefused(errors)
 
 
