@@ -55,7 +55,7 @@ ACTION_STEPS = frozenset({StepAction.ACTION_COMPLETED, StepAction.ACTION_UPDATE_
 ACTION_KEY = re.compile(r"^actionplans-action-(\d+)(?:-update-\d+)?$")
 
 
-def _action_page(deadline: Deadline) -> str:
+def action_page(deadline: Deadline) -> str:
     match = ACTION_KEY.match(deadline.related_key)
     if match is None:
         return reverse("cases:case-deadlines", args=[deadline.case.reference])
@@ -77,7 +77,7 @@ def business_unit_link(deadline: Deadline) -> str:
     if deadline.step.anchor in ANCHOR_PAGES:
         return reverse(ANCHOR_PAGES[deadline.step.anchor], args=[deadline.case.reference])
     if deadline.step.met_by in ACTION_STEPS:
-        return _action_page(deadline)
+        return action_page(deadline)
     name, prefix = BUSINESS_UNIT_PAGES[deadline.step.met_by]
     reference = deadline.case.reference
     if prefix is None:
@@ -108,7 +108,7 @@ def agency_link(deadline: Deadline) -> str | None:
     """The agency asked answers its request on its own pages; an agency's action is done on
     the action's page."""
     if deadline.step.met_by in ACTION_STEPS:
-        return _action_page(deadline)
+        return action_page(deadline)
     pk = _key_pk(deadline)
     if pk is not None and deadline.step.met_by == StepAction.RETURN_SUBMITTED:
         return reverse("rapid_review:return", args=[pk])

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Partnership, Role, StatutoryPartner, User
+from actionplans.selectors import agency_actions, evidence_to_review
 from calendars.models import Deadline, DeadlineStatus, StepAction
 from calendars.step_pages import agency_link, business_unit_link, partner_link
 from cases.models import Referral, ReferralQuery, Stage
@@ -233,6 +234,32 @@ def requests_waiting(user: User, partnership: Partnership) -> Queue:
                        reference=r.review.case.reference,
                        href=reverse("rapid_review:return", args=[r.pk]), due_on=r.due_on)
                   for r in with_states(rows)], total)
+
+
+def actions_to_update(user: User, partnership: Partnership) -> Queue:
+    """The agency's open actions in the partnership's plans, due first."""
+    rows, total = _bounded(agency_actions(user, partnership))
+    return Queue([Item(what=f"Action {a.reference} for {a.agency.name}: "
+                            f"{a.get_status_display().lower()}",
+                       reference=a.recommendation.plan.case.reference,
+                       href=_action_page(a), due_on=a.due_on) for a in rows], total)
+
+
+def _action_page(action) -> str:
+    return reverse("actionplans:action",
+                   args=[action.recommendation.plan.case.reference, action.pk])
+
+
+def evidence_waiting(user: User, partnership: Partnership) -> Queue:
+    """Actions their agencies marked complete: the business unit judges the evidence."""
+    if not rules.is_business_unit(user, partnership):
+        return Queue([], 0)
+    rows, total = _bounded(evidence_to_review(partnership))
+    return Queue([Item(what=f"Review the evidence for action {a.reference}",
+                       reference=a.recommendation.plan.case.reference, href=_action_page(a),
+                       who=a.agency.name, since=timezone.localdate(a.updated_at),
+                       case_href=_case_page(a.recommendation.plan.case.reference))
+                  for a in rows], total)
 
 
 def questions_waiting(user: User, partnership: Partnership) -> Queue:

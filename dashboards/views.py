@@ -31,12 +31,14 @@ def home(request):
         queues.update(next_steps=selectors.next_steps(user, partnership),
                       referrals=selectors.referrals_waiting(user, partnership),
                       chase=selectors.returns_to_chase(user, partnership),
-                      disagreements=selectors.disagreements_to_resolve(user, partnership))
+                      disagreements=selectors.disagreements_to_resolve(user, partnership),
+                      evidence=selectors.evidence_waiting(user, partnership))
     if Role.PARTNER_REPRESENTATIVE in roles:
         queues.update(signatures=selectors.signatures_waiting(user, partnership),
                       terms=selectors.terms_waiting(user, partnership))
     if Role.AGENCY_USER in roles:
         queues.update(requests=selectors.requests_waiting(user, partnership),
+                      actions=selectors.actions_to_update(user, partnership),
                       questions=selectors.questions_waiting(user, partnership),
                       drafts=selectors.drafts(user, partnership))
     if roles & {Role.MANAGER, Role.SCRUTINEER}:

@@ -23,7 +23,6 @@ from cases.services import CaseError, EditConflict
 from ..models import Action, ActionPlan, Recommendation, Source
 from ..smart import SmartFlag, smart_check
 
-
 # The check's names for the fields, where the plan's forms name them otherwise.
 FORM_FIELDS = {"owner": "lead"}
 

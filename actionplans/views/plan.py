@@ -50,7 +50,8 @@ def plan(request, reference: str):
     return render(request, "actionplans/plan.html", {
         "case": case, "plan": action_plan, "page": page, "can_manage": can_manage,
         "not_yet_smart": not_yet_smart(action_plan) if can_manage else 0,
-        "reviews": list(action_plan.reviews.select_related("paper")[:5]),
+        "reviews": list(action_plan.reviews.select_related("paper")
+                       .defer("paper__docx", "paper__pdf")[:5]),
         "audits": list(action_plan.audits.prefetch_related("actions__recommendation")[:5]),
         "Action": Action, "today": timezone.localdate()})
 

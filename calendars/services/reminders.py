@@ -32,6 +32,7 @@ from config.celery import publish_after_commit
 from outbox.services import Email, messages_queue
 
 from ..models import Deadline, DeadlineStatus, Reminder, SweepRun, TimelineStep
+from ..step_pages import ACTION_STEPS, action_page
 from ..working_days import add_working_days, is_working_day, working_days_between
 from .calendar import calendar_for
 
@@ -169,11 +170,18 @@ def _text(reminder: Reminder) -> tuple[str, str]:
     deadline = reminder.deadline
     due = deadline.due_at.strftime("%H:%M on %d %B %Y") if deadline.due_at \
         else deadline.due_date.strftime("%d %B %Y")
-    link = settings.SITE_URL + reverse("cases:case-deadlines", args=[deadline.case.reference])
+    if deadline.step.met_by in ACTION_STEPS:
+        # The agency that owns an action does it on the action's page.
+        where = "Open the action"
+        link = settings.SITE_URL + action_page(deadline)
+    else:
+        where = "See the case's deadlines"
+        link = settings.SITE_URL + reverse("cases:case-deadlines",
+                                           args=[deadline.case.reference])
     body = (
         f"{SUBJECTS[reminder.kind]}: {deadline.step.label}\n\n"
         f"Case: {deadline.case.reference}\nDue: {due}\n\n"
-        f"See the case's deadlines: {link}\n"
+        f"{where}: {link}\n"
     )
     if reminder.kind == Reminder.Kind.ESCALATION:
         body += ("\nYou are told because this is overdue by more than "
@@ -206,7 +214,8 @@ def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500,
                 .select_related("deadline__step", "deadline__case", "deadline__responsible_user")
                 .only("kind", "deadline__partnership_id", "deadline__due_date",
                       "deadline__due_at", "deadline__responsible_role",
-                      "deadline__responsible_agency_id", "deadline__step__label",
+                      "deadline__responsible_agency_id", "deadline__related_key",
+                      "deadline__step__label", "deadline__step__met_by",
                       "deadline__step__escalate_after", "deadline__case__reference",
                       "deadline__responsible_user__email")
                 .order_by("id")[:batch_size]

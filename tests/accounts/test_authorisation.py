@@ -225,6 +225,18 @@ MATRIX = {
     **{f"cases:{name}": {Role.AGENCY_USER} for name in DRAFT_PAGES},
     # A master chronology: the review group's paper, so partners too, never an agency.
     "cases:document-download": set(rules.REVIEW_PAPER_READERS),
+    # Action plans: its readers (the partners sign it off), the business unit writes it, the
+    # agency that owns an action updates it and adds evidence.
+    "actionplans:plan": set(rules.PLAN_READERS),
+    **{f"actionplans:{name}": set(rules.BUSINESS_UNIT) for name in (
+        "take-up", "recommendation-add", "recommendation", "action-add", "action-edit",
+        "impact-review", "not-implemented", "updates-request", "review-add", "audit-add",
+        "audit-findings", "sign-off")},
+    "actionplans:action": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
+    "actionplans:evidence-download": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
+    "actionplans:action-update": {Role.AGENCY_USER},
+    "actionplans:evidence-add": {Role.AGENCY_USER},
+    "actionplans:my-actions": {Role.AGENCY_USER},
 }
 # POST-only actions, covered by their own tests.
 NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
@@ -248,6 +260,8 @@ NOT_PAGES |= {"lcspr:redaction-suggest", "lcspr:redaction-confirm", "lcspr:redac
               "lcspr:redaction-copy", "lcspr:redaction-ready", "lcspr:redaction-family-copy"}
 # The statement exists once the case moves to its action plan: tests/lcspr/test_publication.py.
 NOT_PAGES |= {"lcspr:publication-statement"}
+# Starting a plan (POST only): tests/actionplans/test_plan_pages.py.
+NOT_PAGES |= {"actionplans:start"}
 # "Try again" on an undelivered email: tests/outbox/test_pages.py.
 NOT_PAGES |= {"outbox:message-retry"}
 # Administration's POST-only actions, and the invitation link (public, like a password
@@ -326,6 +340,8 @@ def url_for(partnership):
     involvement = case_services.involvement_save(
         actor=referrer, referral=draft, agency=draft.referring_agency, nature="GP")
     reviewed = referred_case(partnership, referrer)
+    plan_urls = _action_plan_urls(partnership, business_manager, draft.referring_agency,
+                                  referrer)
     officer = MembershipFactory(partnership=partnership, role=Role.BUSINESS_UNIT_OFFICER).user
     case_services.case_take_to_triage(actor=officer, case=reviewed)
     decision = case_services.triage_decide(
@@ -519,6 +535,7 @@ def url_for(partnership):
         "lcspr:report-upload-download": {"reference": at_lcspr.reference, "pk": upload.pk},
         "lcspr:approval-stage": {"reference": at_lcspr.reference, "stage": 1},
         "lcspr:approval-chains": {"kind": "lcspr"},
+        **plan_urls,
     }
 
     def url(name):
@@ -526,6 +543,45 @@ def url_for(partnership):
     url.referrer = referrer
     url.reviewer = lcspr_reviewer.user
     return url
+
+
+def _action_plan_urls(partnership, manager, agency, agency_user) -> dict:
+    """A plan with one action of the referring agency, its evidence file and an audit."""
+    from actionplans.services import (
+        action_plan_start,
+        action_save,
+        evidence_add,
+        recommendation_save,
+        scrutiny_audit_request,
+    )
+
+    case = case_create(actor=None, partnership=partnership, stage=Stage.ACTION_PLAN)
+    plan = action_plan_start(actor=manager, case=case)
+    recommendation = recommendation_save(actor=manager, plan=plan, finding="",
+                                         text="By June 2027, 90% of staff trained")
+    action = action_save(actor=manager, plan=plan, recommendation=recommendation,
+                         text="Train staff", agency=agency, lead="Lead", due_on=None,
+                         outcome="", measure="", accept_reason="Dates follow")
+    evidence = evidence_add(actor=agency_user, action=action, kind="file",
+                            description="Register", filename="register.pdf",
+                            data=b"%PDF-1.4 fictional")
+    audit = scrutiny_audit_request(actor=manager, plan=plan, actions=[action],
+                                   auditor="Scrutineer", due_on=datetime.date.today())
+    ref = case.reference
+    return {
+        **{f"actionplans:{name}": {"reference": ref} for name in (
+            "plan", "take-up", "recommendation-add", "updates-request", "review-add",
+            "audit-add", "sign-off")},
+        "actionplans:recommendation": {"reference": ref, "pk": recommendation.pk},
+        "actionplans:action-add": {"reference": ref, "recommendation_pk": recommendation.pk},
+        "actionplans:action-edit": {"reference": ref, "recommendation_pk": recommendation.pk,
+                                    "pk": action.pk},
+        **{f"actionplans:{name}": {"reference": ref, "pk": action.pk} for name in (
+            "action", "action-update", "evidence-add", "impact-review", "not-implemented")},
+        "actionplans:evidence-download": {"reference": ref, "pk": action.pk,
+                                          "evidence_pk": evidence.pk},
+        "actionplans:audit-findings": {"reference": ref, "pk": audit.pk},
+    }
 
 
 def _named_patterns(resolver=None, namespace="", converters=None):

@@ -34,9 +34,10 @@ def working_day_after(partnership, days: int) -> datetime.date:
     return add_working_days(timezone.localdate(), days, calendar_for(partnership))
 
 
-def plan_from_rapid_review(partnership) -> PlanStory:
+def plan_from_rapid_review(partnership, *, start: bool = True) -> PlanStory:
     """Two learning points (one vague) and one initial action for the police, then the
-    Panel's response sends the case to its action plan."""
+    Panel's response sends the case to its action plan (started unless ``start`` is False:
+    ``plan`` is then None and the case is ``review.case``)."""
     officer = officer_of(partnership)
     review = review_for(partnership, officer)
     police = agency_with_user(partnership, "Alphashire Police (fictional)")
@@ -50,5 +51,7 @@ def plan_from_rapid_review(partnership) -> PlanStory:
                       agency=police.agency, due_on=working_day_after(partnership, 20))
     case_stage_change(actor=officer, case=review.case, to_stage=Stage.ACTION_PLAN,
                       note="The Panel agreed no further review")
-    plan = action_plan_start(actor=officer, case=review.case)
-    return PlanStory(plan, officer, police, health)
+    plan = action_plan_start(actor=officer, case=review.case) if start else None
+    story = PlanStory(plan, officer, police, health)
+    story.case = review.case
+    return story

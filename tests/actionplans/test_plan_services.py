@@ -244,3 +244,29 @@ def test_the_board_signs_off_only_a_finished_plan_as_read_and_the_case_closes(st
                                                          StepAction.ACTION_UPDATE_GIVEN]).exists()
     with pytest.raises(CaseError, match="signed this plan off"):
         recommendation_save(actor=story.officer, plan=plan, finding="", text=SMART_POINT)
+
+
+def test_an_overdue_action_reminds_its_agency_with_a_link_to_the_action(story):
+    """The action's due date is a deadline like every other step: reminded, and escalated
+    to the business manager when it is late."""
+    import time_machine
+
+    from calendars.services.reminders import reminders_plan, reminders_send
+    from tests.factories import user_with_role
+
+    manager = user_with_role(story.plan.case.partnership, "business_manager")
+    recommendation = recommendation_save(actor=story.officer, plan=story.plan, finding="",
+                                         text=SMART_POINT)
+    action = _smart_action(story, recommendation, story.police.agency,
+                           due_on=working_day_after(story.plan.case.partnership, 1))
+    late = working_day_after(story.plan.case.partnership, 10)
+    with time_machine.travel(datetime.datetime.combine(late, datetime.time(9)), tick=False):
+        reminders_plan(today=late)
+        reminders_send(today=late)
+    to_agency = Message.objects.filter(kind="reminder", to=story.police.user.email)
+    assert to_agency.exists()
+    body = to_agency.first().body
+    assert f"/cases/{story.plan.case.reference}/action-plan/actions/{action.pk}/" in body
+    assert "Complete the action and send evidence of its impact" in body
+    assert Message.objects.filter(kind="reminder", to=manager.email,
+                                  subject__startswith="Escalat").exists()

@@ -1,11 +1,11 @@
 """Every step of every built-in plan can be met, and is met by the action that does it.
 
 For each plan one case is walked through the whole process with the product's services, on
-time, from the agency's referral to the final LCSPR report. Each service call says which
-step action it does; a deadline that turns met during a call must be a step that action
-meets. At the end no deadline is open, every step of the plan made a deadline on the case,
-and the only steps closed rather than met are those the process itself closes, with its
-reason. Working days count from Monday 2 March 2026, the day the referral arrives:
+time, from the agency's referral to the final LCSPR report and an action of its plan. Each
+service call says which step action it does; a deadline that turns met during a call must
+be a step that action meets. At the end no deadline is open, every step of the plan made a
+deadline on the case, and the only steps closed rather than met are those the process itself
+closes, with its reason. Working days count from Monday 2 March 2026, the day the referral arrives:
 day 1 Tuesday 3, day 5 Monday 9, day 7 Wednesday 11, day 11 Tuesday 17, day 15 Monday 23
 March; the Panel is notified on Tuesday 3 March, so its day 15 is Tuesday 24 March.
 """
@@ -20,6 +20,14 @@ import pytest
 import time_machine
 
 from accounts.models import Role, StatutoryPartner
+from actionplans.services import (
+    action_plan_start,
+    action_save,
+    action_update_give,
+    evidence_add,
+    recommendation_save,
+    updates_request,
+)
 from calendars.builtin_templates import LEARNING_REVIEW_STEPS, TEMPLATES
 from calendars.models import (
     REVIEW_ACTIONS,
@@ -302,6 +310,28 @@ def _walk(name: str, partnership, make_user) -> Walk:
     with at("2026-08-20", "10:00"):
         walk.do(StepAction.FINAL_REPORT_SENT, lcspr_final_report_sent, actor=officer,
                 case=case, sent_on=d("2026-08-20"))
+
+    # The living action plan: the police's action is due on Wednesday 14 October; updates
+    # are asked for by Wednesday 16 September. The police update on the 15th and finish,
+    # with evidence, on 13 October.
+    with at("2026-08-21", "10:00"):
+        plan = action_plan_start(actor=officer, case=case)
+        recommendation = recommendation_save(
+            actor=officer, plan=plan, finding="Information was not shared (fictional)",
+            text="By October 2026, 90% of referrals audited record the child's voice")
+        action = action_save(actor=officer, plan=plan, recommendation=recommendation,
+                             text="Audit 20 referrals", agency=police.agency,
+                             lead="Detective Inspector (fictional)", due_on=d("2026-10-14"),
+                             outcome="Referrals record it", measure="18 of 20 audited")
+        updates_request(actor=officer, plan=plan, due_on=d("2026-09-16"))
+    with at("2026-09-15", "10:00"):
+        walk.do(StepAction.ACTION_UPDATE_GIVEN, action_update_give, actor=police.user,
+                action=action, status="on_track", note="Half audited (fictional)")
+    with at("2026-10-13", "10:00"):
+        evidence_add(actor=police.user, action=action, kind="audit",
+                     description="19 of 20 referrals record the child's voice")
+        walk.do(StepAction.ACTION_COMPLETED, action_update_give, actor=police.user,
+                action=action, status="complete", note="Audit finished (fictional)")
     return walk
 
 
