@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Partnership, User
+from actionplans.demo import seed_action_plans
 from calendars.demo import adopt_demo_plan
 from calendars.working_days import add_working_days
 from lcspr.demo import (
@@ -149,3 +150,4 @@ def seed_demo_cases(partnership: Partnership) -> None:
             services.challenge_record(actor=officer, decision=record,
                                       agency=referral.referring_agency, raised_on=today,
                                       grounds="The agency believes the criteria are met")
+    seed_action_plans(partnership)

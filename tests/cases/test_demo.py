@@ -7,9 +7,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency, AuditEvent, Membership, Partnership, User
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Evidence,
+    PlanReview,
+    Recommendation,
+    ScrutinyAudit,
+    Source,
+)
+from actionplans.selectors import agency_actions, evidence_to_review
+from actionplans.services import not_yet_smart
 from calendars.models import AnchorEvent, Deadline, DeadlineStatus
+from calendars.selectors import my_deadlines
 from calendars.services import calendar_for
-from calendars.working_days import add_working_days, working_days_between
+from calendars.working_days import add_working_days, is_working_day, working_days_between
 from cases.models import Case, CaseDocument, DocumentDispatch, Stage
 from rapid_review.models import (
     AgencyReturn,
@@ -44,6 +57,7 @@ def test_demo_tells_each_stages_story_and_running_it_again_changes_nothing(clien
     _a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(client)
     _rapid_reviews_waiting_for_signatures_submitted_and_with_a_panel_response(client)
     _lcsprs_at_every_stage_and_a_learning_review(client)
+    _action_plans_from_a_rapid_review_an_lcspr_and_a_learning_review(client)
 
 
 def _a_case_at_every_referral_and_triage_stage():
@@ -62,7 +76,8 @@ def _counts():
         Partnership, Agency, User, Membership, Case, RapidReview, TermsAgreement,
         InformationRequest, AgencyReturn, ChronologyEntry,
         CaseDocument, DocumentDispatch, AnchorEvent, Deadline, AuditEvent, ReviewMeeting,
-        ReviewReport, ReportVersion, PartnerSignature, PanelSubmission, PanelResponse)}
+        ReviewReport, ReportVersion, PartnerSignature, PanelSubmission, PanelResponse,
+        ActionPlan, Recommendation, Action, ActionUpdate, Evidence, PlanReview, ScrutinyAudit)}
 
 
 def _a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(client):
@@ -275,3 +290,68 @@ def _lcsprs_at_every_stage_and_a_learning_review(client):
     assert learning.method == Lcspr.Method.PROFESSIONAL_DEBRIEF
     assert learning.members.count() == 3 and learning.terms.version == 1
     assert Lcspr.objects.get(kind=Lcspr.Kind.SINGLE_AGENCY_REVIEW).decided_on is not None
+
+
+def _action_plans_from_a_rapid_review_an_lcspr_and_a_learning_review(client):
+    today = timezone.localdate()
+    plans = ActionPlan.objects.select_related("case__partnership")
+    assert plans.count() == 3
+    rapid = plans.get(case__rapid_review__next_step="action_plan")
+    lcspr = plans.get(case__lcspr__kind="lcspr")
+    learning = plans.get(case__lcspr__kind="learning_review")
+    calendar = calendar_for(rapid.case.partnership_id)
+    actions = {plan: list(Action.objects.filter(recommendation__plan=plan)
+                          .select_related("agency")) for plan in (rapid, lcspr, learning)}
+    for plan, owned in actions.items():
+        # Agreed by the group, every due date a working day, nothing left for the SMART check.
+        assert plan.status == ActionPlan.Status.MONITORING
+        assert plan.reviews.get().plan_agreed and plan.reviews.get().paper is not None
+        assert owned and all(is_working_day(a.due_on, calendar) for a in owned)
+        assert not_yet_smart(plan) == 0
+        assert any(a.status == Action.Status.ON_TRACK for a in owned)
+    kept = Recommendation.objects.exclude(smart_flags=[])
+    assert [(r.plan, r.smart_flags) for r in kept] == [(learning, ["vague_verb"])]
+    assert kept.get().smart_accepted_reason
+    assert not Action.objects.exclude(smart_flags=[]).exists()
+
+    # The rapid review decided no further review; the Panel agreed; its learning rewritten.
+    review = rapid.case.rapid_review
+    assert review.next_step == "action_plan" and rapid.case.stage == Stage.ACTION_PLAN
+    assert review.report.decision == ReviewReport.Decision.NO_FURTHER_REVIEW
+    assert review.panel_responses.get().outcome == PanelResponse.Outcome.AGREES
+    assert set(rapid.recommendations.values_list("source", flat=True)) == {
+        Source.RAPID_REVIEW_ACTION, Source.RAPID_REVIEW_LEARNING}
+    assert rapid.recommendations.filter(revision__gt=0).count() == 2
+    by_status = {a.status: a for a in actions[rapid]}
+    evidenced = by_status[Action.Status.COMPLETE]
+    assert evidenced.impact == Action.Impact.EVIDENCED and evidenced.evidence.exists()
+    assert by_status[Action.Status.NOT_IMPLEMENTED].not_implemented_reason
+    overdue = by_status[Action.Status.AT_RISK]
+    assert overdue.due_on < today and overdue.is_open
+    deadline = rapid.case.deadlines.get(related_key=overdue.deadline_key)
+    assert (deadline.status, deadline.due_date) == (DeadlineStatus.OPEN, overdue.due_on)
+    assert rapid.reviews.get().met_on < today and rapid.updates_due_on > today
+    assert rapid.case.deadlines.filter(step__key="action_update", status=DeadlineStatus.OPEN,
+                                       due_date=rapid.updates_due_on).count() == 2
+
+    # The LCSPR's plan: the hospital's evidence waits for the business unit; an audit asked.
+    waiting = evidence_to_review(lcspr.case.partnership).get()
+    assert waiting.recommendation.plan == lcspr and waiting.evidence.get().file is not None
+    assert {a.status for a in actions[lcspr]} == {
+        Action.Status.COMPLETE, Action.Status.ON_TRACK, Action.Status.AT_RISK,
+        Action.Status.NOT_STARTED}
+    audit = lcspr.audits.get()
+    assert audit.completed_on is None and audit.due_on > today and audit.actions.count() == 2
+    # The learning review's small plan: one action not implemented, the others on track.
+    assert sorted(a.status for a in actions[learning]) == [
+        Action.Status.NOT_IMPLEMENTED, Action.Status.ON_TRACK, Action.Status.ON_TRACK]
+
+    # Each demo agency user finds its actions; the hospital's overdue one among its deadlines.
+    partnership = rapid.case.partnership
+    for email in ("agency@demo.example", "school@demo.example", "police@demo.example"):
+        assert agency_actions(User.objects.get(email=email), partnership).exists(), email
+    hospital = User.objects.get(email="agency@demo.example")
+    assert deadline in my_deadlines(hospital, partnership)
+    client.force_login(hospital)
+    page = client.get(reverse("actionplans:my-actions")).content.decode()
+    assert reverse("actionplans:action", args=[rapid.case.reference, overdue.pk]) in page
