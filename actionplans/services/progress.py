@@ -43,6 +43,20 @@ def _locked_action(action: Action) -> tuple[ActionPlan, Action]:
     return plan, action
 
 
+def _agency_side(action: Action, model, form_token, refused: str):
+    """The plan and action locked for the agency's update or evidence; what the same form
+    posted before made (a double click), if anything; refused once the action is finished."""
+    plan, action = _locked_action(action)
+    if form_token is not None:
+        earlier = model.objects.filter(form_token=form_token, action=action).first()
+        if earlier is not None:
+            return plan, action, earlier
+    if action.impact == Action.Impact.EVIDENCED or (
+            action.status == Action.Status.NOT_IMPLEMENTED):
+        raise CaseError(f"This action is finished: {refused}")
+    return plan, action, None
+
+
 def agency_emails(partnership_id: int, agency_id: int) -> list[str]:
     return list(Membership.objects.filter(
         partnership_id=partnership_id, agency_id=agency_id, role=Role.AGENCY_USER,
@@ -77,14 +91,10 @@ def action_update_give(*, actor: User, action: Action, status: str, note: str,
         errors["not_implemented_reason"] = problem
     if errors:
         raise CaseError(errors)
-    plan, action = _locked_action(action)
-    if form_token is not None:
-        earlier = ActionUpdate.objects.filter(form_token=form_token, action=action).first()
-        if earlier is not None:
-            return earlier
-    if action.impact == Action.Impact.EVIDENCED or (
-            action.status == Action.Status.NOT_IMPLEMENTED):
-        raise CaseError("This action is finished: its status can no longer change")
+    plan, action, earlier = _agency_side(action, ActionUpdate, form_token,
+                                         "its status can no longer change")
+    if earlier is not None:
+        return earlier
     if status == Action.Status.COMPLETE and not action.evidence.exists():
         raise CaseError({"status": "Add evidence of the action's impact before you mark it "
                                    "complete: a file, a link or an audit result"})
@@ -133,14 +143,10 @@ def evidence_add(*, actor: User, action: Action, kind: str, description: str, ur
             errors["file"] = problem
     if errors:
         raise CaseError(errors)
-    plan, action = _locked_action(action)
-    if form_token is not None:
-        earlier = Evidence.objects.filter(form_token=form_token, action=action).first()
-        if earlier is not None:
-            return earlier
-    if action.impact == Action.Impact.EVIDENCED or (
-            action.status == Action.Status.NOT_IMPLEMENTED):
-        raise CaseError("This action is finished: evidence can no longer be added")
+    plan, action, earlier = _agency_side(action, Evidence, form_token,
+                                         "evidence can no longer be added")
+    if earlier is not None:
+        return earlier
     stored = None
     if kind == Evidence.Kind.FILE:
         stored = EvidenceFile.objects.create(

@@ -23,6 +23,14 @@ REWRITTEN = ("By 30 June 2027, 90% of social workers and health visitors in an a
              "files record the impact of parental mental health on the child")
 
 
+def _mark_complete(page):
+    page.get_by_role("button", name="Give an update").click()
+    page.check_accessibility()
+    page.get_by_label("Complete").check()
+    page.get_by_label("What has happened since the last update?").fill("Audit finished")
+    page.get_by_role("button", name="Send the update").click()
+
+
 def test_a_rapid_reviews_learning_becomes_a_plan_the_board_signs_off(page, partnership):
     story = plan_from_rapid_review(partnership, start=False)
     ref = story.case.reference
@@ -107,11 +115,7 @@ def test_a_rapid_reviews_learning_becomes_a_plan_the_board_signs_off(page, partn
     expect(page.locator("#agency-actions").locator("..")).to_contain_text("Action 1.1")
     page.get_by_role("link", name="Action 1.1").click()
     page.check_accessibility()
-    page.get_by_role("button", name="Give an update").click()
-    page.check_accessibility()
-    page.get_by_label("Complete").check()
-    page.get_by_label("What has happened since the last update?").fill("Audit finished")
-    page.get_by_role("button", name="Send the update").click()
+    _mark_complete(page)
     expect(page.locator(".govuk-error-summary")).to_contain_text("Add evidence")
     expect(page.get_by_label("What has happened since the last update?")).to_have_value(
         "Audit finished")
@@ -125,11 +129,7 @@ def test_a_rapid_reviews_learning_becomes_a_plan_the_board_signs_off(page, partn
     page.get_by_role("button", name="Add the evidence").click()
     expect(page.locator("#evidence")).to_contain_text("19 of 20 referrals")
     page.check_accessibility()
-    page.get_by_role("button", name="Give an update").click()
-    page.check_accessibility()
-    page.get_by_label("Complete").check()
-    page.get_by_label("What has happened since the last update?").fill("Audit finished")
-    page.get_by_role("button", name="Send the update").click()
+    _mark_complete(page)
     expect(page.locator("#action-status")).to_contain_text("Complete: evidence to review")
     page.check_accessibility()
     # Another agency's action is not theirs to see.
