@@ -56,23 +56,16 @@ class DisseminationDoneForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    agency = forms.TypedChoiceField(label="Which agency is the feedback for?", coerce=int,
-                                    error_messages={"required": "Select your agency"})
+    """For the lead's own agency (an agency user acts for one agency in a partnership)."""
+
     text = _textarea("How did the learning land in your agency?", "The feedback",
                      "Enter how the learning landed in your agency", rows=5,
                      help_text="What practitioners made of it, and what has changed since")
     form_token = FormTokenField()
 
-    def __init__(self, *args, agencies: dict[int, str], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = list(agencies.items())
-        if len(agencies) == 1:  # the usual case: the lead's own agency, not asked
-            self.fields["agency"].initial = next(iter(agencies))
-            self.fields["agency"].widget = forms.HiddenInput()
-            agency = Field("agency")
-        else:
-            agency = Field.radios("agency", legend_size=Size.SMALL)
-        self.helper = gds_helper(agency, Field.textarea("text", label_size=Size.SMALL),
+        self.helper = gds_helper(Field.textarea("text", label_size=Size.SMALL),
                                  Field("form_token"), submit="Send feedback")
 
 

@@ -93,14 +93,11 @@ def dissemination_feedback_page(request, reference: str, pk: int):
     require(rules.can_give_learning_feedback(request.user, plan))
     dissemination = dissemination_of(plan, pk)
     require(dissemination.done_on is not None)
-    ids = rules.agency_ids_of(request.user, plan.case.partnership)
-    agencies = {m.agency_id: m.agency.name for m in rules.memberships_of(request.user)
-                if m.agency_id in ids}
-    form = FeedbackForm(request.POST or None, agencies=agencies)
+    agency = next(m.agency for m in rules.memberships_of(request.user)
+                  if m.agency_id in rules.agency_ids_of(request.user, plan.case.partnership))
+    form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        agency = next(m.agency for m in rules.memberships_of(request.user)
-                      if m.agency_id == data["agency"])
         try:
             dissemination_feedback_give(actor=request.user, dissemination=dissemination,
                                         agency=agency, text=data["text"],
@@ -111,7 +108,7 @@ def dissemination_feedback_page(request, reference: str, pk: int):
             messages.success(request, "Feedback sent to the business unit")
             return redirect("actionplans:dissemination", reference=reference)
     return render(request, "actionplans/dissemination_form.html", {
-        "form": form, "case": plan.case, "title": "Give your agency's feedback",
+        "form": form, "case": plan.case, "title": f"Give {agency.name}'s feedback",
         "dissemination": dissemination, **_back_to_learning(reference)})
 
 
