@@ -96,19 +96,20 @@ class ChronologyUpload:
         return not self.errors
 
 
-def _key(header: object) -> str:
+def header_key(header: object) -> str:
+    """A header as compared: case, spaces and question marks ignored."""
     return re.sub(r"[\s?]+", "", str(header or "")).lower()
 
 
 # Header names accepted, normalised: the template's, and Appendix F's own wording.
-HEADER_KEYS = {_key(label): name for name, label in COLUMNS} | {
-    _key("Source of Information"): "source",
-    _key("Agency/ Department"): "agency_department",
-    _key("Name of Subject(s)"): "subjects",
-    _key("Subjects"): "subjects",
-    _key("By Whom?"): "by_whom",
-    _key("Comments/Analysis of Outcome"): "comments",
-    _key("Comments"): "comments",
+HEADER_KEYS = {header_key(label): name for name, label in COLUMNS} | {
+    header_key("Source of Information"): "source",
+    header_key("Agency/ Department"): "agency_department",
+    header_key("Name of Subject(s)"): "subjects",
+    header_key("Subjects"): "subjects",
+    header_key("By Whom?"): "by_whom",
+    header_key("Comments/Analysis of Outcome"): "comments",
+    header_key("Comments"): "comments",
 }
 
 
@@ -171,7 +172,7 @@ def parse_text_date(value: str) -> datetime.date | None:
     return parsed if parsed.year >= 1900 else None
 
 
-def _cell_date(value: object) -> datetime.date | None:
+def cell_date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -181,7 +182,7 @@ def _cell_date(value: object) -> datetime.date | None:
     return None
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -193,89 +194,111 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _header(cells: Iterable) -> tuple[list[str | None], list[RowError]]:
+def header_read(cells: Iterable, *, keys: dict[str, str], required: list[tuple[str, str]],
+                template: str = "the chronology template", ignored: Iterable[str] = ()
+                ) -> tuple[list[str | None], list[RowError]]:
+    """The header row's columns by name (``keys``: normalised header -> name), with an error
+    for a column not in the template, one given twice, or a ``required`` one missing.
+    ``ignored`` headers (normalised) are the template's columns the upload does not read."""
     names: list[str | None] = []
     errors: list[RowError] = []
+    ignored = set(ignored)
     for cell in cells:
-        label = _cell_text(cell)
-        if not label:
+        label = cell_text(cell)
+        if not label or header_key(label) in ignored:
             names.append(None)
             continue
-        name = HEADER_KEYS.get(_key(label))
+        name = keys.get(header_key(label))
         if name is None:
-            errors.append(RowError(1, label, "this is not a column of the chronology "
-                                   "template; use the template's header row"))
+            errors.append(RowError(1, label, f"this is not a column of {template}; use the "
+                                   "template's header row"))
         elif name in names:
             errors.append(RowError(1, label, "this column appears twice"))
         names.append(name)
-    for name, label in COLUMNS:
+    for name, label in required:
         if name not in names:
             errors.append(RowError(1, label, "this column is missing; use the template's "
                                    "header row"))
     return names, errors
 
 
-def chronology_read(name: str, data: bytes, *, today: datetime.date) -> ChronologyUpload:
-    """Read and check a whole upload. Raises :class:`UnreadableFile` for a file that cannot
-    be taken at all; otherwise returns the rows and every row error (none saved here)."""
+def upload_rows(name: str, data: bytes) -> Iterator[tuple]:
+    """An uploaded XLSX or CSV's rows, the header first, after the checks every upload gets
+    (size, empty, type). Raises :class:`UnreadableFile`, also while iterating."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UnreadableFile("The selected file must be smaller than 5 MB")
     if not data:
         raise UnreadableFile("The selected file is empty")
     kind = _file_kind(name, data[:4])
-    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    return _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+
+
+def body_rows(rows: Iterator, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:
+    """The rows below the header (already read), numbered as the spreadsheet shows them;
+    blank rows (and Excel's formatted-but-empty ones) skipped. Raises
+    :class:`UnreadableFile` past ``max_rows``, or at the end when there was none."""
+    count = 0
+    for number, cells in enumerate(rows, start=2):
+        cells = list(cells)
+        if all(cell_text(c) == "" for c in cells):
+            continue
+        count += 1
+        if count > max_rows:
+            raise UnreadableFile(f"The selected file must have {max_rows:,} rows or fewer "
+                                 "(not counting the header)")
+        yield number, cells
+    if count == 0:
+        raise UnreadableFile("The selected file has no entries below the header row")
+
+
+def row_values(names: list[str | None], cells: list) -> dict:
+    """A row's cells by the header's column names."""
+    return {name: cells[index] if index < len(cells) else None
+            for index, name in enumerate(names) if name is not None}
+
+
+def chronology_read(name: str, data: bytes, *, today: datetime.date) -> ChronologyUpload:
+    """Read and check a whole upload. Raises :class:`UnreadableFile` for a file that cannot
+    be taken at all; otherwise returns the rows and every row error (none saved here)."""
+    rows = upload_rows(name, data)
     result = ChronologyUpload()
     header = next(rows, None)
     if header is None:
         raise UnreadableFile("The selected file is empty")
-    names, result.errors = _header(header)
+    names, result.errors = header_read(header, keys=HEADER_KEYS, required=COLUMNS)
     if result.errors:
         return result  # with the wrong columns, every row would be wrong too
-    count = 0
-    for number, cells in enumerate(rows, start=2):
-        cells = list(cells)
-        if all(_cell_text(c) == "" for c in cells):
-            continue  # blank rows (and Excel's formatted-but-empty ones) are skipped
-        count += 1
-        if count > MAX_ROWS:
-            raise UnreadableFile(f"The selected file must have {MAX_ROWS:,} rows or fewer "
-                                 "(not counting the header)")
-        values: dict = {}
-        for index, name_ in enumerate(names):
-            if name_ is None:
-                continue
-            values[name_] = cells[index] if index < len(cells) else None
+    for number, cells in body_rows(rows):
+        values = row_values(names, cells)
         if _is_example(values):
             result.errors.append(RowError(number, "", "this is the template's example "
                                           "row; delete it before uploading"))
             continue
         result.errors.extend(_check_row(number, values, today))
         result.rows.append(_clean_row(values))
-    if count == 0:
-        raise UnreadableFile("The selected file has no entries below the header row")
     if result.errors:
         result.rows = []
     return result
 
 
 def _is_example(values: dict) -> bool:
-    return _cell_text(values.get("details")) == EXAMPLE_ROW["details"]
+    return cell_text(values.get("details")) == EXAMPLE_ROW["details"]
 
 
 def _check_row(number: int, values: dict, today: datetime.date) -> list[RowError]:
     errors = []
     raw_date = values.get("date")
-    if _cell_text(raw_date) == "":
+    if cell_text(raw_date) == "":
         errors.append(RowError(number, HEADERS["date"], REQUIRED["date"]))
     else:
-        parsed = _cell_date(raw_date)
+        parsed = cell_date(raw_date)
         if parsed is None:
             errors.append(RowError(number, HEADERS["date"], DATE_HINT))
         elif parsed > today:
             errors.append(RowError(number, HEADERS["date"],
                                    "the date must be today or in the past"))
     for name, label in COLUMNS[1:]:
-        text = _cell_text(values.get(name))
+        text = cell_text(values.get(name))
         if not text and name in REQUIRED:
             errors.append(RowError(number, label, REQUIRED[name]))
         elif len(text) > MAX_LENGTHS[name]:
@@ -285,8 +308,8 @@ def _check_row(number: int, values: dict, today: datetime.date) -> list[RowError
 
 
 def _clean_row(values: dict) -> dict:
-    row = {name: _cell_text(values.get(name)) for name, _label in COLUMNS[1:]}
-    row["date"] = _cell_date(values.get("date"))
+    row = {name: cell_text(values.get(name)) for name, _label in COLUMNS[1:]}
+    row["date"] = cell_date(values.get("date"))
     return row
 
 

@@ -33,3 +33,15 @@ __all__ = [
     "plan_take_up", "recommendation_save", "scrutiny_audit_complete",
     "scrutiny_audit_request", "updates_request",
 ]
+from .learning import (  # noqa: E402
+    briefing_save,
+    dissemination_add,
+    dissemination_done,
+    dissemination_feedback_give,
+)
+from .progress_upload import ProgressUploadRefused, progress_upload  # noqa: E402
+
+__all__ += [
+    "ProgressUploadRefused", "briefing_save", "dissemination_add", "dissemination_done",
+    "dissemination_feedback_give", "progress_upload",
+]

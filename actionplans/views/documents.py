@@ -1,3 +1,135 @@
-"""The plan's downloads and the progress upload (filled in by its own change)."""
+"""The plan's downloads (DOCX and PDF, stored as versions and served like every document;
+XLSX, the spreadsheet partnerships pass around), the seven-minute briefing's, and the
+agency's progress spreadsheet with its upload (all-or-nothing, row errors as the chronology
+upload shows them)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.audit import audit_record
+from accounts.forms import apply_service_errors
+from accounts.models import AuditEvent
+from accounts.rules import require
+from cases.models import CaseDocument
+from cases.views.documents import document_response
+
+from ..documents import action_plan_document, seven_minute_briefing_document
+from ..forms.learning import ProgressUploadForm
+from ..learning_selectors import (
+    plan_actions,
+    plan_for_agency,
+    plan_for_briefing,
+)
+from ..models import ActionPlan
+from ..selectors import plan_readable
+from ..services import ProgressUploadRefused, progress_upload
+from ..spreadsheet import XLSX_TYPE, UnreadableFile, plan_xlsx, progress_read
+from .common import audit_page
+
+UPLOAD_TITLE = "Upload your agency's progress"
+
+
+def _xlsx_response(request, plan, data: bytes, filename: str, detail: dict) -> HttpResponse:
+    audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=plan,
+                 partnership_id=plan.case.partnership_id,
+                 detail={"case": plan.case_id, "kind": CaseDocument.Kind.ACTION_PLAN,
+                         "format": "xlsx", **detail})
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def plan_download(request, reference: str, fmt: str):
+    """The whole plan, for its readers: DOCX and PDF as a stored version (made the first
+    time the plan is asked for as it stands), XLSX made from the plan as it is."""
+    require(fmt in ("docx", "pdf", "xlsx"))
+    plan = plan_readable(request.user, reference)
+    if fmt == "xlsx":
+        return _xlsx_response(
+            request, plan, plan_xlsx(plan_actions(plan), title=f"Action plan {reference}"),
+            f"{reference}-action-plan.xlsx", {"revision": plan.revision})
+    document = action_plan_document(actor=request.user, plan=plan)
+    document.case = plan.case
+    return document_response(request, document, fmt)
+
+
+@require_GET
+def briefing_download(request, reference: str, fmt: str):
+    require(fmt in ("docx", "pdf"))
+    plan = plan_for_briefing(request.user, reference)
+    document = seven_minute_briefing_document(actor=request.user, plan=plan)
+    document.case = plan.case
+    return document_response(request, document, fmt)
+
+
+@require_GET
+def progress_spreadsheet(request, reference: str):
+    """The agency's own actions of the plan, with the columns it fills in."""
+    plan, agencies = plan_for_agency(request.user, reference)
+    return _xlsx_response(
+        request, plan,
+        plan_xlsx(plan_actions(plan, agencies), title=f"Action plan {reference}: progress",
+                  progress=True),
+        f"{reference}-action-plan-progress.xlsx", {"agencies": sorted(agencies)})
+
+
+@require_http_methods(["GET", "POST"])
+def progress_upload_page(request, reference: str):
+    plan, agencies = plan_for_agency(request.user, reference)
+    posted = request.method == "POST"
+    form = ProgressUploadForm(request.POST if posted else None,
+                              request.FILES if posted else None)
+    row_errors: list[str] = []
+    closed = plan.status == ActionPlan.Status.SIGNED_OFF
+    if posted and closed:
+        form.add_error(None, "The board has signed this plan off: progress can no longer "
+                             "be uploaded")
+    elif posted and form.is_valid():
+        file = form.cleaned_data["file"]
+        actions = list(plan_actions(plan))
+        mine = {a.reference: a for a in actions if a.agency_id in agencies}
+        try:
+            parsed = progress_read(file.name, file.read(), mine=mine,
+                                   others={a.reference for a in actions} - set(mine))
+            saved = progress_upload(actor=request.user, plan=plan, upload=parsed,
+                                    form_token=form.cleaned_data["form_token"])
+        except UnreadableFile as unreadable:
+            form.add_error("file", str(unreadable))
+        except ProgressUploadRefused as refused:
+            row_errors = [str(e) for e in refused.row_errors]
+            count = len(row_errors)
+            form.add_error("file", f"The selected file has {count} "
+                                   f"error{'s' if count != 1 else ''}. Nothing has been saved: "
+                                   "correct the file and upload it again")
+            for message in row_errors:  # next to the file field and in the summary
+                form.add_error("file", message)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved} action{'s' if saved != 1 else ''} updated "
+                                      "from your spreadsheet")
+            return redirect("actionplans:my-actions")
+    else:
+        audit_page(request, plan, "progress-upload")
+    return render(request, "actionplans/progress_upload.html", {
+        "form": form, "case": plan.case, "plan": plan, "row_errors": row_errors,
+        "title": UPLOAD_TITLE, "closed": closed})
+
+
+urlpatterns = [
+    path("<str:reference>/action-plan/plan.<str:fmt>", plan_download, name="plan-download"),
+    path("<str:reference>/action-plan/briefing.<str:fmt>", briefing_download,
+         name="briefing-download"),
+    path("<str:reference>/action-plan/progress.xlsx", progress_spreadsheet,
+         name="progress-spreadsheet"),
+    path("<str:reference>/action-plan/progress-upload/", progress_upload_page,
+         name="progress-upload"),
+]
