@@ -237,6 +237,16 @@ MATRIX = {
     "actionplans:action-update": {Role.AGENCY_USER},
     "actionplans:evidence-add": {Role.AGENCY_USER},
     "actionplans:my-actions": {Role.AGENCY_USER},
+    # Its downloads, the agency's progress spreadsheet, sharing the learning and the briefing.
+    "actionplans:plan-download": set(rules.PLAN_READERS),
+    "actionplans:briefing-download": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
+    "actionplans:progress-spreadsheet": {Role.AGENCY_USER},
+    "actionplans:progress-upload": {Role.AGENCY_USER},
+    "actionplans:dissemination": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
+    "actionplans:dissemination-add": set(rules.BUSINESS_UNIT),
+    "actionplans:dissemination-done": set(rules.BUSINESS_UNIT),
+    "actionplans:briefing": set(rules.BUSINESS_UNIT),
+    "actionplans:dissemination-feedback": {Role.AGENCY_USER},
 }
 # POST-only actions, covered by their own tests.
 NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
@@ -550,6 +560,9 @@ def _action_plan_urls(partnership, manager, agency, agency_user) -> dict:
     from actionplans.services import (
         action_plan_start,
         action_save,
+        briefing_save,
+        dissemination_add,
+        dissemination_done,
         evidence_add,
         recommendation_save,
         scrutiny_audit_request,
@@ -567,11 +580,21 @@ def _action_plan_urls(partnership, manager, agency, agency_user) -> dict:
                             data=b"%PDF-1.4 fictional")
     audit = scrutiny_audit_request(actor=manager, plan=plan, actions=[action],
                                    auditor="Scrutineer", due_on=datetime.date.today())
+    shared = dissemination_add(actor=manager, plan=plan, what="The learning", method="briefing",
+                               audience="Safeguarding leads", planned_on=datetime.date.today())
+    dissemination_done(actor=manager, dissemination=shared, done_on=datetime.date.today())
+    briefing_save(actor=manager, plan=plan, background="Background", why_it_matters="Why",
+                  questions="Questions", further_information="More")
     ref = case.reference
     return {
         **{f"actionplans:{name}": {"reference": ref} for name in (
             "plan", "take-up", "recommendation-add", "updates-request", "review-add",
-            "audit-add", "sign-off")},
+            "audit-add", "sign-off", "progress-spreadsheet", "progress-upload",
+            "dissemination", "dissemination-add", "briefing")},
+        **{f"actionplans:{name}": {"reference": ref, "fmt": "pdf"} for name in (
+            "plan-download", "briefing-download")},
+        **{f"actionplans:{name}": {"reference": ref, "pk": shared.pk} for name in (
+            "dissemination-done", "dissemination-feedback")},
         "actionplans:recommendation": {"reference": ref, "pk": recommendation.pk},
         "actionplans:action-add": {"reference": ref, "recommendation_pk": recommendation.pk},
         "actionplans:action-edit": {"reference": ref, "recommendation_pk": recommendation.pk,
