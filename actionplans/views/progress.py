@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rules
@@ -113,7 +114,7 @@ def evidence_download(request, reference: str, pk: int, evidence_pk: int):
                  detail={"case": plan.case_id, "action": action.pk})
     stored = evidence.file
     response = HttpResponse(bytes(stored.data), content_type=stored.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, stored.filename)
     return response
 
 

@@ -90,3 +90,26 @@ def test_an_agency_sees_and_updates_only_its_own_actions(client, partnership):
     stranger = user_with_role(PartnershipFactory(), Role.BUSINESS_MANAGER)
     client.force_login(stranger)
     assert client.get(reverse("actionplans:plan", args=[ref])).status_code == 404
+
+
+def test_evidence_downloads_as_it_was_sent_whatever_its_name_and_is_audited(client, partnership):
+    from accounts.models import AuditEvent
+    from actionplans.services import evidence_add
+
+    story = plan_from_rapid_review(partnership)
+    _many_actions(story, 1)
+    action = story.plan.recommendations.get().actions.get(agency=story.police.agency)
+    data = b"%PDF-1.4 audit report (fictional)"
+    evidence = evidence_add(actor=story.police.user, action=action, kind="file",
+                            description="Audit report", filename="rapport d'été.pdf",
+                            data=data)
+    url = reverse("actionplans:evidence-download",
+                  args=[story.plan.case.reference, action.pk, evidence.pk])
+    client.force_login(story.police.user)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content == data
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD,
+                                     object_id=str(evidence.pk)).count() == 1
+    client.force_login(story.health.user)
+    assert client.get(url).status_code == 404
