@@ -64,6 +64,7 @@ def demo(transactional_db, tmp_path_factory):
     into their own emptied database. The demo's own test always seeds
     (tests/cases/test_demo.py)."""
     from django.core.management import call_command
+    from django.db import connection, transaction
     from django.utils import timezone
 
     root = tmp_path_factory.getbasetemp()
@@ -77,8 +78,12 @@ def demo(transactional_db, tmp_path_factory):
             return
         call_command("seed_demo", verbosity=0)
         partial = saved.with_suffix(".partial")
-        call_command("dumpdata", natural_foreign=True, use_base_manager=True,
-                     exclude=_NOT_DEMO, output=str(partial), verbosity=0)
+        # One snapshot of every table: a Celery worker (the calendar journey's) may be
+        # running the tasks the seeding queued while the tables are read.
+        with transaction.atomic():
+            connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            call_command("dumpdata", natural_foreign=True, use_base_manager=True,
+                         exclude=_NOT_DEMO, output=str(partial), verbosity=0)
         partial.rename(saved)
 
 
