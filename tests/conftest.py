@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -49,6 +50,57 @@ def builtin_plans(request):
     from calendars.models import TimelineStep, TimelineTemplate
 
     install(TimelineTemplate, TimelineStep)
+
+
+# Not the demo: rows every database has (made by migrate, keyed by natural key elsewhere).
+_NOT_DEMO = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path_factory):
+    """The demo, as ``seed_demo`` makes it, for a browser journey through its stories.
+    Seeding takes half a minute (it renders ~120 documents): the first journey of the run
+    to ask seeds and saves what it made; the others, on either xdist worker, load that copy
+    into their own emptied database. The demo's own test always seeds
+    (tests/cases/test_demo.py)."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    saved = root / f"demo-{timezone.localdate():%Y-%m-%d}.json"  # the demo's dates are today's
+    with open(root / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one seeds while the other waits, then loads
+        if saved.exists():
+            _demo_load(saved)
+            return
+        call_command("seed_demo", verbosity=0)
+        partial = saved.with_suffix(".partial")
+        # One snapshot of every table: a Celery worker (the calendar journey's) may be
+        # running the tasks the seeding queued while the tables are read.
+        with transaction.atomic():
+            connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            call_command("dumpdata", natural_foreign=True, use_base_manager=True,
+                         exclude=_NOT_DEMO, output=str(partial), verbosity=0)
+        partial.rename(saved)
+
+
+def _demo_load(saved: Path) -> None:
+    """Empty every table the demo fills (the built-in plans included: the copy has them
+    with its own keys), then load the copy; loaddata moves the sequences past its keys."""
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    keep = {"django_content_type", "auth_permission", "django_migrations"}
+    tables = [t for t in connection.introspection.django_table_names(only_existing=True)
+              if t not in keep]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
+    call_command("loaddata", str(saved), verbosity=0)
 
 
 @pytest.fixture
@@ -160,22 +212,54 @@ def check_accessibility(page) -> None:
         raise AccessibilityError(f"{page.url}: {json.dumps(summary, indent=1)}")
 
 
+# The GOV.UK components a page shows (block, element and modifier classes; not the
+# ``govuk-!-`` spacing and typography overrides), so a page showing a new one (an error
+# summary, a banner, a table) counts as a new state of the page.
+_COMPONENTS_JS = """() => [...new Set([...document.querySelectorAll('[class*="govuk-"]')]
+    .flatMap(e => [...e.classList]).filter(c => c.startsWith('govuk-')
+    && !c.startsWith('govuk-!-')))].sort()"""
+
+
+def page_kind(page) -> tuple:
+    """What axe needs to see once per journey: the page's URL pattern (which view) and the
+    components it shows. The same page again for another record, with nothing new on it,
+    is the same markup as far as axe is concerned."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    path = urlsplit(page.url).path
+    try:
+        match = resolve(path)
+        view = (match.route, match.view_name)
+    except Resolver404:
+        view = (path,)
+    return view, tuple(page.evaluate(_COMPONENTS_JS))
+
+
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh browser context per test. Every page the journey lands on must be checked
-    with ``page.check_accessibility()``; teardown fails the test if one was skipped."""
+    with ``page.check_accessibility()``; teardown fails the test if one was skipped. axe
+    runs once per kind of page (:func:`page_kind`) in a journey: a repeat of a page
+    already checked (the sign-in page, a form for the next partner) is not run again."""
     context = chromium.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
     browser_page = context.new_page()
     visited: list[str] = []
     checked: set[str] = set()
+    kinds_checked: set[tuple] = set()
 
     def on_navigated(frame):
         if frame == browser_page.main_frame:
             visited.append(frame.url)
 
     def check():
-        check_accessibility(browser_page)
+        browser_page.wait_for_load_state("load")
+        kind = page_kind(browser_page)
+        if kind not in kinds_checked:
+            check_accessibility(browser_page)
+            kinds_checked.add(kind)
         checked.add(browser_page.url)
 
     browser_page.on("framenavigated", on_navigated)

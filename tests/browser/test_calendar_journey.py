@@ -1,7 +1,6 @@
 """The business manager keeps the calendar and the plan; a corrected date moves deadlines."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,8 +21,8 @@ def _wait_for(predicate, page, timeout_s=30):
     raise AssertionError("the background task did not finish")
 
 
-def test_business_manager_keeps_calendar_and_plan_and_corrects_a_date(page, celery_worker):
-    call_command("seed_demo", verbosity=0)
+def test_business_manager_keeps_calendar_and_plan_and_corrects_a_date(page, celery_worker,
+                                                                      demo):
     today = timezone.localdate()
     sign_in(page, "manager@demo.example", DEMO_PASSWORD)
     nav = page.get_by_role("navigation", name="Menu")

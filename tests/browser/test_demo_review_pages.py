@@ -7,7 +7,6 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -36,8 +35,7 @@ def _submit_empty(page, button: str) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
-def test_the_demo_review_pages_open_and_pass_axe(page):
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_review_pages_open_and_pass_axe(page, demo):
     waiting, submitted, answered = (_case(f"Demo Child {n}") for n in (6, 7, 8))
     meeting = waiting.rapid_review.meetings.get()
 

@@ -4,7 +4,6 @@ request, the officer opens the next step of every demo case, a manager an overdu
 deadline. Every page passes axe."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
@@ -30,8 +29,7 @@ def _opens(page, href: str) -> None:
     expect(page.locator("h1")).not_to_contain_text("Sorry")
 
 
-def test_each_role_reaches_its_waiting_work_from_home(page):
-    call_command("seed_demo", verbosity=0)
+def test_each_role_reaches_its_waiting_work_from_home(page, demo):
 
     # A partner: the version waiting for the local authority's signature, one click away; signed.
     sign_in(page, "la.partner@demo.example", DEMO_PASSWORD)

@@ -54,15 +54,16 @@ def test_the_officer_sees_each_cases_next_step_one_click_away(client, partnershi
     waiting = _rows(html, "referrals-waiting")
     assert reverse("cases:referral-review", args=[case.reference]) in waiting
 
-    # Thirty more cases: still a fixed number of queries, ten rows and a count.
-    for _ in range(30):
+    # Eleven more cases (each made through the referral services, so few): still a fixed
+    # number of queries, ten rows and a count of the rest.
+    for _ in range(11):
         more = complete_draft(partnership)
         case_services.referral_submit(actor=more.referrer, referral=more)
     with django_assert_max_num_queries(15):
         html = client.get(HOME).content.decode()
     steps = _rows(html, "next-steps")
     assert steps.count('<tr class="govuk-table__row">') == 11  # a header and ten rows
-    assert "And 21 more." in steps and reverse("cases:case-list") in steps
+    assert "And 2 more." in steps and reverse("cases:case-list") in steps
 
 
 def _out_for_signature(partnership, officer):
