@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD, PARTNERSHIP, seed_demo
+from accounts.demo import DEMO_PASSWORD, PARTNERSHIP
 from accounts.models import Partnership, User
 from calendars.demo import adopt_demo_plan
 from calendars.services import calendar_for
@@ -42,8 +42,8 @@ CHILD = "Demo Child 8 (fictional)"
 
 def _demo_case_with_the_panels_response():
     """The demo partnership, its plan and users, and one demo case whose rapid review the
-    Panel answered (agreeing to an LCSPR), made as the demo makes its eighth case."""
-    seed_demo()
+    Panel answered (agreeing to an LCSPR), made as the demo makes its eighth case (the
+    ``demo`` fixture has seeded the rest)."""
     partnership = Partnership.objects.get(code=PARTNERSHIP["code"])
     adopt_demo_plan(partnership)
     officer = User.objects.get(email="officer@demo.example")
@@ -68,7 +68,7 @@ def _download(page, link) -> bytes:
         return handle.read()
 
 
-def test_a_demo_case_goes_from_the_panels_response_to_a_published_lcspr(page):
+def test_a_demo_case_goes_from_the_panels_response_to_a_published_lcspr(page, demo):
     partnership, case = _demo_case_with_the_panels_response()
     ref = case.reference
     manager = User.objects.get(email=MANAGER)
