@@ -16,7 +16,7 @@ from accounts.rules import require
 
 from . import documents
 from .charts import bar_chart
-from .forms import FiguresForm
+from .forms import ALL, FiguresForm
 from .selectors import figures_partnerships
 from .tables import TABLE_KEYS, figures_build
 
@@ -33,8 +33,11 @@ def figures(request):
     if fmt and fmt not in FORMATS:
         raise Http404
     today = timezone.localdate()
+    readable = figures_partnerships(user)
+    if params.get("partnership", ALL) not in {ALL, *(p.code for p in readable)}:
+        raise Http404  # another partnership's figures: as if it did not exist
     form = FiguresForm(params or None, today=today, current=partnership,
-                       partnerships=figures_partnerships(user))
+                       partnerships=readable)
     chosen = form.chosen()
     if chosen is None:
         if fmt:
