@@ -93,6 +93,15 @@ def can_view_audit_trail(user: User, partnership: Partnership | None) -> bool:
     return has_any_role(user, partnership, AUDIT_READERS)
 
 
+# The partnership's figures (issue 14): those who run and oversee the work, and the partners'
+# representatives who take them to the board. Counts and case references, no child's details.
+FIGURES_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.SCRUTINEER, Role.PARTNER_REPRESENTATIVE}
+
+
+def can_view_figures(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, FIGURES_READERS)
+
+
 # Administration: people, their roles, agencies and the partnership's settings are the
 # administrator's, inside the service (the operations admin is for operations only).
 def can_administer(user: User, partnership: Partnership | None) -> bool:

@@ -117,6 +117,8 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
         items.append(NavItem("People", "accounts:people"))
     if rules.can_view_audit_trail(user, partnership):
         items.append(NavItem("Audit trail", "dashboards:audit-trail"))
+    if rules.can_view_figures(user, partnership):
+        items.append(NavItem("Figures", "dashboards:figures"))
     if rules.can_view_undelivered_email(user, partnership):
         items.append(NavItem("Emails not delivered", "outbox:undelivered"))
     if rules.can_administer(user, partnership):

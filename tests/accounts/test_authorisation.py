@@ -78,6 +78,8 @@ MATRIX = {
     "accounts:people": {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER,
                         Role.ADMINISTRATOR, Role.SCRUTINEER},
     "dashboards:audit-trail": {Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SCRUTINEER},
+    # Figures and the yearly report (issue 14)
+    "dashboards:figures": set(rules.FIGURES_READERS),
     **{f"accounts:{name}": {Role.ADMINISTRATOR} for name in ADMINISTRATION_PAGES},
     "outbox:undelivered": set(rules.BUSINESS_UNIT),
     "cases:referral-start": {Role.AGENCY_USER},
