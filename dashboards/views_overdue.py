@@ -57,7 +57,7 @@ def overdue_dashboard(request):
         "by_holder": dashboard.group_by == overdue.GroupBy.HOLDER,
         "several_partnerships": len(partnerships) > 1,
         "can_chase": bool(chase_in) and dashboard.counts.agencies_late > 0,
-        "chase": ChaseForm(initial={"agency": filters.agency}),
+        "chase": ChaseForm(initial={"agency": filters.agency}, prefix="chase"),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1,
                                                            on_ends=1),
     })
@@ -67,7 +67,7 @@ def _chase(request):
     """Chase the late returns in each partnership the user may chase in (one agency's, when
     the dashboard was filtered to it); say what was done."""
     user = request.user
-    form = ChaseForm(request.POST)
+    form = ChaseForm(request.POST, prefix="chase")
     if not form.is_valid():
         messages.error(request, "The page had expired. Chase the returns again")
         return redirect(request.get_full_path())

@@ -122,7 +122,7 @@ def test_a_scrutineer_reads_but_cannot_chase(client, partnership, make_user):
     response = _page(client)
     assert response.status_code == 200 and not response.context["can_chase"]
     assert client.post(reverse("dashboards:overdue"),
-                       {"form_token": uuid.uuid4()}).status_code == 404
+                       {"chase-form_token": uuid.uuid4()}).status_code == 404
     assert not Reminder.objects.exists()
 
 
@@ -145,7 +145,7 @@ def test_chase_all_chases_each_late_return_once(client, partnership, make_user,
     token = page.context["chase"]["form_token"].initial
     token = token() if callable(token) else token
     with django_capture_on_commit_callbacks() as queued:
-        response = client.post(reverse("dashboards:overdue"), {"form_token": token},
+        response = client.post(reverse("dashboards:overdue"), {"chase-form_token": token},
                                follow=True)
     assert len(queued) == 1  # the sending, queued once the chase commits
     assert "Chasing 2 late returns" in response.content.decode()
@@ -160,8 +160,8 @@ def test_chase_all_chases_each_late_return_once(client, partnership, make_user,
     # The same form again (a double click), then a new click the same day: nobody twice.
     sent = Message.objects.count()
     with django_capture_on_commit_callbacks() as queued:
-        again = client.post(reverse("dashboards:overdue"), {"form_token": token}, follow=True)
-        later = client.post(reverse("dashboards:overdue"), {"form_token": uuid.uuid4()},
+        again = client.post(reverse("dashboards:overdue"), {"chase-form_token": token}, follow=True)
+        later = client.post(reverse("dashboards:overdue"), {"chase-form_token": uuid.uuid4()},
                             follow=True)
     assert queued == []
     assert "already chased" in again.content.decode()
