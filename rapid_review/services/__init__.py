@@ -1,5 +1,6 @@
 """Rapid review state changes, one module per part of the review."""
 
+from .chasing import returns_chase  # noqa: F401
 from .chronology import (  # noqa: F401
     chronology_entry_add,
     chronology_entry_change,

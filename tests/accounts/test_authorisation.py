@@ -71,6 +71,10 @@ ADMINISTRATION_PAGES = [
 # referring agency's (and the draft's author).
 MATRIX = {
     "dashboards:home": EVERY_ROLE,
+    # The overdue dashboard (issue 14)
+    "dashboards:overdue": {Role.BUSINESS_UNIT_OFFICER, Role.BUSINESS_MANAGER, Role.MANAGER,
+                           Role.SCRUTINEER},
+    "dashboards:overdue-agency": {Role.AGENCY_USER},
     "accounts:choose-partnership": EVERY_ROLE,
     "accounts:partnership-detail": EVERY_ROLE,
     "accounts:agency-list": DIRECTORY,
