@@ -9,6 +9,8 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(PROJECT)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # Two pytest processes, each on its own test database (pytest-xdist); Celery tests use a
 # private queue each, so the two never share work. TEST_WORKERS=0 runs in one process.
+# The tests' connections do not wait for each commit to reach the disk (PGOPTIONS: the
+# test databases are thrown away; about 12% faster), the real server otherwise.
 TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint setup setup-test clean check-compose
@@ -37,7 +39,7 @@ test: setup-test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true PGOPTIONS="-c synchronous_commit=off" \
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: setup

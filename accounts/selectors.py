@@ -97,9 +97,9 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
     items = [NavItem("Home", "dashboards:home")]
     # The overdue dashboard (issue 14): who oversees cases, and an agency's own late work.
     if rules.can_view_partnership_deadlines(user, partnership):
-        items.append(NavItem("Overdue", "dashboards:overdue"))
+        items.append(NavItem("Late and due soon", "dashboards:overdue"))
     elif rules.can_list_agency_requests(user, partnership):
-        items.append(NavItem("Overdue", "dashboards:overdue-agency"))
+        items.append(NavItem("Late and due soon", "dashboards:overdue-agency"))
     if rules.can_refer_incident(user, partnership):
         items.append(NavItem("Refer an incident", "cases:referral-start"))
         items.append(NavItem("Your referrals", "cases:my-referrals"))

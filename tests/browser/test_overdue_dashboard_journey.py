@@ -42,7 +42,7 @@ def test_a_manager_chases_a_late_return_from_the_overdue_dashboard(page, make_us
     late_case = review.case.reference
 
     sign_in(page, manager.email, PASSWORD)
-    page.get_by_role("link", name="Overdue", exact=True).click()
+    page.get_by_role("link", name="Late and due soon", exact=True).click()
     page.check_accessibility()
     first = page.locator("#overdue-groups table").first
     expect(first.locator("caption")).to_contain_text(unnotified.reference)
@@ -68,7 +68,7 @@ def test_a_manager_chases_a_late_return_from_the_overdue_dashboard(page, make_us
     sign_out(page)
 
     sign_in(page, school.user.email, PASSWORD)
-    page.get_by_role("link", name="Overdue", exact=True).click()
+    page.get_by_role("link", name="Late and due soon", exact=True).click()
     page.check_accessibility()
     expect(page.locator("#late-returns + table")).to_contain_text(late_case)
     expect(page.locator("main")).not_to_contain_text("Alphashire Police")
