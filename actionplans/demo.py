@@ -203,21 +203,23 @@ ASSESSMENT = {
     "more_than_one_area": ("no", ""),
     "institutional_setting": ("no", ""),
 }
-# (kind, text, agency, owner, working day of the review it is due): the first two as the
-# meeting wrote them, vague enough for the SMART check to flag when the plan takes them up.
+# (kind, text, agency, owner, working day of the review it is due: day 195 is 55 working
+# days ago): the first two as the meeting wrote them, vague enough for the SMART check to
+# flag when the plan takes them up.
 LEARNING = [
     ("learning_point", "Agencies should raise awareness of the risk when a young child misses "
                        "health appointments (fictional).", None, "", None),
     ("learning_point", "Officers should be reminded to speak to the child at domestic "
                        "incidents (fictional).", None, "", None),
     ("immediate_action", "Brief all response officers on speaking to the child at domestic "
-                         "incidents (fictional).", POLICE, "Percy Police-Demo", 45),
+                         "incidents (fictional).", POLICE, "Percy Police-Demo", 195),
 ]
 
 
 def _rapid_review_moved_on_to_a_plan(partnership: Partnership, officer: User) -> Case:
-    """Notified 100 working days ago, decided no further review on day 11, submitted on day
-    15; the Panel agreed on day 25 and the case moved on to its action plan."""
+    """Notified about a year ago (250 working days: in the last financial year, for the
+    yearly figures), decided no further review on day 11, submitted on day 15; the Panel
+    agreed on day 25 and the case moved on to its action plan."""
     # Imported here: cases.demo calls this module once its own stories are told.
     from cases.demo import _referral, _triage
     from cases.models import TriageDecision
@@ -246,7 +248,7 @@ def _rapid_review_moved_on_to_a_plan(partnership: Partnership, officer: User) ->
     case = referral.case
     _triage(case, officer, TriageDecision.Decision.RAPID_REVIEW,
             "Notifiable: serious harm, health appointments missed", partnership)
-    review, clock = notified_days_ago(case, officer, RAPID_REVIEW_NUMBER, 100)
+    review, clock = notified_days_ago(case, officer, RAPID_REVIEW_NUMBER, 250)
     _returns_in(review, officer, clock)
     meeting = _meeting_held(review, officer, clock)
     report = rr.report_start(actor=officer, review=review)
@@ -291,7 +293,8 @@ def _rapid_review_moved_on_to_a_plan(partnership: Partnership, officer: User) ->
 
 
 def rapid_review_plan(case: Case, officer: User, story: _Story) -> ActionPlan:
-    """Drawn up 70 working days ago, agreed by the group 60 days ago. The police's briefing
+    """Drawn up 5 working days after the Panel's response (220 working days ago), agreed by
+    the group 60 working days ago. The police's briefing
     is complete with its impact evidenced; its dip sample is on track; the hospital's alert
     is overdue; the school's check was not implemented. Updates are due in 10 working days."""
     plan = action_plan_start(actor=officer, case=case)
@@ -345,7 +348,7 @@ def rapid_review_plan(case: Case, officer: User, story: _Story) -> ActionPlan:
                 "(fictional).",
         measure="Briefing attendance records for all 240 officers, and a dip sample of 20 "
                 "domestic incidents a month later (fictional).")
-    _drawn_up_at(plan, story.at(-70))
+    _drawn_up_at(plan, story.at(-220))
     _agreed(officer, plan, story.day(-60), "The group agreed the plan as written and asked for "
             "updates before each of its meetings (fictional).", at=story.at(-60, 14))
 

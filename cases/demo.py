@@ -24,6 +24,7 @@ from lcspr.demo import (
 )
 from notifications.services import decision_not_to_notify_record
 from rapid_review.demo import (
+    panel_not_yet_notified,
     review_on_day_6,
     review_past_the_clock,
     review_submitted,
@@ -81,8 +82,10 @@ def _triage(case: Case, officer: User, decision: str, rationale: str,
 @transaction.atomic
 def seed_demo_cases(partnership: Partnership) -> None:
     """Once per partnership: a draft, new referrals, triage, each kind of decision, and
-    rapid reviews on working days 6 and 17, waiting for signatures, submitted, and with the
-    Panel's response; LCSPRs being commissioned and mid-way with a checkpoint overdue."""
+    rapid reviews on working days 6 and 17 (a return ten working days late), waiting for
+    signatures, submitted, and with the Panel's response; LCSPRs being commissioned and
+    mid-way with a checkpoint overdue; action plans; a notifiable case the Panel has not
+    been told of three working days after the local authority's time ran out."""
     adopt_demo_plan(partnership)
     if Case.objects.filter(partnership=partnership).exists():
         return
@@ -151,3 +154,8 @@ def seed_demo_cases(partnership: Partnership) -> None:
                                       agency=referral.referring_agency, raised_on=today,
                                       grounds="The agency believes the criteria are met")
     seed_action_plans(partnership)
+    late = _referral(hospital, HOSPITAL, partnership, child="Demo Child 14", born=born,
+                     incident_on=ago(1), what="Fictional incident")
+    _triage(late.case, officer, TriageDecision.Decision.RAPID_REVIEW,
+            "Notifiable: serious harm, physical abuse suspected", partnership)
+    panel_not_yet_notified(late.case, officer, working_days_ago=8)

@@ -175,6 +175,8 @@ _HOLDER = Coalesce("responsible_agency__name", "responsible_user__full_name",
                         output_field=CharField()), output_field=CharField())
 _STATUTORY = Case(When(step__calendar=CalendarKind.STATUTORY, then=Value(1)), default=Value(0),
                   output_field=IntegerField())
+_STATUTORY_DUE = Case(When(step__calendar=CalendarKind.STATUTORY, then=F("due_date")),
+                      default=None)
 
 
 def _apply(qs: QuerySet[Deadline], filters: Filters) -> QuerySet[Deadline]:
@@ -222,14 +224,15 @@ def overdue_dashboard(user: User, filters: Filters, *,
     rows = (qs.annotate(holder=_HOLDER, statutory=_STATUTORY)
             .select_related("case", "step", "partnership", "responsible_agency",
                             "responsible_user"))
-    if filters.group_by == GroupBy.HOLDER:
-        group = [F("holder")]
-        key = [F("group_statutory").desc(), F("group_due").asc(), "holder"]
-    else:
-        group = [F("case_id")]
-        key = [F("group_statutory").desc(), F("group_due").asc(), "case__reference"]
+    # Groups holding a statutory step first, the most overdue statutory step first; then
+    # the others, the most overdue step first.
+    group = [F("holder")] if filters.group_by == GroupBy.HOLDER else [F("case_id")]
+    key = [F("group_statutory").desc(), F("group_statutory_due").asc(nulls_last=True),
+           F("group_due").asc(),
+           "holder" if filters.group_by == GroupBy.HOLDER else "case__reference"]
     rows = rows.annotate(
         group_statutory=Window(Max(_STATUTORY), partition_by=group),
+        group_statutory_due=Window(Min(_STATUTORY_DUE), partition_by=group),
         group_due=Window(Min("due_date"), partition_by=group),
     ).order_by(*key, F("statutory").desc(), "due_date", "due_at", "id")
     return Dashboard(deadlines=rows, counts=counts, calendars=calendars, today=today,

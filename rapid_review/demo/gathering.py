@@ -71,10 +71,12 @@ class DemoClock:
 
 def _story_start(case: Case, clock: DemoClock) -> None:
     """The incident on day -1, the referral received on day 0 (a working day later, on
-    time), so the plan's steps counted from the referral fall on the story's days."""
+    time) and triaged that day, so the plan's steps counted from the referral fall on the
+    story's days."""
     received_at = clock.at(0, 9)
     Incident.objects.filter(case=case).update(occurred_on=clock.day(-1))
     Referral.objects.filter(case=case).update(submitted_at=received_at)
+    case.triage_decisions.update(meeting_date=clock.day(0))
     AnchorEvent.objects.filter(case=case, kind=Anchor.INCIDENT).update(
         occurred_on=clock.day(-1))
     Deadline.objects.filter(case=case, step__met_by=StepAction.REFERRAL_SUBMITTED).update(
@@ -329,8 +331,9 @@ def review_on_day_6(case: Case, officer: User, number: int) -> None:
 
 
 def review_past_the_clock(case: Case, officer: User, number: int) -> None:
-    """Working day 17, past the clock: the same steps with two agencies asked, both
-    returned, the police late."""
+    """Working day 17, past the clock: the same steps with two agencies asked; the school's
+    nil return in on day 5, the police's half written and ten working days late (the
+    overdue dashboard's late return to chase)."""
     review, clock = notified_days_ago(case, officer, number, 17)
     requests = requests_sent(review, officer, clock, [
         (POLICE, InformationRequest.Reason.CHILD),
@@ -341,5 +344,16 @@ def review_past_the_clock(case: Case, officer: User, number: int) -> None:
     return_submitted(requests[SCHOOL], authorised_by="Hedda Headteacher-Demo (fictional)",
                      submitted_at=clock.at(5, 9))
     police_return(requests[POLICE], clock, case.incident.occurred_on, with_chronology=False)
-    return_submitted(requests[POLICE], authorised_by="Detective Inspector Lee Leadofficer "
-                     "(fictional)", submitted_at=clock.at(9, 12))
+
+
+def panel_not_yet_notified(case: Case, officer: User, working_days_ago: int) -> None:
+    """Referred ``working_days_ago`` working days before the last working day and triaged
+    as notifiable the next working day, but the local authority has not yet notified the
+    Panel: its 5 working days have run out (the overdue dashboard's first, statutory, row:
+    more overdue than the review past its clock's submission)."""
+    calendar = calendar_for(case.partnership_id)
+    today = add_working_days(timezone.localdate(), 0, calendar)  # the last working day
+    clock = DemoClock(add_working_days(today, -working_days_ago, calendar), calendar)
+    _story_start(case, clock)
+    anchor_record(actor=None, case=case, kind=Anchor.BECAME_AWARE, occurred_on=clock.day(0))
+    case.triage_decisions.update(meeting_date=clock.day(1))
