@@ -159,7 +159,6 @@ def _child() -> None:
         rules.memberships_of(manager)
         dashboard = overdue.overdue_dashboard(manager, filters or overdue.Filters())
         page = list(dashboard.deadlines[:overdue.PAGE_SIZE])
-        dashboard.deadlines.count()
         return overdue.grouped(dashboard, page)
 
     groups = selector()

@@ -8,7 +8,8 @@ returns and action plan actions, in the partnerships where they act for it.
 
 Reads only, from calendars' deadlines and step pages and the accounts rules. A page costs a
 fixed number of queries whatever the data size: the calendars (one), the counts (one
-aggregate), the page's rows and their number (two), the agencies for the filter (one).
+aggregate, which also gives the number of rows to page through), the page's order and its
+rows (two), the agencies for the filter (one).
 """
 
 from __future__ import annotations
@@ -90,6 +91,38 @@ class Counts:
     overdue_local: int = 0
     due_soon: int = 0
     agencies_late: int = 0
+
+    @property
+    def rows(self) -> int:
+        """Every row the dashboard lists: overdue (statutory or not) or due soon."""
+        return self.overdue_statutory + self.overdue_local + self.due_soon
+
+
+class DashboardRows:
+    """The dashboard's rows in order, a slice (a page) at a time. The order is worked out on
+    the deadlines' ids alone, a window over every row listed that is narrow enough to sort
+    in memory; then the slice's rows are read whole (on the national data set the window
+    over whole rows sorted 7 KB a row on disk). Their number is the counts' at the top,
+    which add up to it, so paging asks no COUNT of its own."""
+
+    def __init__(self, order: QuerySet, rows: QuerySet[Deadline], number: int):
+        self.order, self.rows, self.number = order, rows, number
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __iter__(self):
+        return iter(self[0:self.number])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        ids = list(self.order[index])
+        by_id = self.rows.in_bulk(ids)
+        return [by_id[pk] for pk in ids]
 
 
 @dataclass
@@ -199,7 +232,7 @@ def _apply(qs: QuerySet[Deadline], filters: Filters) -> QuerySet[Deadline]:
 class Dashboard:
     """What the page shows: the counts, and the rows (a page at a time) to group."""
 
-    deadlines: QuerySet[Deadline]  # filtered and ordered; the view pages through it
+    deadlines: DashboardRows  # filtered and ordered; the view pages through it
     counts: Counts
     calendars: dict[int, WorkingDayCalendar]
     today: datetime.date
@@ -221,20 +254,21 @@ def overdue_dashboard(user: User, filters: Filters, *,
           .annotate(holder_kind=_HOLDER_KIND))
     qs = _apply(qs, filters)
     counts = _counts(qs, today)
-    rows = (qs.annotate(holder=_HOLDER, statutory=_STATUTORY)
-            .select_related("case", "step", "partnership", "responsible_agency",
-                            "responsible_user"))
     # Groups holding a statutory step first, the most overdue statutory step first; then
     # the others, the most overdue step first.
-    group = [F("holder")] if filters.group_by == GroupBy.HOLDER else [F("case_id")]
-    key = [F("group_statutory").desc(), F("group_statutory_due").asc(nulls_last=True),
-           F("group_due").asc(),
-           "holder" if filters.group_by == GroupBy.HOLDER else "case__reference"]
-    rows = rows.annotate(
+    by_holder = filters.group_by == GroupBy.HOLDER
+    group = [F("holder")] if by_holder else [F("case_id")]
+    order = qs.annotate(
+        statutory=_STATUTORY, **({"holder": _HOLDER} if by_holder else {}),
         group_statutory=Window(Max(_STATUTORY), partition_by=group),
         group_statutory_due=Window(Min(_STATUTORY_DUE), partition_by=group),
         group_due=Window(Min("due_date"), partition_by=group),
-    ).order_by(*key, F("statutory").desc(), "due_date", "due_at", "id")
+    ).order_by(F("group_statutory").desc(), F("group_statutory_due").asc(nulls_last=True),
+               F("group_due").asc(), "holder" if by_holder else "case__reference",
+               F("statutory").desc(), "due_date", "due_at", "id").values_list("id", flat=True)
+    rows = DashboardRows(order, Deadline.objects.select_related(
+        "case", "step", "partnership", "responsible_agency", "responsible_user"),
+        counts.rows)
     return Dashboard(deadlines=rows, counts=counts, calendars=calendars, today=today,
                      group_by=filters.group_by)
 

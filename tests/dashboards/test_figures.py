@@ -14,6 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent, Role
+from calendars.models import Anchor, StepAction
+from calendars.services import anchor_record, deadline_meet
 from dashboards.figures.categories import age_band, ethnic_group
 from dashboards.figures.selectors import financial_year, last_financial_year
 from dashboards.figures.tables import figures_build
@@ -71,6 +73,30 @@ def test_timeliness_counts_working_days_across_easter_and_the_year_end(year, par
     assert timeliness["Rapid review sent to"] == [1, 2, "50", "15"]
     assert timeliness["LCSPR completed withi"[:20]] == [0, 1, "0", ""]
     assert timeliness["Final LCSPR report s"] == [0, 0, "", ""]
+
+
+def test_a_final_report_sent_fewer_than_7_working_days_before_publication_is_late(
+        year, partnership):
+    """The LCSPR commissioned 2 June 2025: publication planned for Wednesday 10 December,
+    so its final report was due 7 working days before, Monday 1 December; sent Thursday 4
+    December, 4 working days before publication: late by 3. The same sending completed the
+    review, due in 6 months (2 December): 2 working days late."""
+    lcspr = year.cases["L"]
+    with story.on(d("2025-11-03")):
+        anchor_record(actor=year.officer, case=lcspr, kind=Anchor.PLANNED_PUBLICATION,
+                      occurred_on=d("2025-12-10"))
+    with story.on(d("2025-12-04"), 12):
+        deadline_meet(actor=year.officer, case=lcspr, action=StepAction.FINAL_REPORT_SENT)
+    figures = figures_build([partnership], YEAR, TODAY)
+    timeliness = {row[0][:20]: row[2:] for row in _rows(figures, "timeliness")}
+    assert _england_working_days(d("2025-12-04"), d("2025-12-10")) == 4
+    assert timeliness["Final LCSPR report s"] == [0, 1, "0", "4"]
+    taken = _england_working_days(d("2025-06-02"), d("2025-12-04"))
+    assert timeliness["LCSPR completed withi"[:20]] == [0, 1, "0", str(taken)]
+    late = {row[0][:12]: row for row in _rows(figures, "late")
+            if row[2] == lcspr.reference}
+    assert late["Final LCSPR "][3:6] == ["1 December 2025", "4 December 2025", 3]
+    assert late["LCSPR comple"][3:6] == ["2 December 2025", "4 December 2025", 2]
 
 
 def test_the_late_ones_are_listed_with_their_recorded_reasons(year, partnership):
