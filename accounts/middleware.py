@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.utils.cache import add_never_cache_headers
 
 from . import request_context, selectors
 
@@ -12,7 +13,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request_context.request_id_from(request.headers.get("X-Request-ID"))
+        request.request_id = request_context.request_id_new()
         rid = request_context.request_id_var.set(request.request_id)
         ip = request_context.client_ip_var.set(request_context.client_ip_from(request.META))
         try:
@@ -43,3 +44,19 @@ class CurrentPartnershipMiddleware:
 
 class LoginRequiredMiddleware(_DjangoLoginRequired):
     """Deny by default: every page needs sign-in unless marked ``login_not_required``."""
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in person is shown is kept by a browser or a proxy cache: every
+    response to a signed-in request (pages, downloads, errors) is ``Cache-Control:
+    no-store``, so a child's record is not left on a shared computer's disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

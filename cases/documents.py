@@ -186,13 +186,19 @@ def _docx_fixed_layout(table, widths: list[int]) -> None:
     table._tbl.tblPr.append(margins)
 
 
+def pdf_url_fetcher(url: str, *args, **kwargs):
+    """What a PDF may fetch while it is made: nothing. The template carries its own styles
+    and no images, so any URL (a file on the server, an internal address) is refused."""
+    raise ValueError(f"Documents fetch nothing ({url[:40]!r} refused)")
+
+
 def render_pdf(content: DocumentContent) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("documents/document.html", {
         "content": content, "marking": PROTECTIVE_MARKING,
         "blocks": [(type(b).__name__, b) for b in content.blocks]})
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=pdf_url_fetcher).write_pdf()
 
 
 def _sha(data: bytes) -> str:

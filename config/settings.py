@@ -26,12 +26,18 @@ DEBUG = env.bool("DEBUG", default=False)
 # Checking models and migrations needs no key: the key stays empty, so anything that did
 # try to sign with it would still fail (Django refuses an empty SECRET_KEY when read).
 CODE_ONLY_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
+# .env.example's value: a copied example file must not sign anyone's sessions.
+PLACEHOLDER_SECRET_KEY = "replace-with-50-or-more-random-characters"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="")
+_code_only = (Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2]
+              and sys.argv[1] in CODE_ONLY_COMMANDS)
+if SECRET_KEY == PLACEHOLDER_SECRET_KEY and not _code_only:
+    raise ImproperlyConfigured("SECRET_KEY is still the example file's placeholder: set a "
+                               "random key of 50 or more characters.")
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
-    elif not (Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2]
-              and sys.argv[1] in CODE_ONLY_COMMANDS):
+    elif not _code_only:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.RequestContextMiddleware",
+    "accounts.middleware.NoStoreMiddleware",  # sees the response after authentication
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -9,7 +9,7 @@ PY=.venv/bin/python
 mkdir -p var/celery/queue var/celery/processed var/celery/control var/mail var/log
 
 $PY manage.py migrate --noinput || exit 1
-$PY manage.py seed_demo >var/demo-logins.txt || exit 1
+$PY manage.py seed_demo --on-a-served-instance >var/demo-logins.txt || exit 1
 
 pids=()
 stop() {

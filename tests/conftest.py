@@ -86,7 +86,7 @@ def demo(transactional_db, tmp_path_factory):
         if saved.exists():
             _demo_load(saved)
             return
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", on_a_served_instance=True, verbosity=0)
         partial = saved.with_suffix(".partial")
         # One snapshot of every table: a Celery worker (the calendar journey's) may be
         # running the tasks the seeding queued while the tables are read.

@@ -62,6 +62,14 @@ def test_debug_is_off_by_default_and_a_missing_secret_refuses_to_start():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_the_example_files_placeholder_key_refuses_to_start_even_in_development():
+    for debug in ("false", "true"):
+        result = _run(["-c", PROBE], DJANGO_SETTINGS_MODULE="config.settings", DEBUG=debug,
+                      SECRET_KEY="replace-with-50-or-more-random-characters")
+        assert result.returncode != 0
+        assert "SECRET_KEY is still the example file's placeholder" in result.stderr
+
+
 def test_migrations_can_be_checked_without_a_secret_but_nothing_else_runs():
     result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
     assert result.returncode == 0, result.stdout + result.stderr

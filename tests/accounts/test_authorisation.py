@@ -654,7 +654,10 @@ def test_role_matrix(client, make_user, url_for, role):
     client.force_login(users.get(role) or make_user(role))
     for name, allowed in MATRIX.items():
         expected = 200 if role in allowed else 404
-        assert client.get(url_for(name)).status_code == expected, (role, name)
+        response = client.get(url_for(name))
+        assert response.status_code == expected, (role, name)
+        # Nothing shown to a signed-in person is kept by a browser or a proxy.
+        assert "no-store" in response["Cache-Control"], (role, name)
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD, seed_demo
@@ -23,6 +24,14 @@ def test_seed_demo_creates_a_user_for_every_role(client):
     assert all("(fictional)" in name for name in Agency.objects.values_list("name", flat=True))
     for user in User.objects.all():
         assert client.login(username=user.email, password=DEMO_PASSWORD), user.email
+
+
+def test_the_demo_is_refused_where_debug_is_off_unless_asked_for():
+    """Demo accounts share a published password: a live service never gets them by
+    accident (make run asks for them explicitly)."""
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", verbosity=0)
+    assert not User.objects.exists()
 
 
 def test_password_reset_by_email(client, make_user):

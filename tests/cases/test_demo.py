@@ -51,7 +51,7 @@ def test_demo_tells_each_stages_story_and_running_it_again_changes_nothing(demo,
     journeys: tests/conftest.py), seeded again (which changes nothing), then each story
     checked: seeding takes half a minute, so the checks share it."""
     before = _counts()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", on_a_served_instance=True, verbosity=0)
     assert _counts() == before
     _a_case_at_every_referral_and_triage_stage()
     _a_rapid_review_on_working_day_6_with_mixed_returns_made_by_the_services(client)

@@ -21,6 +21,8 @@ from cases.documents import (
     document_generate,
     document_get_or_prepare,
     document_preparation_run,
+    pdf_url_fetcher,
+    render_pdf,
 )
 from cases.models import CaseDocument, DocumentPreparation
 from tests.cases.builders import agency_user
@@ -52,6 +54,19 @@ def test_both_formats_hold_the_same_content(case, make_user):
     pdf = pdf_text(document.pdf)
     assert "First paragraph" in pdf and "Home visit" in pdf and case.reference in pdf
     assert "OFFICIAL-SENSITIVE" in pdf
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://169.254.169.254/latest/",
+                                 "https://example.org/logo.png", "data:image/png;base64,AA=="])
+def test_a_pdf_fetches_nothing_while_it_is_made(url):
+    """Defence in depth (what is typed is escaped, so it is shown, never fetched): the
+    renderer may fetch no file, no address inside the network, nothing."""
+    with pytest.raises(ValueError, match="Documents fetch nothing"):
+        pdf_url_fetcher(url)
+    typed = f'<img src="{url}"><link rel="stylesheet" href="{url}">'
+    content = DocumentContent(title="Notes", partnership="Alphashire", case_reference="A-1")
+    shown = pdf_text(render_pdf(content.add(Paragraph(typed))), layout=False)
+    assert "".join(typed.split()) in "".join(shown.split())  # wrapped across lines
 
 
 def test_word_documents_are_a4_and_written_by_the_partnership(case):

@@ -94,8 +94,25 @@ def test_the_pack_holds_every_document_and_is_the_same_from_the_command(
     assert has_name(record, partners["icb"].full_name)
     call_command("export_submission", ref, "--out", str(tmp_path))
     assert (tmp_path / filename).read_bytes() == data
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD,
-                                     detail__via="export_submission").exists()
+    assert (tmp_path / filename).stat().st_mode & 0o777 == 0o600  # its owner's only
+    exported = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD,
+                                      detail__via="export_submission")
+    assert exported.detail["run_by"]  # the account that ran it
+
+    # Never written through a symbolic link, at the file or the folder.
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("untouched")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / filename).symlink_to(elsewhere)
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="symbolic link"):
+        call_command("export_submission", ref, "--out", str(linked))
+    (tmp_path / "folder-link").symlink_to(tmp_path / "linked")
+    with pytest.raises(CommandError, match="symbolic link"):
+        call_command("export_submission", ref, "--out", str(tmp_path / "folder-link"))
+    assert elsewhere.read_text() == "untouched"
 
 
 def test_no_pack_and_no_submission_until_all_three_have_signed(partnership, officer,
