@@ -47,16 +47,16 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
 
 
 class NoStoreMiddleware:
-    """Nothing a signed-in person is shown is kept by a browser or a proxy cache: every
-    response to a signed-in request (pages, downloads, errors) is ``Cache-Control:
-    no-store``, so a child's record is not left on a shared computer's disk."""
+    """Nothing the service renders is kept by a browser or a proxy cache: every response
+    (pages, downloads, errors; static files are served before this) is ``Cache-Control:
+    no-store``, so a child's record is not left on a shared computer's disk. For every
+    response, not only signed-in ones: asking who is signed in would load the session
+    again on the way out, a second wait when the database is not answering."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+        add_never_cache_headers(response)
         return response

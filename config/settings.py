@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.RequestContextMiddleware",
-    "accounts.middleware.NoStoreMiddleware",  # sees the response after authentication
+    "accounts.middleware.NoStoreMiddleware",  # after WhiteNoise: static files stay cached
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -122,4 +122,5 @@ def test_static_files_are_served_with_debug_off(client):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["Content-Type"].startswith("text/css")
+        assert "no-store" not in response.get("Cache-Control", "")  # pages only
         response.close()
