@@ -122,7 +122,7 @@ class DashboardRows:
             return self[index:index + 1][0]
         ids = list(self.order[index])
         by_id = self.rows.in_bulk(ids)
-        return [by_id[pk] for pk in ids]
+        return [by_id[pk] for pk in ids if pk in by_id]  # one deleted meanwhile is left out
 
 
 @dataclass
