@@ -1,8 +1,10 @@
-"""Operations admin (superusers only). The audit trail is shown read-only."""
+"""Operations admin (superusers only). The audit trail is shown read-only; roles given,
+changed or taken away here are audited as the administration pages' are."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from .audit import audit_record
 from .models import Agency, AuditEvent, Membership, Partnership, User
 
 
@@ -27,6 +29,28 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = []
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        saved = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            _audit_membership(request, AuditEvent.Action.DELETE, membership)
+            membership.delete()
+        for membership in saved:
+            created = membership.pk is None
+            membership.save()
+            _audit_membership(request, AuditEvent.Action.CREATE if created
+                              else AuditEvent.Action.UPDATE, membership)
+        formset.save_m2m()
+        return saved
+
+
+def _audit_membership(request, action: str, membership: Membership) -> None:
+    audit_record(action=action, actor=request.user, obj=membership,
+                 partnership_id=membership.partnership_id,
+                 detail={"user": membership.user_id, "role": membership.role,
+                         "via": "operations_admin"})
 
 
 @admin.register(Partnership)

@@ -111,3 +111,54 @@ def test_admin_shows_the_audit_trail_read_only(admin_client, partnership):
     assert admin_client.post(reverse("admin:accounts_auditevent_delete", args=[event.pk]),
                              {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def _user_change_form(admin_client, user) -> dict:
+    """The operations admin's form for the person, as the browser would post it back."""
+    form = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk])).context[
+        "adminform"].form
+    data = {"email": user.email, "full_name": user.full_name, "job_title": "", "phone": "",
+            "is_active": "on"}
+    assert set(data) - {"job_title", "phone"} <= set(form.fields)
+    return data
+
+
+def _memberships(rows: list[dict], initial: int) -> dict:
+    data = {"memberships-TOTAL_FORMS": str(len(rows)),
+            "memberships-INITIAL_FORMS": str(initial),
+            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"}
+    for i, row in enumerate(rows):
+        data.update({f"memberships-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_roles_given_and_taken_away_in_the_operations_admin_are_audited(
+        admin_client, partnership, make_user):
+    person = make_user(Role.BUSINESS_UNIT_OFFICER)
+    (officer,) = person.memberships.all()
+    base = _user_change_form(admin_client, person)
+    given = admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), {
+        **base, **_memberships([
+            {"id": officer.pk, "user": person.pk, "partnership": partnership.pk,
+             "role": Role.BUSINESS_UNIT_OFFICER},
+            {"user": person.pk, "partnership": partnership.pk, "role": Role.MANAGER}], 1)})
+    assert given.status_code == 302, given.context["errors"] if given.context else given
+    manager = person.memberships.get(role=Role.MANAGER)
+    created = AuditEvent.objects.get(action=AuditEvent.Action.CREATE,
+                                     object_type="accounts.membership",
+                                     object_id=str(manager.pk))
+    assert created.detail == {"user": person.pk, "role": Role.MANAGER,
+                              "via": "operations_admin"}
+    assert created.partnership_id == partnership.pk and created.actor.is_superuser
+
+    taken = admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), {
+        **base, **_memberships([
+            {"id": officer.pk, "user": person.pk, "partnership": partnership.pk,
+             "role": Role.BUSINESS_UNIT_OFFICER},
+            {"id": manager.pk, "user": person.pk, "partnership": partnership.pk,
+             "role": Role.MANAGER, "DELETE": "on"}], 2)})
+    assert taken.status_code == 302
+    assert not person.memberships.filter(role=Role.MANAGER).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DELETE,
+                                     object_id=str(manager.pk),
+                                     detail__via="operations_admin").exists()
