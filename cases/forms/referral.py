@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.fields import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import GdsDateField, gds_helper
@@ -350,7 +351,9 @@ class IncidentForm(forms.Form):
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
         if partnership is not None:
-            self.fields["in_partnership_area"].help_text = f"The area {partnership.name} covers"
+            # Hints are shown as markup (GOV.UK's templates): a name typed by people escaped.
+            self.fields["in_partnership_area"].help_text = format_html(
+                "The area {} covers", partnership.name)
         self.helper = gds_helper(
             Field("occurred_on"),
             Field.text("occurred_time", field_width=Fixed.FIVE),

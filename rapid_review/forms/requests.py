@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.utils.html import format_html
 
 from accounts.fields import NOTE_MAX_LENGTH, LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
@@ -33,7 +34,8 @@ class SendRequestsForm(forms.Form):
                                         if a.pk in self.involved_ids]
         for agency in self.candidates:
             self.fields[f"reason_{agency.pk}"] = forms.ChoiceField(
-                label=f"Why is {agency.name} being asked?", required=False,
+                # Labels are shown as markup (GOV.UK's templates): the agency's name escaped.
+                label=format_html("Why is {} being asked?", agency.name), required=False,
                 choices=InformationRequest.Reason.choices,
                 initial=InformationRequest.Reason.CHILD, widget=forms.RadioSelect)
 

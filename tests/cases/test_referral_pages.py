@@ -333,6 +333,19 @@ def test_professional_network_offers_only_the_partnerships_agencies(
 
 
 @NOW
+def test_names_typed_by_people_are_escaped_in_hints(client, draft, referrer, partnership):
+    """GOV.UK's form templates show hints and labels as markup: a partnership named with
+    markup is shown as text, never run."""
+    partnership.name = '<script>alert("name")</script> Partnership'
+    partnership.save(update_fields=["name"])
+    client.force_login(referrer)
+    html = client.get(url("cases:referral-incident", draft)).content.decode()
+    assert '<script>alert("name")</script>' not in html
+    assert "The area &lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt; Partnership covers" \
+        in html
+
+
+@NOW
 def test_the_incident_page(client, draft, referrer):
     client.force_login(referrer)
     page = url("cases:referral-incident", draft)
