@@ -158,4 +158,4 @@ def seed_demo_cases(partnership: Partnership) -> None:
                      incident_on=ago(1), what="Fictional incident")
     _triage(late.case, officer, TriageDecision.Decision.RAPID_REVIEW,
             "Notifiable: serious harm, physical abuse suspected", partnership)
-    panel_not_yet_notified(late.case, officer, working_days_ago=8)
+    panel_not_yet_notified(late.case, working_days_ago=8)

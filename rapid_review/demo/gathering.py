@@ -346,14 +346,13 @@ def review_past_the_clock(case: Case, officer: User, number: int) -> None:
     police_return(requests[POLICE], clock, case.incident.occurred_on, with_chronology=False)
 
 
-def panel_not_yet_notified(case: Case, officer: User, working_days_ago: int) -> None:
+def panel_not_yet_notified(case: Case, working_days_ago: int) -> None:
     """Referred ``working_days_ago`` working days before the last working day and triaged
-    as notifiable the next working day, but the local authority has not yet notified the
-    Panel: its 5 working days have run out (the overdue dashboard's first, statutory, row:
-    more overdue than the review past its clock's submission)."""
+    as notifiable that day, but the local authority has not yet notified the Panel: its 5
+    working days have run out (the overdue dashboard's first, statutory, row: more overdue
+    than the review past its clock's submission)."""
     calendar = calendar_for(case.partnership_id)
     today = add_working_days(timezone.localdate(), 0, calendar)  # the last working day
     clock = DemoClock(add_working_days(today, -working_days_ago, calendar), calendar)
     _story_start(case, clock)
     anchor_record(actor=None, case=case, kind=Anchor.BECAME_AWARE, occurred_on=clock.day(0))
-    case.triage_decisions.update(meeting_date=clock.day(1))
