@@ -8,10 +8,12 @@ def service(request):
     user = getattr(request, "user", None)
     partnership = getattr(request, "partnership", None)
     signed_in = bool(user and user.is_authenticated)
+    # Before the second step of signing in, only "Sign out" is offered.
+    verified = signed_in and getattr(user, "is_verified", lambda: False)()
     return {
         "service_name": settings.SERVICE_NAME,
         "current_partnership": partnership,
-        "navigation": selectors.navigation_for(user, partnership) if signed_in else [],
-        "has_several_partnerships": signed_in
+        "navigation": selectors.navigation_for(user, partnership) if verified else [],
+        "has_several_partnerships": verified
         and len(rules.partnership_ids_with_roles(user)) > 1,
     }

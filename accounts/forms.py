@@ -389,3 +389,24 @@ class PartnershipSettingsForm(forms.Form):
                      Field.text("letter_signatory_role", field_width=Fluid.TWO_THIRDS),
                      legend="Letters", legend_size="m"),
             submit="Save settings")
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code from the authenticator app; on the sign-in step, a recovery code too."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app", max_length=20,
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false",
+                                      "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, recovery: bool = False, submit: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.fields["code"].help_text = (
+                "The app shows a new 6-digit code every 30 seconds. If you cannot use the "
+                "app, enter one of your recovery codes instead")
+        else:
+            self.fields["code"].help_text = "The 6-digit code the app shows for this service"
+        self.helper = gds_helper(Field.text("code", field_width=Fixed.TEN), submit=submit)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 
-from . import request_context, selectors
+from . import request_context, selectors, two_factor
 
 
 class RequestContextMiddleware:
@@ -42,8 +46,30 @@ class CurrentPartnershipMiddleware:
         return self.get_response(request)
 
 
+def second_factor_not_required(view):
+    """Marks the pages a person signed in with their password alone may open: the second
+    step of signing in itself, and signing out."""
+    view.second_factor_not_required = True
+    return view
+
+
 class LoginRequiredMiddleware(_DjangoLoginRequired):
-    """Deny by default: every page needs sign-in unless marked ``login_not_required``."""
+    """Deny by default: every page needs sign-in unless marked ``login_not_required``, and
+    the second step of signing in (an authenticator app's code) unless marked
+    ``second_factor_not_required``; the operations admin included."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        refused = super().process_view(request, view_func, view_args, view_kwargs)
+        if (refused is not None or not getattr(view_func, "login_required", True)
+                or getattr(view_func, "second_factor_not_required", False)
+                or request.user.is_verified()):
+            return refused
+        step = "accounts:second-factor" if two_factor.has_app(request.user) \
+            else "accounts:second-factor-set-up"
+        target = resolve_url(step)
+        if request.method == "GET":
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return HttpResponseRedirect(target)
 
 
 class NoStoreMiddleware:

@@ -137,6 +137,12 @@ def can_deactivate_person(user: User, person: User, partnership: Partnership) ->
             and partnership.pk in theirs and theirs <= administered)
 
 
+def can_reset_second_factor(user: User, person: User, partnership: Partnership) -> bool:
+    """A reset lets whoever holds the password set up a new app, for every partnership the
+    person is in: the same reach as switching the account off."""
+    return can_deactivate_person(user, person, partnership)
+
+
 def can_refer_incident(user: User, partnership: Partnership | None) -> bool:
     return has_any_role(user, partnership, {Role.AGENCY_USER})
 

@@ -1,13 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
+from .middleware import second_factor_not_required
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-out/", second_factor_not_required(auth_views.LogoutView.as_view()),
+         name="sign-out"),
+    path("sign-in/code/", two_factor_views.code, name="second-factor"),
+    path("sign-in/set-up-app/", two_factor_views.set_up, name="second-factor-set-up"),
+    path("sign-in/recovery-codes/", two_factor_views.recovery_codes, name="recovery-codes"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(),
          name="password-reset-sent"),
@@ -34,6 +39,8 @@ urlpatterns = [
          name="role-remove"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person-reactivate"),
+    path("people/<int:pk>/authenticator/reset/", views.second_factor_reset,
+         name="second-factor-reset"),
     path("people/<int:pk>/invitation/", views.invitation_resend, name="invitation-resend"),
     path("invitation/<uidb64>/<token>/", views.InvitationAcceptView.as_view(),
          name="invitation-accept"),

@@ -15,7 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import rules, selectors, services
+from . import rules, selectors, services, two_factor
 from .audit import audit_record
 from .forms import (
     AgencyForm,
@@ -221,6 +221,7 @@ def person_detail(request, pk: int):
         "person": person,
         "elsewhere": [m for m in person.memberships.all() if m.partnership_id != partnership.pk],
         "can_deactivate": rules.can_deactivate_person(request.user, person, partnership),
+        "has_app": two_factor.has_app(person),
         "invited": not person.has_usable_password()})
 
 
@@ -300,6 +301,26 @@ def person_reactivate(request, pk: int):
     else:
         messages.success(request, f"{person.full_name}'s account is switched on again")
     return redirect("accounts:person", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_reset(request, pk: int):
+    """For someone who lost their phone: they set up a new app at their next sign-in."""
+    person = _person_or_404(request, pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.second_factor_reset(actor=request.user, person=person,
+                                           partnership=request.partnership)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} will set up a new authenticator "
+                                      "app when they next sign in")
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/administration/second_factor_reset.html", {
+        "form": form, "person": person,
+        "can_reset": rules.can_reset_second_factor(request.user, person, request.partnership)})
 
 
 @require_POST

@@ -36,6 +36,10 @@ def pytest_configure(config):
     # Every test client builds its own middleware, and WhiteNoise's scans GOV.UK Frontend's
     # thousand files each time (0.4 s): in tests it finds a static file when asked instead.
     settings.WHITENOISE_AUTOREFRESH = True
+    # force_login stands for the whole of signing in: the password and the app's code.
+    from tests import two_factor
+
+    two_factor.install()
 
 
 @pytest.fixture
@@ -285,7 +289,16 @@ def page(chromium, live_server):
     assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
 
 
-def sign_in(page, email: str, password: str) -> None:
+def sign_in(page, email: str, password: str, *, code: bool = True) -> None:
+    """Both steps: the password, then the code from the person's authenticator app (set
+    up for them beforehand if they have none; tests/browser/test_two_factor_journey.py
+    sets one up through the pages). ``code=False`` stops after the password."""
+    from accounts.models import User
+    from tests.two_factor import app_code, app_device
+
+    user = User.objects.filter(email__iexact=email).first()
+    if code and user is not None:
+        app_device(user)
     page.goto("/sign-in/")
     page.check_accessibility()
     page.get_by_label("Email address").fill(email)
@@ -293,6 +306,11 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     page.check_accessibility()
+    if code and "/sign-in/code/" in page.url:
+        page.get_by_label("Code from your authenticator app").fill(app_code(user))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+        page.check_accessibility()
 
 
 def sign_out(page) -> None:

@@ -66,6 +66,7 @@ DRAFT_PAGES = [
 ADMINISTRATION_PAGES = [
     "administration", "partnership-settings", "agency-add", "agency-edit", "agency-share",
     "person-add", "person", "role-give", "role-remove", "person-deactivate",
+    "second-factor-reset",
 ]
 # url name -> roles that get 200 (everyone else gets 404). The agency user is the
 # referring agency's (and the draft's author).
@@ -254,9 +255,13 @@ MATRIX = {
     "actionplans:briefing": set(rules.BUSINESS_UNIT),
     "actionplans:dissemination-feedback": {Role.AGENCY_USER},
 }
+# The second step of signing in: open to every signed-in person, it sends on those already
+# through it (tests/accounts/test_two_factor.py).
+NOT_PAGES_SIGN_IN = {"accounts:second-factor", "accounts:second-factor-set-up",
+                     "accounts:recovery-codes"}
 # POST-only actions, covered by their own tests.
-NOT_PAGES = {"accounts:sign-out", "cases:triage-take", "notifications:letters-generate",
-             "rapid_review:terms-agree"}
+NOT_PAGES = NOT_PAGES_SIGN_IN | {"accounts:sign-out", "cases:triage-take",
+                                 "notifications:letters-generate", "rapid_review:terms-agree"}
 
 # The submission pack and the endorsement need three signatures: test_submission.py and
 # test_signoff.py in tests/rapid_review cover who may use them.
@@ -507,7 +512,7 @@ def url_for(partnership):
         "accounts:agency-edit": {"pk": agency.pk},
         "accounts:agency-share": {"pk": agency.pk},
         **{f"accounts:{name}": {"pk": colleague.user_id}
-           for name in ("person", "role-give", "person-deactivate")},
+           for name in ("person", "role-give", "person-deactivate", "second-factor-reset")},
         "accounts:role-remove": {"pk": colleague.user_id, "membership_pk": colleague.pk},
         "calendars:calendar-day-remove": {"pk": day.pk},
         "calendars:timeline-step-edit": {"pk": plan.steps.first().pk},

@@ -7,23 +7,29 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cases.models import Case, Incident, Stage
 from rapid_review.models import AgencyReturn
 from tests.browser.keyboard import Keyboard
 from tests.conftest import sign_out
 from tests.factories import PASSWORD, AgencyFactory, MembershipFactory
 from tests.rapid_review.builders import agency_with_user, review_for, send_requests
+from tests.two_factor import app_code, app_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, keys: Keyboard, email: str) -> None:
+    user = User.objects.get(email=email)
+    app_device(user)
     page.goto("/sign-in/")
     page.check_accessibility()
     keys.type_into(page.get_by_label("Email address"), email)
     keys.type_into(page.get_by_label("Password"), PASSWORD)
     keys.press(page.get_by_role("button", name="Sign in"))
+    page.check_accessibility()
+    keys.type_into(page.get_by_label("Code from your authenticator app"), app_code(user))
+    keys.press(page.get_by_role("button", name="Continue"))
     page.check_accessibility()
 
 

@@ -28,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             self.stdout.write(f"  {demo.email:<30} {demo.role.label}")
+        self.stdout.write("At each account's first sign-in you set up an authenticator app "
+                          "(any app for 6-digit codes, e.g. Microsoft or Google Authenticator; "
+                          "the page also shows a key to type in).")
