@@ -17,6 +17,7 @@ from django.db import DatabaseError, connection, transaction
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from accounts.selectors import record_changes_of
 from cases.documents import DocumentContent, Paragraph, document_generate
 from cases.models import Case, CaseDocument
 from cases.services import case_create
@@ -77,6 +78,15 @@ def test_the_app_role_has_the_usual_rights_on_every_other_table(app_role, partne
         [case.pk])
     case.refresh_from_db()
     assert case.media_monitoring is True
+    # The row history is written for it by the database, and is all it may do there.
+    assert record_changes_of(case).get().after == {"media_monitoring": True}
+    assert _as(app_role, "SELECT count(*) FROM accounts_recordchange") == [(1,)]
+    for sql in ("INSERT INTO accounts_recordchange (occurred_at, table_name, object_id, "
+                "operation, before, after, request_id) "
+                "VALUES (now(), 'cases_case', '1', 'update', '{}', '{}', 'forged')",
+                "UPDATE accounts_recordchange SET request_id = 'forged'",
+                "DELETE FROM accounts_recordchange", "TRUNCATE accounts_recordchange"):
+        _refused(app_role, sql)
     _as(app_role, "DELETE FROM django_session")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'SET LOCAL ROLE "{app_role}"')

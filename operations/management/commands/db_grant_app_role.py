@@ -4,7 +4,8 @@ Run as the owner of the tables (the role that runs migrations) after every ``mig
 compose's ``migrate`` service does. The application connects as another role, which may
 read and write the tables but only read and add to the audit trail: no UPDATE, DELETE or
 TRUNCATE (the triggers refuse them too, but an owner could drop the triggers; a role that
-owns nothing cannot). Tables and sequences a later migration creates get the usual rights
+owns nothing cannot), and only read the row history (RecordChange), which the database
+writes. Tables and sequences a later migration creates get the usual rights
 by default, so a ``migrate`` run without this command does not stop the application.
 Idempotent.
 """
@@ -12,18 +13,22 @@ Idempotent.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, RecordChange
 
 
 def grant_statements(role: str, database: str) -> list[str]:
     quote = connection.ops.quote_name
     role, audit = quote(role), quote(AuditEvent._meta.db_table)
+    history = quote(RecordChange._meta.db_table)
     return [
         f"GRANT CONNECT ON DATABASE {quote(database)} TO {role}",
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audit} FROM {role}",
+        # Written by the database's trigger (as the owner) only.
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {history} "
+        f"FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON django_migrations FROM {role}",
         # For what the owner (who runs this) creates later; the audit table exists already.
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
