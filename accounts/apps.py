@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, partnerships and audit"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import history, signals  # noqa: F401
+
+        history.install()

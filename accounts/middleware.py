@@ -43,7 +43,13 @@ class CurrentPartnershipMiddleware:
             request.partnership = selectors.current_partnership(
                 user=request.user, chosen_id=request.session.get(self.SESSION_KEY)
             )
-        return self.get_response(request)
+        # Who the row history names for this request's changes (accounts/history.py).
+        actor = request_context.actor_id_var.set(
+            request.user.pk if request.user.is_authenticated else None)
+        try:
+            return self.get_response(request)
+        finally:
+            request_context.actor_id_var.reset(actor)
 
 
 def second_factor_not_required(view):

@@ -242,3 +242,42 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("The audit trail is append-only.")
+
+
+class RecordChange(models.Model):
+    """What a record that matters (``HISTORY_TABLES``) was before a change or a deletion,
+    and who made it. Written by the database, by a trigger on those tables, so bulk updates
+    and deletions are caught too; PostgreSQL only (migration 0009). The application may only
+    read it, and nobody can change, delete or truncate it (the audit trail's triggers)."""
+
+    class Operation(models.TextChoices):
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+
+    occurred_at = models.DateTimeField(db_index=True)
+    table_name = models.CharField(max_length=63)
+    object_id = models.CharField(max_length=64)
+    operation = models.CharField(max_length=10, choices=Operation.choices)
+    # Changed columns only (an update), or the whole row (a deletion); ``after`` for updates.
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()  # append-only, as the audit trail
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["table_name", "object_id", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.operation} {self.table_name}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        raise PermissionDenied("Record history is written by the database only.")
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Record history is append-only.")

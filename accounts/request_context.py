@@ -12,6 +12,10 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 client_ip_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "client_ip", default=None
 )
+# The signed-in user's id, for the row history's trigger (accounts/history.py).
+actor_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "actor_id", default=None
+)
 
 def request_id_new() -> str:
     """Made here for every request, never taken from the client: an X-Request-ID header

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from . import rules
-from .models import Agency, AuditEvent, Membership, Partnership, User
+from .models import Agency, AuditEvent, Membership, Partnership, RecordChange, User
 
 
 def current_partnership(*, user: User, chosen_id: int | None) -> Partnership | None:
@@ -72,6 +73,13 @@ def partnerships_administered_by(user: User) -> QuerySet[Partnership]:
 def agency_share_targets(user: User, agency: Agency) -> QuerySet[Partnership]:
     """Partnerships the user administers that the agency does not serve yet."""
     return partnerships_administered_by(user).exclude(agencies=agency)
+
+
+def record_changes_of(obj: models.Model) -> QuerySet[RecordChange]:
+    """Who changed a record that keeps history, and what it was before, newest first.
+    For operations and investigations, not a page; empty on SQLite (no trigger)."""
+    return RecordChange.objects.filter(
+        table_name=obj._meta.db_table, object_id=str(obj.pk)).select_related("actor")
 
 
 def audit_events_visible_to(user: User, partnership: Partnership) -> QuerySet[AuditEvent]:

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
+from accounts.selectors import record_changes_of
 from calendars.models import Deadline, DeadlineStatus
 from cases import services
 from cases.models import Case, Challenge, Stage, TriageDecision
@@ -152,6 +153,10 @@ def test_rapid_review_decision_moves_the_case_and_shows_the_notification_deadlin
     case.refresh_from_db()
     assert (case.stage, case.pathway, case.media_monitoring) == (
         "rapid_review", "rapid_review", True)
+    # The row history (PostgreSQL): who changed the case in that request, what it was.
+    change = record_changes_of(case).filter(after__has_key="pathway").get()
+    assert (change.actor, change.request_id) == (officer, response["X-Request-ID"])
+    assert (change.before["pathway"], change.after["pathway"]) == ("", "rapid_review")
     decision = case.triage_decisions.get()
     assert decision.criteria_met == ["agencies_working_together", "serious_case"]
     assert list(decision.attending_agencies.all()) == [agency]

@@ -40,6 +40,9 @@ def test_the_app_connects_as_a_role_that_is_not_the_owner_and_migrate_grants_it(
     owner = services["db"]["environment"]["POSTGRES_USER"]
     for name in APP_SERVICES:
         assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://spr_app:")
+    for name in (*APP_SERVICES, "migrate"):  # env_file (.env) would pass it on
+        assert services[name]["env_file"] == ".env"
+        assert services[name]["environment"]["POSTGRES_PASSWORD"] == ""
     migrate = services["migrate"]
     assert migrate["environment"]["DATABASE_URL"].startswith(f"postgres://{owner}:")
     assert migrate["environment"]["DATABASE_STATEMENT_TIMEOUT"] == "0"

@@ -1,6 +1,7 @@
 """The database as operations run it, on the real PostgreSQL: the application's role cannot
-change, delete or truncate the audit trail; a pg_dump restores every record, the stored
-documents' bytes and the audit trail (still append-only) into a fresh database."""
+change, delete or truncate the audit trail, and nobody can truncate it; a pg_dump restores
+every record, the stored documents' bytes and the audit trail (still append-only) into a
+fresh database."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db import DatabaseError, connection, transaction
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from accounts.selectors import record_changes_of
 from cases.documents import DocumentContent, Paragraph, document_generate
 from cases.models import Case, CaseDocument
 from cases.services import case_create
@@ -76,12 +78,112 @@ def test_the_app_role_has_the_usual_rights_on_every_other_table(app_role, partne
         [case.pk])
     case.refresh_from_db()
     assert case.media_monitoring is True
+    # The row history is written for it by the database, and is all it may do there.
+    assert record_changes_of(case).get().after == {"media_monitoring": True}
+    assert _as(app_role, "SELECT count(*) FROM accounts_recordchange") == [(1,)]
+    for sql in ("INSERT INTO accounts_recordchange (occurred_at, table_name, object_id, "
+                "operation, before, after, request_id) "
+                "VALUES (now(), 'cases_case', '1', 'update', '{}', '{}', 'forged')",
+                "UPDATE accounts_recordchange SET request_id = 'forged'",
+                "DELETE FROM accounts_recordchange", "TRUNCATE accounts_recordchange"):
+        _refused(app_role, sql)
     _as(app_role, "DELETE FROM django_session")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'SET LOCAL ROLE "{app_role}"')
         second = case_create(actor=None, partnership=partnership)  # inserts and sequences
         cursor.execute("RESET ROLE")
     assert Case.objects.filter(pk=second.pk).exists()
+
+
+def test_tables_a_later_migration_adds_are_the_app_roles_by_default(app_role):
+    call_command("db_grant_app_role", app_role)  # run again after every migrate: idempotent
+    with connection.cursor() as cursor:  # as the owner, as migrate would
+        cursor.execute("CREATE TABLE spr_test_later (id bigserial PRIMARY KEY, note text)")
+    _as(app_role, "INSERT INTO spr_test_later (note) VALUES ('added')")  # and its sequence
+    _as(app_role, "UPDATE spr_test_later SET note = 'changed'")
+    assert _as(app_role, "SELECT note FROM spr_test_later") == [("changed",)]
+    _as(app_role, "DELETE FROM spr_test_later")
+    _refused(app_role, "TRUNCATE spr_test_later")
+
+
+def test_truncate_of_the_audit_trail_is_refused_even_to_the_owner(partnership):
+    audit_record(action=AuditEvent.Action.CREATE, obj=partnership, partnership=partnership)
+    with connection.cursor() as cursor:  # check the insert's deferred foreign keys now
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # The tests connect as a superuser, who owns the tables and has every right.
+    for sql in (f"TRUNCATE {AUDIT}",
+                "TRUNCATE accounts_user CASCADE",  # the trail refers to users
+                "TRUNCATE accounts_partnership CASCADE"):
+        with pytest.raises(DatabaseError, match="append-only") as refused, \
+                transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+        assert isinstance(refused.value.__cause__, psycopg.errors.RaiseException), sql
+    assert AuditEvent.objects.count() == 1
+
+
+class _Caught(Exception):
+    pass
+
+
+def _statement_of(write) -> tuple[str, tuple]:
+    """The SQL and parameters the application's code sends for ``write``, not run."""
+    caught = []
+
+    def catch(execute, sql, params, many, context):
+        caught.append((sql, params))
+        raise _Caught
+
+    with pytest.raises(_Caught), connection.execute_wrapper(catch):
+        write()
+    return caught[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_role_on_its_own_connection_reads_and_adds_to_the_audit_trail_only(
+        partnership):
+    """As the application connects in compose: a role of its own, with a password, on a
+    connection of its own that sees only what is committed."""
+    role, password = f"spr_test_login_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}'")
+    try:
+        call_command("db_grant_app_role", role)
+        audit_record(action=AuditEvent.Action.CREATE, obj=partnership, partnership=partnership)
+        with psycopg.connect(**{**conninfo(), "user": role, "password": password},
+                             autocommit=True) as app:
+            assert app.execute("SELECT current_user").fetchone() == (role,)
+            app.execute(*_statement_of(lambda: audit_record(
+                action=AuditEvent.Action.VIEW, obj=partnership, partnership=partnership)))
+            assert app.execute("SELECT count(*) FROM accounts_auditevent").fetchone() == (2,)
+            app.execute("UPDATE accounts_partnership SET name = name || ' (renamed)' "
+                        "WHERE id = %s", [partnership.pk])
+            for sql in ("UPDATE accounts_auditevent SET detail = '{}'",
+                        "DELETE FROM accounts_auditevent",
+                        "TRUNCATE accounts_auditevent",
+                        "ALTER TABLE accounts_auditevent DISABLE TRIGGER ALL",
+                        "DROP TRIGGER accounts_auditevent_no_truncate ON accounts_auditevent"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    app.execute(sql)
+        partnership.refresh_from_db()
+        assert partnership.name.endswith("(renamed)")
+        assert AuditEvent.objects.count() == 2
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')  # its grants, here and on the database
+            cursor.execute(f'DROP ROLE "{role}"')
+
+
+def test_the_grants_are_run_by_the_owner_only(app_role):
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{app_role}_other" NOLOGIN')
+    try:
+        with pytest.raises(CommandError, match="Run this as the role that owns the tables"), \
+                transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'SET LOCAL ROLE "{app_role}_other"')
+            call_command("db_grant_app_role", app_role)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
 
 
 @pytest.mark.django_db
@@ -101,6 +203,8 @@ def test_the_documented_statements_are_the_ones_run(capsys):
     sql = capsys.readouterr().out
     assert f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "{AUDIT}" FROM "spr_app"' \
         in sql
+    assert ('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE '
+            'ON TABLES TO "spr_app"') in sql
 
 
 # Backup and restore ------------------------------------------------------------------------
