@@ -192,7 +192,8 @@ def report_upload_add(*, actor: User, lcspr: Lcspr, filename: str,
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1].replace('"', "")[:200]
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     problem = ("The selected file must be a Word document (DOCX) or a PDF"
-               if extension not in UPLOAD_TYPES else attachment_problem(filename, data))
+               if extension not in UPLOAD_TYPES
+               else attachment_problem(filename, data, opened=True))
     if problem:
         raise CaseError({"file": problem})
     lcspr, report = _lock(actor, lcspr)
