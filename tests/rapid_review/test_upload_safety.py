@@ -23,8 +23,11 @@ from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from actionplans.forms.plan import EvidenceForm
 from cases.uploads import UnreadableFile, spreadsheet_rows, zip_problem
+from lcspr.forms.report import UploadForm
 from rapid_review.chronology_io import chronology_read
+from rapid_review.forms.returns import AttachmentForm
 from rapid_review.models import ChronologyEntry
 from tests.hostile_files import blank_rows_bomb, shared_strings_bomb, xlsx
 from tests.rapid_review.builders import agency_with_user, review_for, send_requests
@@ -234,3 +237,18 @@ def test_an_attachment_that_opens_too_large_is_refused_next_to_the_field(client,
     assert response.status_code == 200
     assert TOO_LARGE in response.context["form"].errors["file"][0]
     assert not request.agency_return.attachments.exists()
+
+
+@override_settings(UPLOAD_MAX_FILE_BYTES=1024 * 1024)
+@pytest.mark.parametrize("form_class", [AttachmentForm, EvidenceForm, UploadForm])
+def test_every_attachment_form_refuses_a_file_by_its_declared_size(form_class):
+    class Unread(SimpleUploadedFile):
+        def read(self, *args):  # the size alone must decide
+            raise AssertionError("read")
+
+    upload = Unread("report.pdf", b"%PDF-")
+    upload.size = 1024 * 1024 + 1
+    form = form_class({"kind": "file", "description": "An audit (fictional)"},
+                      {"file": upload})
+    assert not form.is_valid()
+    assert form.errors["file"] == ["The selected file must be smaller than 1 MB"]
