@@ -322,6 +322,13 @@ UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=1000)
 UPLOAD_SHEET_MAX_ROWS = env.int("UPLOAD_SHEET_MAX_ROWS", default=10_000)
 UPLOAD_SHEET_MAX_COLUMNS = env.int("UPLOAD_SHEET_MAX_COLUMNS", default=50)
 UPLOAD_SHEET_MAX_ELEMENTS = env.int("UPLOAD_SHEET_MAX_ELEMENTS", default=200_000)
+# Optional virus scanning of stored files with ClamAV's daemon (cases/virus_scan.py):
+# CLAMD_SOCKET (a Unix socket) or CLAMD_HOST and CLAMD_PORT. Unset, files are stored as
+# "not scanned"; set, a scanner that does not answer within CLAMD_TIMEOUT refuses the upload.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ from calendars.models import StepAction
 from calendars.services import deadline_meet
 from cases.services import CaseError, EditConflict
 from cases.uploads import megabytes, zip_problem
+from cases.virus_scan import virus_scan
 from outbox.services import message_queue
 
 from ..models import AgencyReturn, ReturnAttachment
@@ -216,14 +217,16 @@ def return_attachment_add(*, actor: User, agency_return: AgencyReturn, filename:
     problem = attachment_problem(filename, data)
     if problem:
         raise CaseError({"file": problem})
+    scan = virus_scan(data)
     extension = filename.rsplit(".", 1)[-1].lower()
     attachment = ReturnAttachment.objects.create(
         agency_return=agency_return, filename=filename,
         content_type=ATTACHMENT_TYPES[extension], size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor)
+        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor,
+        virus_scan=scan)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=attachment,
                  partnership=agency_return.request.review.case.partnership,
-                 detail={"return": agency_return.pk, "size": len(data)})
+                 detail={"return": agency_return.pk, "size": len(data), "virus_scan": scan})
     return attachment
 
 
