@@ -1,15 +1,17 @@
-"""Uploaded files the service opens, checked so that no file can take a web worker down.
+"""Uploaded files the service opens or keeps, checked so that no file can take a web
+worker down (issue 15).
 
-An XLSX or DOCX is a ZIP of XML: 180 KB can open into 51 MB of shared strings, and 2.5 MB
-into a million blank rows, which openpyxl would read before the first row came back
-(issue 15). So before anything is parsed the ZIP's own directory is checked (how many
-parts, how large they say they open to, how hard they are compressed: Python's zipfile
-never gives more than a part declares), then the first sheet is read in openpyxl's
-streaming mode and refused as soon as it passes the row or column cap, blank rows counted.
+An XLSX or DOCX is a ZIP of XML: 130 KB can open into 51 MB of shared strings, and 2.5 MB
+into a million blank rows, which openpyxl would read before the first row came back. So
+before anything is parsed the ZIP's own directory is checked (how many parts, how large
+they say they open to, how hard they are compressed: Python's zipfile never gives more
+than a part declares); a spreadsheet's XML is then counted as it is decompressed (rows,
+cells per row and their columns, elements), and its first sheet read in openpyxl's
+streaming mode, refused as soon as it passes the row or column cap, blank rows counted.
 CSV uploads get the same row and column caps. The limits are settings (config/settings.py,
-"Uploads"). Both spreadsheet uploads (the chronology, action plan progress) read through
-:func:`spreadsheet_rows`; every stored attachment goes through :func:`zip_problem`.
-Nothing here touches the database.
+"Uploads"; docs/decisions/0015-safe-uploads.md). Both spreadsheet uploads (the chronology,
+action plan progress) read through :func:`spreadsheet_rows`; every stored attachment goes
+through :func:`zip_problem`. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -62,10 +64,9 @@ def not_real(kind: str) -> str:
     return f"The selected file is not a real {kind} file"
 
 
-def _too_large(limit: int) -> str:
-    return (f"The selected file is too large once opened: it holds more than "
-            f"{megabytes(limit)} of data. Copy what you need into a new file, or save "
-            "it as PDF or CSV, and upload that")
+def _too_large(why: str) -> str:
+    return (f"The selected file is too large once opened: {why}. Copy what you need into a "
+            "new file, or save it as PDF or CSV, and upload that")
 
 
 def zip_problem(data: bytes, *, max_uncompressed: int, kind: str) -> str | None:
@@ -95,10 +96,11 @@ def zip_problem(data: bytes, *, max_uncompressed: int, kind: str) -> str | None:
             return "The selected file is compressed in a way the service does not accept"
         total += member.file_size
         if total > max_uncompressed:
-            return _too_large(max_uncompressed)
+            return _too_large(f"it holds more than {megabytes(max_uncompressed)} of data")
         if (member.file_size > RATIO_FLOOR_BYTES and member.file_size
                 > settings.UPLOAD_ZIP_MAX_RATIO * max(member.compress_size, 1)):
-            return _too_large(max_uncompressed)
+            return _too_large("it is packed far tighter than a real document or "
+                              "spreadsheet")
     return None
 
 
