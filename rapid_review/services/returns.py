@@ -20,7 +20,7 @@ from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import StepAction
 from calendars.services import deadline_meet
 from cases.services import CaseError, EditConflict
-from cases.uploads import megabytes, zip_problem
+from cases.uploads import max_file_size, zip_problem
 from cases.virus_scan import virus_scan
 from outbox.services import message_queue
 
@@ -192,7 +192,7 @@ def attachment_problem(filename: str, data: bytes, *, opened: bool = False) -> s
     if extension not in ATTACHMENT_TYPES:
         return "The selected file must be a PDF, DOCX or XLSX"
     if len(data) > settings.UPLOAD_MAX_FILE_BYTES:
-        return f"The selected file must be smaller than {megabytes(settings.UPLOAD_MAX_FILE_BYTES)}"
+        return f"The selected file must be smaller than {max_file_size()}"
     if not data:
         return "The selected file is empty"
     if extension == "pdf":
