@@ -431,7 +431,13 @@ class Challenge(models.Model):
 
 class StoredFile(models.Model):
     """A file someone uploaded (a return's attachment, a reviewer's draft), kept as it was
-    sent, with its hash; checked on upload by the service that takes it."""
+    sent, with its hash; checked on upload by the service that takes it, and scanned for
+    viruses when a scanner is configured (cases/virus_scan.py: a file with a virus is
+    never stored)."""
+
+    class VirusScan(models.TextChoices):
+        NOT_SCANNED = "not_scanned", "Not scanned (no virus scanner configured)"
+        CLEAN = "clean", "Scanned: no virus found"
 
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
@@ -440,6 +446,8 @@ class StoredFile(models.Model):
     data = models.BinaryField()
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    virus_scan = models.CharField(max_length=12, choices=VirusScan.choices,
+                                  default=VirusScan.NOT_SCANNED)
 
     class Meta:
         abstract = True

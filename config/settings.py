@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.RequestContextMiddleware",
     "accounts.middleware.NoStoreMiddleware",  # after WhiteNoise: static files stay cached
+    "cases.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -295,6 +296,43 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# Uploads (cases/uploads.py): no uploaded file can take a web worker down. A request body
+# larger than one file and its form is refused (413 page) before any of it is read; the
+# reverse proxy's limit (client_max_body_size) should match UPLOAD_MAX_REQUEST_BYTES.
+_MB = 1024 * 1024
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * _MB)
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_FILE_BYTES + _MB
+# Form fields other than files (Django refuses more with its 400 page); files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file while the request is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * _MB))
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * _MB))
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# An XLSX or DOCX is a ZIP: refused unopened when its parts would open to more than this
+# (OPENED: the files the service reads, spreadsheets and the LCSPR draft it anonymises;
+# STORED: attachments it only keeps), when a part of over 1 MB is compressed more than
+# UPLOAD_ZIP_MAX_RATIO times, or when it has more than UPLOAD_ZIP_MAX_MEMBERS parts.
+UPLOAD_OPENED_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_OPENED_MAX_UNCOMPRESSED_BYTES",
+                                               default=20 * _MB)
+UPLOAD_STORED_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_STORED_MAX_UNCOMPRESSED_BYTES",
+                                               default=100 * _MB)
+UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
+UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=1000)
+# A spreadsheet is refused past these, counted as it is decompressed and again as its first
+# sheet streams, blank rows included (an upload's own limit on entries, e.g. 5,000
+# chronology rows, is checked as well). Elements: XML elements in the whole file, the bound
+# on openpyxl's time and memory (about 4 s and 100 MB at the cap; 5,000 chronology rows
+# hold 80,000 to 170,000).
+UPLOAD_SHEET_MAX_ROWS = env.int("UPLOAD_SHEET_MAX_ROWS", default=10_000)
+UPLOAD_SHEET_MAX_COLUMNS = env.int("UPLOAD_SHEET_MAX_COLUMNS", default=50)
+UPLOAD_SHEET_MAX_ELEMENTS = env.int("UPLOAD_SHEET_MAX_ELEMENTS", default=200_000)
+# Optional virus scanning of stored files with ClamAV's daemon (cases/virus_scan.py):
+# CLAMD_SOCKET (a Unix socket) or CLAMD_HOST and CLAMD_PORT. Unset, files are stored as
+# "not scanned"; set, a scanner that does not answer within CLAMD_TIMEOUT refuses the upload.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 
 LOGGING = {
     "version": 1,

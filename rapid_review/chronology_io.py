@@ -13,9 +13,10 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+from cases.uploads import UnreadableFile, spreadsheet_rows
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -69,10 +70,6 @@ CSV_TYPE = "text/csv; charset=utf-8"
 DATE_HINT = "enter a real date, like 27/03/2026"
 
 
-class UnreadableFile(Exception):
-    """The whole file is refused (type, size, encoding, structure): one clear message."""
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -114,46 +111,8 @@ HEADER_KEYS = {header_key(label): name for name, label in COLUMNS} | {
 
 
 # Reading ---------------------------------------------------------------------------------
-def _file_kind(name: str, head: bytes) -> str:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension == "xlsx":
-        if not head.startswith(b"PK\x03\x04"):
-            raise UnreadableFile("The selected file could not be read as an XLSX "
-                                 "spreadsheet. Save it again as XLSX or CSV and upload it")
-        return "xlsx"
-    if extension == "csv":
-        return "csv"
-    raise UnreadableFile("The selected file must be an XLSX or CSV spreadsheet")
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError,
-            InvalidFileException) as error:
-        raise UnreadableFile("The selected file could not be read as an XLSX spreadsheet. "
-                             "Save it again as XLSX or CSV and upload it") from error
-
-
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile("The selected CSV file must be saved as UTF-8 (in Excel: "
-                             "'CSV UTF-8 (Comma delimited)')") from error
-    if "\x00" in text:
-        raise UnreadableFile("The selected file could not be read as a CSV file")
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as error:
-        raise UnreadableFile(f"The selected CSV file could not be read: {error}") from error
-
-
+# The caps that keep a hostile file from taking the service down (size once opened, rows
+# and columns counted as the sheet streams) are cases.uploads', shared with every upload.
 def parse_text_date(value: str) -> datetime.date | None:
     """dd/mm/yyyy (also d/m/yyyy, with - or .) or ISO yyyy-mm-dd; None if not a real date."""
     value = value.strip()
@@ -224,13 +183,9 @@ def header_read(cells: Iterable, *, keys: dict[str, str], required: list[tuple[s
 
 def upload_rows(name: str, data: bytes) -> Iterator[tuple]:
     """An uploaded XLSX or CSV's rows, the header first, after the checks every upload gets
-    (size, empty, type). Raises :class:`UnreadableFile`, also while iterating."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UnreadableFile("The selected file must be smaller than 5 MB")
-    if not data:
-        raise UnreadableFile("The selected file is empty")
-    kind = _file_kind(name, data[:4])
-    return _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    (size, empty, type, and cases.uploads' caps). Raises :class:`UnreadableFile`, also while
+    iterating."""
+    return spreadsheet_rows(name, data, max_bytes=MAX_UPLOAD_BYTES)
 
 
 def body_rows(rows: Iterator, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:

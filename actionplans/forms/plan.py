@@ -10,6 +10,7 @@ from django import forms
 from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, RevisionField, gds_helper
 from accounts.models import Agency
+from cases.uploads import max_file_size, upload_max_size_validator
 
 from ..models import Action, Evidence
 
@@ -149,7 +150,8 @@ class EvidenceForm(forms.Form):
                           error_messages={"max_length": "The link must be 500 characters or "
                                                         "fewer"})
     file = forms.FileField(label="File (for a file)", required=False,
-                           help_text="PDF, DOCX or XLSX, up to 10 MB")
+                           help_text=f"PDF, DOCX or XLSX, up to {max_file_size()}",
+                           validators=[upload_max_size_validator()])
     form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):

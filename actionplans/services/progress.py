@@ -17,6 +17,7 @@ from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import Anchor, StepAction
 from calendars.services import anchor_record, deadline_meet, deadlines_close, deadlines_reopen
 from cases.services import CaseError
+from cases.virus_scan import virus_scan
 from outbox.services import message_queue
 from rapid_review.services.returns import attachment_problem
 
@@ -143,6 +144,7 @@ def evidence_add(*, actor: User, action: Action, kind: str, description: str, ur
             errors["file"] = problem
     if errors:
         raise CaseError(errors)
+    scan = virus_scan(data) if kind == Evidence.Kind.FILE else ""
     plan, action, earlier = _agency_side(action, Evidence, form_token,
                                          "evidence can no longer be added")
     if earlier is not None:
@@ -152,7 +154,7 @@ def evidence_add(*, actor: User, action: Action, kind: str, description: str, ur
         stored = EvidenceFile.objects.create(
             filename=filename, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[-1].lower()],
             size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
-            uploaded_by=actor)
+            uploaded_by=actor, virus_scan=scan)
     evidence = Evidence.objects.create(
         action=action, kind=kind, description=description,
         url=url if kind != Evidence.Kind.FILE else "", file=stored, added_by=actor,

@@ -8,6 +8,7 @@ from django import forms
 from accounts.fields import LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
 from accounts.models import Agency
+from cases.uploads import max_file_size, upload_max_size_validator
 
 from ..models import Publication, RedactionTerm, StageKind
 from ..services.chain import MAX_STAGES
@@ -55,7 +56,8 @@ class RecommendationForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Upload the reviewer's draft",
-                           help_text="A Word document (DOCX) or a PDF, up to 10 MB",
+                           help_text=f"A Word document (DOCX) or a PDF, up to {max_file_size()}",
+                           validators=[upload_max_size_validator()],
                            error_messages={"required": "Select the draft to upload"})
 
     def __init__(self, *args, **kwargs):

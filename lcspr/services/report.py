@@ -24,6 +24,7 @@ from cases.documents import document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError, EditConflict
 from cases.versioning import snapshot_sha256
+from cases.virus_scan import virus_scan
 from outbox.services import message_queue
 from rapid_review.services.returns import attachment_problem
 
@@ -192,16 +193,19 @@ def report_upload_add(*, actor: User, lcspr: Lcspr, filename: str,
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1].replace('"', "")[:200]
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     problem = ("The selected file must be a Word document (DOCX) or a PDF"
-               if extension not in UPLOAD_TYPES else attachment_problem(filename, data))
+               if extension not in UPLOAD_TYPES
+               else attachment_problem(filename, data, opened=True))
     if problem:
         raise CaseError({"file": problem})
+    scan = virus_scan(data)
     lcspr, report = _lock(actor, lcspr)
     upload = ReportUpload.objects.create(
         lcspr=lcspr, filename=filename, content_type=UPLOAD_TYPES[extension], size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor)
+        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor,
+        virus_scan=scan)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=upload,
                  partnership=lcspr.case.partnership,
-                 detail={"case": lcspr.case_id, "size": len(data)})
+                 detail={"case": lcspr.case_id, "size": len(data), "virus_scan": scan})
     report.upload = upload
     report.save(update_fields=["upload"])
     _edited(actor, report, "upload")

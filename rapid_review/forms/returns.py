@@ -9,8 +9,9 @@ from django import forms
 
 from accounts.fields import SECTION_MAX_LENGTH, LongTextField
 from accounts.forms import FormTokenField, GdsDateField, gds_helper
+from cases.uploads import max_file_size, upload_max_size_validator
 
-from ..services.returns import INVOLVED_WITH, MAX_ATTACHMENT_BYTES
+from ..services.returns import INVOLVED_WITH
 
 SAVE = "Save and continue"
 RADIOS = "cases/referral/layout/radios.html"
@@ -130,19 +131,14 @@ class NilReturnForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(
-        label="Upload a file", help_text="PDF, DOCX or XLSX, up to 10 MB",
+        label="Upload a file", help_text=f"PDF, DOCX or XLSX, up to {max_file_size()}",
+        validators=[upload_max_size_validator()],
         error_messages={"required": "Select a file to upload",
                         "empty": "The selected file is empty"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field("file"), submit="Upload file")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 10 MB")
-        return upload
 
 
 class SubmitReturnForm(forms.Form):

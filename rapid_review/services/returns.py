@@ -20,6 +20,8 @@ from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import StepAction
 from calendars.services import deadline_meet
 from cases.services import CaseError, EditConflict
+from cases.uploads import max_file_size, zip_problem
+from cases.virus_scan import virus_scan
 from outbox.services import message_queue
 
 from ..models import AgencyReturn, ReturnAttachment
@@ -40,7 +42,6 @@ SECTIONS = {
 }
 REQUIRED_SECTIONS = ("involvement", "summary", "analysis", "records")
 FURTHER_SECTION = "answers"
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -183,23 +184,26 @@ def agency_return_nil(*, actor: User, agency_return: AgencyReturn, is_nil: bool,
     return agency_return
 
 
-def attachment_problem(filename: str, data: bytes) -> str | None:
-    """PDF, DOCX or XLSX only, by extension and by content, up to 10 MB."""
+def attachment_problem(filename: str, data: bytes, *, opened: bool = False) -> str | None:
+    """PDF, DOCX or XLSX only, by extension and by content, up to UPLOAD_MAX_FILE_BYTES; a
+    DOCX or XLSX must also open to a safe size (cases.uploads). ``opened``: the service will
+    read the file itself (the LCSPR draft it anonymises), so the tighter limit applies."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in ATTACHMENT_TYPES:
         return "The selected file must be a PDF, DOCX or XLSX"
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        return "The selected file must be smaller than 10 MB"
+    if len(data) > settings.UPLOAD_MAX_FILE_BYTES:
+        return f"The selected file must be smaller than {max_file_size()}"
     if not data:
         return "The selected file is empty"
     if extension == "pdf":
         ok = data[:1024].lstrip().startswith(b"%PDF-")
     else:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                ok = ZIP_MARKERS[extension] in archive.namelist()
-        except zipfile.BadZipFile:
-            ok = False
+        if problem := zip_problem(data, max_uncompressed=(
+                settings.UPLOAD_OPENED_MAX_UNCOMPRESSED_BYTES if opened
+                else settings.UPLOAD_STORED_MAX_UNCOMPRESSED_BYTES), kind=extension.upper()):
+            return problem
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            ok = ZIP_MARKERS[extension] in archive.namelist()
     if not ok:
         return f"The selected file is not a real {extension.upper()} file"
     return None
@@ -213,14 +217,16 @@ def return_attachment_add(*, actor: User, agency_return: AgencyReturn, filename:
     problem = attachment_problem(filename, data)
     if problem:
         raise CaseError({"file": problem})
+    scan = virus_scan(data)
     extension = filename.rsplit(".", 1)[-1].lower()
     attachment = ReturnAttachment.objects.create(
         agency_return=agency_return, filename=filename,
         content_type=ATTACHMENT_TYPES[extension], size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor)
+        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor,
+        virus_scan=scan)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=attachment,
                  partnership=agency_return.request.review.case.partnership,
-                 detail={"return": agency_return.pk, "size": len(data)})
+                 detail={"return": agency_return.pk, "size": len(data), "virus_scan": scan})
     return attachment
 
 

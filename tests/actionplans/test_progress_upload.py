@@ -5,6 +5,7 @@ every problem listed by row as the chronology upload does."""
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from accounts.models import Role
 from actionplans.models import Action, ActionUpdate, Evidence
 from tests.actionplans.doc_builders import evidence_link, plan_with_actions
 from tests.factories import MembershipFactory
+from tests.hostile_files import blank_rows_bomb, shared_strings_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +193,24 @@ def test_unreadable_or_unchanged_files_are_refused_whole(client, built):
     header_only = b"Action ref,Status\r\n1.1,On track\r\n"
     html = _upload(client, ref, header_only, "p.csv").content.decode()
     assert "Row 1, Progress note: this column is missing" in html
+
+
+@pytest.mark.parametrize(("bomb", "message"), [
+    (shared_strings_bomb, "The selected file is too large once opened"),
+    (blank_rows_bomb, "The selected file has more than 10,000 rows"),
+])
+def test_a_file_that_opens_into_far_more_than_it_weighs_is_refused_within_a_second(
+        client, built, bomb, message):
+    """The chronology upload's guard (cases/uploads.py), through this page too."""
+    ref = built.plan.case.reference
+    data = bomb()
+    client.force_login(built.police.user)
+    started = time.perf_counter()
+    response = _upload(client, ref, data)
+    assert time.perf_counter() - started < 1
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["file"][0]
+    assert not ActionUpdate.objects.exists() and not Evidence.objects.exists()
 
 
 def test_only_agency_users_with_an_action_in_the_plan_see_the_upload(client, built,

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from docx import Document
 from openpyxl import Workbook
@@ -22,7 +23,6 @@ from rapid_review.services import (
     agency_return_submit,
     return_attachment_add,
 )
-from rapid_review.services.returns import MAX_ATTACHMENT_BYTES
 
 from .builders import (
     agency_with_user,
@@ -191,7 +191,7 @@ def test_reopening_needs_a_reason_lets_the_agency_edit_and_submit_again(sent):
     ("fake.docx", b"PK\x03\x04garbage", "not a real DOCX"),
     ("swapped.docx", None, "not a real DOCX"),  # an XLSX renamed .docx
     ("empty.pdf", b"", "empty"),
-    ("huge.pdf", b"%PDF-" + b"0" * MAX_ATTACHMENT_BYTES, "smaller than 10 MB"),
+    ("huge.pdf", b"%PDF-" + b"0" * settings.UPLOAD_MAX_FILE_BYTES, "smaller than 10 MB"),
 ])
 def test_attachments_are_checked_by_extension_content_and_size(sent, filename, data, problem):
     request, user = sent
