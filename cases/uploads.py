@@ -9,7 +9,7 @@ than a part declares); a spreadsheet's XML is then counted as it is decompressed
 cells per row and their columns, elements), and its first sheet read in openpyxl's
 streaming mode, refused as soon as it passes the row or column cap, blank rows counted.
 CSV uploads get the same row and column caps. The limits are settings (config/settings.py,
-"Uploads"; docs/decisions/0015-safe-uploads.md). Both spreadsheet uploads (the chronology,
+"Uploads"; docs/decisions/0016-safe-uploads.md). Both spreadsheet uploads (the chronology,
 action plan progress) read through :func:`spreadsheet_rows`; every stored attachment goes
 through :func:`zip_problem`. Nothing here touches the database.
 """
