@@ -3,9 +3,14 @@ changed or taken away here are audited as the administration pages' are."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 
 from .audit import audit_record
+from .forms import OperationsSignInForm
 from .models import Agency, AuditEvent, Membership, Partnership, User
+
+# Locked out after too many failures like the service's sign-in, and told so (throttling.py).
+admin.site.login_form = OperationsSignInForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,6 +34,11 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = []
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            obj.sessions_ended_at = timezone.now()  # as person_deactivate does
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:

@@ -10,11 +10,13 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from .models import Agency, Partnership, Role, StatutoryPartner
+from .throttling import sign_in_locked_message
 
 
 def gds_helper(*fields, submit: str) -> FormHelper:
@@ -130,7 +132,21 @@ class StartTimeField(forms.CharField):
         raise forms.ValidationError("Enter the start time like 09:30 or 2pm")
 
 
-class SignInForm(auth_forms.AuthenticationForm):
+class LockedOutMessageMixin:
+    """A sign-in refused because too many have failed (accounts/throttling.py) says so in the
+    error summary, in the same words for every email address typed."""
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(sign_in_locked_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class OperationsSignInForm(LockedOutMessageMixin, AdminAuthenticationForm):
+    """The operations admin's sign-in (accounts/admin.py)."""
+
+
+class SignInForm(LockedOutMessageMixin, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off. Contact your administrator",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 
-from . import request_context, selectors, two_factor
+from . import request_context, selectors, session_limits, two_factor
 
 
 class RequestContextMiddleware:
@@ -27,6 +29,28 @@ class RequestContextMiddleware:
             request_context.client_ip_var.reset(ip)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class SessionLimitsMiddleware:
+    """Ends a signed-in session past its idle or absolute limit, or begun before the account
+    was switched off (session_limits.py): the request goes on signed out, so a page that
+    needs sign-in sends the person to the sign-in page, which says why. Otherwise the
+    request counts as activity."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = session_limits.session_end_reason(request.session, request.user)
+            if reason is None:
+                session_limits.session_touch(request.session)
+            else:
+                request.session_end_reason = reason  # for the audit trail (signals.py)
+                logout(request)
+                if message := session_limits.end_message(reason):
+                    messages.info(request, message)
+        return self.get_response(request)
 
 
 class CurrentPartnershipMiddleware:

@@ -37,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can use the operations admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Sessions begun before this are over, even once the account is switched on again
+    # (accounts/session_limits.py).
+    sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import models
@@ -137,3 +138,18 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
     if rules.can_administer(user, partnership):
         items.append(NavItem("Administration", "accounts:administration"))
     return items
+
+
+def password_reset_requests_from(*, ip_address: str, since: datetime.datetime) -> int:
+    """Reset requests let through from one address since ``since`` (accounts/throttling.py)."""
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.PASSWORD_RESET, occurred_at__gte=since,
+        ip_address=ip_address, detail__accepted=True).count()
+
+
+def password_reset_requests_for(*, user: User, since: datetime.datetime) -> int:
+    """Reset emails let through to one account since ``since`` (accounts/throttling.py)."""
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.PASSWORD_RESET, occurred_at__gte=since,
+        object_type=User._meta.label_lower, object_id=str(user.pk),
+        detail__accepted=True).count()

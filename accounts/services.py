@@ -203,7 +203,8 @@ def role_remove(*, actor: User, membership: Membership) -> None:
 
 @transaction.atomic
 def person_deactivate(*, actor: User, person: User, partnership: Partnership) -> User:
-    """Switch the account off: the person can no longer sign in, anywhere; their roles and
+    """Switch the account off: the person can no longer sign in, anywhere, and every session
+    they have is over for good (switched on again, they sign in afresh); their roles and
     everything they did stay on record."""
     person = User.objects.select_for_update().get(pk=person.pk)
     if not rules.can_deactivate_person(actor, person, partnership):
@@ -213,7 +214,8 @@ def person_deactivate(*, actor: User, person: User, partnership: Partnership) ->
             "Remove their roles here instead")
     if person.is_active:
         person.is_active = False
-        person.save(update_fields=["is_active"])
+        person.sessions_ended_at = timezone.now()
+        person.save(update_fields=["is_active", "sessions_ended_at"])
         audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=person,
                      partnership=partnership, detail={"is_active": False})
     return person

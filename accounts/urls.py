@@ -13,6 +13,8 @@ urlpatterns = [
     path("sign-in/code/", two_factor_views.code, name="second-factor"),
     path("sign-in/set-up-app/", two_factor_views.set_up, name="second-factor-set-up"),
     path("sign-in/recovery-codes/", two_factor_views.recovery_codes, name="recovery-codes"),
+    path("session/keep-alive/", second_factor_not_required(views.session_keep_alive),
+         name="session-keep-alive"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(),
          name="password-reset-sent"),

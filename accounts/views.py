@@ -9,14 +9,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import rules, selectors, services, two_factor
-from .audit import audit_record
+from . import rules, selectors, services, session_limits, throttling, two_factor
 from .forms import (
     AgencyForm,
     AgencyShareForm,
@@ -31,7 +31,8 @@ from .forms import (
     apply_service_errors,
 )
 from .middleware import CurrentPartnershipMiddleware
-from .models import Agency, AuditEvent, Membership, User
+from .models import Agency, Membership, User
+from .request_context import client_ip_var
 from .rules import require
 
 
@@ -51,9 +52,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-sent")
 
     def form_valid(self, form):
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
-        audit_record(action=AuditEvent.Action.PASSWORD_RESET, obj=user,
-                     detail={"known_account": user is not None})
+        outcome = throttling.password_reset_request(
+            email=form.cleaned_data["email"], ip_address=client_ip_var.get())
+        if outcome == throttling.ResetOutcome.REFUSED:
+            form.add_error(None, throttling.password_reset_refused_message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if outcome == throttling.ResetOutcome.HELD_BACK:
+            return redirect(self.get_success_url())  # the same answer, no email
         return super().form_valid(form)
 
 
@@ -72,6 +77,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@require_POST
+def session_keep_alive(request):
+    """'Stay signed in' in the timeout warning: the request itself is the activity (the
+    middleware has checked the session is still on); it is recorded at once. The warning's
+    script asks for JSON (how long is left now); a plain form post goes back to its page."""
+    session_limits.session_touch(request.session, always=True)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"seconds_left": session_limits.seconds_left(request.session)})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse_lazy("dashboards:home")
+    return redirect(back)
 
 
 def choose_partnership(request):

@@ -6,6 +6,7 @@ email under ``var/``. Production sets ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_
 the management commands that only read the code (``CODE_ONLY_COMMANDS``).
 """
 
+import datetime
 import sys
 import warnings
 from pathlib import Path
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before accounts: its failed sign-in is counted before ours is audited (signals.py).
+    "axes",
     "crispy_forms",
     "crispy_forms_gds",
     "django_otp",
@@ -83,10 +86,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second step
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (a session ended says why on the sign-in page), before anything that
+    # reads the signed-in user's roles.
+    "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.CurrentPartnershipMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: see AXES_LOCKOUT_CALLABLE
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +141,12 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes refuses a locked-out sign-in before the password is checked; Django's own backend
+# checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "dashboards:home"
@@ -333,12 +346,44 @@ CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+# The client's address (audit trail, sign-in and reset throttling): REMOTE_ADDR, unless the
+# service sits behind a proxy that sets a header with it, e.g. TRUSTED_PROXY_HEADER=
+# X-Forwarded-For. Then the address TRUSTED_PROXY_COUNT places from the right of that
+# header (the one our own proxy added; the client can write anything to its left).
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# Brute force (Cyber Essentials): 10 failed sign-ins in 5 minutes lock the email address
+# typed, and separately the client's address, for 5 minutes from the last failure, whether
+# or not the account exists; the service's sign-in and the operations admin alike
+# (accounts/throttling.py). Failures are kept only that long; successes are not kept (the
+# audit trail has them).
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=5))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_of"
+AXES_CLIENT_IP_CALLABLE = "accounts.request_context.client_ip_of"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Password reset requests: at most this many in the same window from one address, and
+# emails to one account (accounts/throttling.py).
+PASSWORD_RESET_REQUEST_LIMIT = env.int("PASSWORD_RESET_REQUEST_LIMIT", default=10)
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request, warned
+# SESSION_IDLE_WARNING seconds before (templates/base.html, static/js/timeout_warning.mjs),
+# and SESSION_ABSOLUTE_TIMEOUT seconds after signing in whatever they do
+# (accounts/session_limits.py).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=8 * 60 * 60)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools log every layout step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # WeasyPrint and fontTools log every layout step at INFO, axes every sign-in.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

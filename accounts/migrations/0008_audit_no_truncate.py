@@ -25,7 +25,7 @@ def _on_postgresql(sql: str):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_endorsement_help_text")]
+    dependencies = [("accounts", "0007_user_sessions_ended_at")]
 
     operations = [
         migrations.RunPython(_on_postgresql(POSTGRES_UP), _on_postgresql(POSTGRES_DOWN)),

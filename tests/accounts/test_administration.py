@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts import rules, selectors, services
@@ -71,7 +72,8 @@ def test_administrator_adds_a_person_who_sets_a_password_from_the_invitation(
     done = client.post(form_page.redirect_chain[-1][0], {
         "new_password1": "a-long-new-passphrase-42", "new_password2": "a-long-new-passphrase-42"})
     assert done.status_code == 302
-    assert client.login(username=person.email, password="a-long-new-passphrase-42")
+    assert client.login(request=HttpRequest(), username=person.email,
+                        password="a-long-new-passphrase-42")
     client.logout()
     assert "expired or was already used" in client.get(link).content.decode()
 

@@ -38,7 +38,7 @@ def test_failed_sign_in_is_audited_without_the_typed_email(client):
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
     assert event.actor is None and event.object_id == ""
-    assert event.detail == {"known_account": False}
+    assert event.detail == {"known_account": False, "locked_out": False}
     assert "nobody" not in str(AuditEvent.objects.values_list().get())
 
 

@@ -289,6 +289,9 @@ NOT_PAGES |= {"outbox:message-retry"}
 # reset link): tests/accounts/test_administration.py.
 NOT_PAGES |= {"accounts:person-reactivate", "accounts:invitation-resend",
               "accounts:invitation-accept"}
+# "Stay signed in" (POST only, any signed-in person, their own session):
+# tests/accounts/test_sessions.py.
+NOT_PAGES |= {"accounts:session-keep-alive"}
 
 
 def _named_urls():

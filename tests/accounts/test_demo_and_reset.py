@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD, seed_demo
@@ -23,7 +24,8 @@ def test_seed_demo_creates_a_user_for_every_role(client):
     assert Agency.objects.count() >= 11
     assert all("(fictional)" in name for name in Agency.objects.values_list("name", flat=True))
     for user in User.objects.all():
-        assert client.login(username=user.email, password=DEMO_PASSWORD), user.email
+        assert client.login(request=HttpRequest(), username=user.email,
+                            password=DEMO_PASSWORD), user.email
 
 
 def test_the_demo_is_refused_where_debug_is_off_unless_asked_for():
@@ -51,7 +53,7 @@ def test_password_reset_by_email(client, make_user):
     done = client.post(form_page.redirect_chain[-1][0],
                        {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
-    assert client.login(username=user.email, password=new_password)
+    assert client.login(request=HttpRequest(), username=user.email, password=new_password)
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_RESET,
                                      object_id=str(user.pk)).exists()
 

@@ -1,10 +1,15 @@
-"""Journeys in real Chromium: each role signs in and lands on its own home page."""
+"""Journeys in real Chromium: each role signs in and lands on its own home page; the
+timeout warning before a session ends."""
+
+import datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import AuditEvent, Role
-from tests.conftest import sign_in
+from tests.conftest import check_accessibility, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser,
@@ -78,3 +83,54 @@ def test_the_accessibility_check_fails_on_a_serious_violation(page):
 
     with pytest.raises(AccessibilityError, match="image-alt"):
         page.check_accessibility()
+
+
+def test_the_timeout_warning_keeps_the_session_when_asked_and_signs_out_when_not(
+        page, make_user):
+    """GOV.UK's timeout warning, 2 minutes before 30 minutes without activity end the
+    session: "Stay signed in" (or Escape) keeps it; doing nothing ends on the sign-in page,
+    which says why. The server's clock (time-machine) and the page's (Playwright's) move
+    on together, 30 minutes in no time."""
+    user = make_user(Role.MANAGER)
+    page.clock.install()
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        def later(minutes: int, seconds: int = 0) -> None:
+            traveller.shift(datetime.timedelta(minutes=minutes, seconds=seconds))
+            page.clock.fast_forward(f"{minutes:02d}:{seconds:02d}")
+
+        sign_in(page, user.email, PASSWORD)
+        warning = page.get_by_role("dialog", name="You’re about to be signed out")
+        heading = page.get_by_role("heading", level=1)
+        expect(warning).to_be_hidden()
+
+        later(28, 5)
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("For your security, we will sign you out in 2 minutes")
+        stay = warning.get_by_role("button", name="Stay signed in")
+        expect(stay).to_be_focused()
+        expect(warning.get_by_role("button", name="Sign out")).to_be_visible()
+        check_accessibility(page)  # with the dialog open
+        stay.click()
+        expect(warning).to_be_hidden()
+
+        later(27)  # 55 minutes since the page was asked for, 27 since "Stay signed in"
+        page.reload()
+        expect(heading).to_have_text(user.full_name)
+        page.check_accessibility()
+
+        later(28, 5)
+        expect(warning).to_be_visible()
+        page.keyboard.press("Escape")  # stays signed in too
+        expect(warning).to_be_hidden()
+        later(29)
+        page.reload()
+        expect(heading).to_have_text(user.full_name)
+        page.check_accessibility()
+
+        later(30, 5)  # nothing done
+        page.wait_for_url("**/sign-in/**")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            "For your security, you were signed out after 30 minutes without activity")
+        page.check_accessibility()
+    assert AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.SIGN_OUT,
+                                     detail__reason="idle_timeout").count() == 1
