@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,6 +11,8 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLog
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from . import request_context, selectors, session_limits, two_factor
 
@@ -74,6 +77,28 @@ class CurrentPartnershipMiddleware:
             return self.get_response(request)
         finally:
             request_context.actor_id_var.reset(actor)
+
+
+class SecondFactorMiddleware:
+    """``request.user.is_verified()``: this session passed the second step of signing in.
+    django-otp's own middleware looks the device up on every request (a query a page); here
+    the session alone says it, which is sound because sessions are kept on the server, only
+    ``django_otp.login`` marks one, after a right code, and resetting someone's app ends
+    their sessions (``two_factor.second_factor_reset``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user = SimpleLazyObject(partial(self._with_verified, request, request.user))
+        return self.get_response(request)
+
+    @staticmethod
+    def _with_verified(request, user):
+        user.otp_device = None
+        user.is_verified = lambda: (user.is_authenticated
+                                    and DEVICE_ID_SESSION_KEY in request.session)
+        return user
 
 
 def second_factor_not_required(view):

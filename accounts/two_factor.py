@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_otp.oath import TOTP
@@ -143,13 +144,15 @@ def code_check(request: HttpRequest, *, user: User, code: str) -> None:
 
 @transaction.atomic
 def second_factor_reset(*, actor: User, person: User, partnership: Partnership) -> None:
-    """A business manager's reset for someone who lost their phone: the app and recovery
-    codes go, any session they verified stops counting, and they set up a new app at their
-    next sign-in."""
+    """An administrator's reset for someone who lost their phone: the app and recovery
+    codes go, their sessions end (whoever has the phone is signed out), and they set up a
+    new app at their next sign-in."""
     if not rules.can_reset_second_factor(actor, person, partnership):
         raise ValidationError("You cannot reset your own authenticator app. Ask another "
                               "administrator")
     TOTPDevice.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
+    person.sessions_ended_at = timezone.now()
+    person.save(update_fields=["sessions_ended_at"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=person,
                  partnership=partnership, detail={"second_factor": "reset"})

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second step
+    "accounts.middleware.SecondFactorMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (a session ended says why on the sign-in page), before anything that
     # reads the signed-in user's roles.

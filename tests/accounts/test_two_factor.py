@@ -147,9 +147,11 @@ def test_an_administrator_resets_a_lost_app(client, make_user, partnership):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, actor=admin,
                                      object_id=str(person.pk),
                                      detail__second_factor="reset").exists()
-    # The session the lost app verified no longer counts: they set up a new app.
+    # Whoever has the lost phone is signed out; at the next sign-in, a new app.
     response = person_client.get(reverse("dashboards:home"))
-    assert response.url.startswith(SET_UP_PAGE)
+    assert response.url.startswith(reverse("accounts:sign-in"))
+    response = _password_only(person_client, person)
+    assert person_client.get(response.url).url.startswith(SET_UP_PAGE)
 
     # Never their own, and never someone outside the partnerships they administer.
     assert b"cannot reset your own" in client.get(
