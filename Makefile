@@ -13,13 +13,15 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # test databases are thrown away; about 12% faster), the real server otherwise.
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench lint setup setup-test clean check-compose
+.PHONY: run test bench lint audit setup setup-test clean check-compose
 
-# Python dependencies and GOV.UK Frontend, reinstalled only when their pins change.
-$(VENV)/.installed: pyproject.toml package.json package-lock.json
+# Python dependencies and GOV.UK Frontend, reinstalled only when their pins change. Python's
+# from the lock file (every package, transitive ones too, checked against its hashes:
+# scripts/lock.sh makes it from pyproject.toml's pins).
+$(VENV)/.installed: requirements-dev.lock package.json package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	npm ci --no-audit --no-fund --loglevel=error
 	@scripts/ensure_debian_packages.sh runtime
 	@touch $@
@@ -35,6 +37,7 @@ run: setup
 	@PORT=$(PORT) scripts/run.sh
 
 test: setup-test
+	@scripts/audit_dependencies.sh
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) scripts/ensure_services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
@@ -44,6 +47,10 @@ test: setup-test
 
 bench: setup
 	@DEBUG=true $(PY) -m benchmarks
+
+# Known vulnerabilities in the locked packages (also run first by make test).
+audit: setup
+	@scripts/audit_dependencies.sh
 
 lint: setup check-compose
 	$(VENV)/bin/ruff check .
