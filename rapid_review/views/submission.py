@@ -77,17 +77,15 @@ def pack(request, reference: str):
     """POST makes what the pack holds and is missing, then redirects to the GET, which packs
     the stored documents and changes nothing."""
     review = review_to_edit(request, reference)
-    if request.method == "POST":
-        try:
-            submission_pack_documents_make(actor=request.user, review=review)
-        except ValidationError as refused:  # not signed yet: nothing to make
-            raise Http404 from refused
-        return redirect("rapid_review:submission-pack", reference=reference)
     try:
+        if request.method == "POST":
+            submission_pack_documents_make(actor=request.user, review=review)
+            return redirect("rapid_review:submission-pack", reference=reference)
         filename, data = submission_pack_stored(review=review)
     except ValidationError as refused:
-        if not signoff_state(review).all_signed:
+        if not signoff_state(review).all_signed:  # not signed yet: nothing to download
             raise Http404 from refused
+        # Not endorsed yet, or a document (or its PDF) could not be made: the page says so.
         messages.error(request, " ".join(refused.messages))
         return redirect("rapid_review:submission", reference=reference)
     audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=review.case,
