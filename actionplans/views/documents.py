@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import audit_record
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from accounts.rules import require
 from cases.models import CaseDocument
-from cases.views.documents import document_response
+from cases.views.documents import stored_version_redirect
 
 from ..documents import action_plan_document, seven_minute_briefing_document
 from ..forms.learning import ProgressUploadForm
@@ -46,28 +46,34 @@ def _xlsx_response(request, plan, data: bytes, filename: str, detail: dict) -> H
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def plan_download(request, reference: str, fmt: str):
-    """The whole plan, for its readers: DOCX and PDF as a stored version (made the first
-    time the plan is asked for as it stands), XLSX made from the plan as it is."""
+    """The whole plan, for its readers: XLSX made from the plan as it is (GET); DOCX and
+    PDF as a stored version, made by a POST the first time the plan is asked for as it
+    stands, then downloaded from the version."""
     require(fmt in ("docx", "pdf", "xlsx"))
     plan = plan_readable(request.user, reference)
     if fmt == "xlsx":
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         return _xlsx_response(
             request, plan, plan_xlsx(plan_actions(plan), title=f"Action plan {reference}"),
             f"{reference}-action-plan.xlsx", {"revision": plan.revision})
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     document = action_plan_document(actor=request.user, plan=plan)
     document.case = plan.case
-    return document_response(request, document, fmt)
+    return stored_version_redirect(document, fmt)
 
 
-@require_GET
+@require_POST
 def briefing_download(request, reference: str, fmt: str):
+    """The briefing as it stands, stored as a version (POST), then downloaded from it."""
     require(fmt in ("docx", "pdf"))
     plan = plan_for_briefing(request.user, reference)
     document = seven_minute_briefing_document(actor=request.user, plan=plan)
     document.case = plan.case
-    return document_response(request, document, fmt)
+    return stored_version_redirect(document, fmt)
 
 
 @require_GET

@@ -1,9 +1,13 @@
-"""Downloading a stored document version: authorised per document and audited."""
+"""Downloading a stored document version: authorised per document and audited.
+
+A GET never stores anything: a document kept as a version when it is asked for (the action
+plan, a briefing, terms, a letter) is asked for by a POST, which makes the version (once
+for the same content, so a second click finds the first's) and redirects here."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
@@ -32,6 +36,14 @@ def document_response(request, document: CaseDocument, fmt: str) -> HttpResponse
         f'attachment; filename="{document_filename(document, fmt)}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def stored_version_redirect(document: CaseDocument, fmt: str) -> HttpResponse:
+    """POST-redirect-GET: after the POST that made (or found) the version, its download."""
+    if fmt not in FORMATS:
+        raise Http404
+    return redirect("cases:document-download", reference=document.case.reference,
+                    pk=document.pk, fmt=fmt)
 
 
 @require_GET

@@ -18,7 +18,12 @@ from .referral import (
     national_referral_record,
     national_referral_reply_record,
 )
-from .reviewer import reviewer_appoint, reviewer_letter, reviewer_letter_dispatch_record
+from .reviewer import (
+    reviewer_appoint,
+    reviewer_letter,
+    reviewer_letter_dispatch_record,
+    reviewer_letter_stored,
+)
 from .subgroup import subgroup_member_add, subgroup_member_remove
 from .target import lcspr_target_revise
 from .terms import lcspr_terms_agree, lcspr_terms_document, lcspr_terms_save
@@ -39,6 +44,7 @@ __all__ = ["checkpoint_add", "lcspr_dates_close", "checkpoint_move", "checkpoint
            "national_referral_letter", "national_referral_record",
            "national_referral_reply_record", "parallel_process_add", "parallel_process_update",
            "practitioner_involvement_record", "reviewer_appoint", "reviewer_letter",
-           "reviewer_letter_dispatch_record", "subgroup_member_add", "subgroup_member_remove",
+           "reviewer_letter_dispatch_record", "reviewer_letter_stored", "subgroup_member_add",
+           "subgroup_member_remove",
            "timetable_item_add", "timetable_item_cancel", "timetable_item_done",
            "timetable_item_move"]

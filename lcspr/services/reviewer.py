@@ -19,7 +19,7 @@ from accounts.models import AuditEvent, Role, User
 from accounts.services import person_add
 from calendars.models import Anchor
 from calendars.services import anchor_record, deadline_meet, deadlines_reopen
-from cases.documents import document_generate
+from cases.documents import document_current, document_generate
 from cases.models import CaseDocument
 from cases.services import CaseError
 
@@ -103,6 +103,15 @@ def reviewer_letter(*, actor: User | None, lcspr: Lcspr) -> CaseDocument:
     return document_generate(actor=actor, case=lcspr.case,
                              kind=CaseDocument.Kind.LCSPR_REVIEWER_LETTER,
                              content=reviewer_letter_content(lcspr))
+
+
+def reviewer_letter_stored(*, lcspr: Lcspr) -> CaseDocument | None:
+    """The stored letter when it says what the record says now, for the page (a read: the
+    letter is made by asking for it, or by recording a sending)."""
+    if not lcspr.is_lcspr or getattr(lcspr, "reviewer", None) is None:
+        return None
+    return document_current(case=lcspr.case, kind=CaseDocument.Kind.LCSPR_REVIEWER_LETTER,
+                            content=reviewer_letter_content(lcspr))
 
 
 @transaction.atomic

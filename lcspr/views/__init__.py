@@ -36,6 +36,8 @@ urlpatterns = [
     path("<str:reference>/lcspr/reviewer/", reviewer.reviewer, name="reviewer"),
     path("<str:reference>/lcspr/reviewer/letter/", reviewer.reviewer_letter_page,
          name="reviewer-letter"),
+    path("<str:reference>/lcspr/reviewer/letter.<str:fmt>", reviewer.reviewer_letter_download,
+         name="reviewer-letter-download"),
     path("<str:reference>/lcspr/terms/", terms.terms, name="terms"),
     path("<str:reference>/lcspr/terms/edit/", terms.terms_edit, name="terms-edit"),
     path("<str:reference>/lcspr/terms/agree/", terms.terms_agree, name="terms-agree"),

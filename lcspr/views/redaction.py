@@ -12,7 +12,7 @@ from accounts import rules
 from accounts.forms import apply_service_errors
 from accounts.rules import require
 from cases.models import CaseDocument
-from cases.views.documents import document_response
+from cases.views.documents import stored_version_redirect
 
 from ..forms.report import RedactionTermForm
 from ..models import AnonymisedCopy, RedactionTerm
@@ -133,11 +133,12 @@ def redaction_add(request, reference: str):
         **back_to("lcspr:redaction", reference, "the anonymised copy")})
 
 
-@require_GET
+@require_POST
 def redaction_family_copy(request, reference: str, fmt: str):
-    """The family's embargoed copy, made (once for the same content) when asked for."""
+    """The family's embargoed copy, made (once for the same content) when asked for (a
+    POST), then downloaded from the stored version."""
     lcspr = _manageable(request, reference)
     require(ready_copy(lcspr) is not None and lcspr.planned_publication_on is not None)
     document = family_copy_document(actor=request.user, lcspr=lcspr)
     document.case = lcspr.case
-    return document_response(request, document, fmt)
+    return stored_version_redirect(document, fmt)

@@ -6,15 +6,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import rules
 from accounts.forms import apply_service_errors
 from accounts.rules import require
+from cases.views.documents import stored_version_redirect
 
 from ..forms.reviewer import DispatchForm, ReviewerForm
 from ..selectors import lcspr_to_manage, reviewer_letters_due
-from ..services import reviewer_appoint, reviewer_letter, reviewer_letter_dispatch_record
+from ..services import (
+    reviewer_appoint,
+    reviewer_letter,
+    reviewer_letter_dispatch_record,
+    reviewer_letter_stored,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,8 +61,17 @@ def reviewer_letter_page(request, reference: str):
         else:
             messages.success(request, f"Recorded as sent to {dispatch.get_recipient_display()}")
             return redirect("lcspr:reviewer-letter", reference=reference)
-    document = reviewer_letter(actor=request.user, lcspr=lcspr)
+    document = reviewer_letter_stored(lcspr=lcspr)
     return render(request, "lcspr/reviewer_letter.html", {
         "form": form, "case": lcspr.case, "lcspr": lcspr, "document": document,
         "dispatches": list(lcspr.dispatches.select_related("document", "recorded_by")),
         "due": reviewer_letters_due(lcspr), "today": timezone.localdate()})
+
+
+@require_POST
+def reviewer_letter_download(request, reference: str, fmt: str):
+    """The letter as the record says now, stored as a version (once for the same content),
+    then downloaded from it."""
+    lcspr = lcspr_to_manage(request.user, reference)
+    require(lcspr.is_lcspr and getattr(lcspr, "reviewer", None) is not None)
+    return stored_version_redirect(reviewer_letter(actor=request.user, lcspr=lcspr), fmt)

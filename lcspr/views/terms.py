@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import rules
 from accounts.forms import apply_service_errors, edit_conflict
 from accounts.rules import require
 from cases.services import EditConflict
-from cases.views.documents import document_response
+from cases.views.documents import stored_version_redirect
 
 from ..forms.terms import AgreeForm, TermsForm
 from ..models import LcsprTerms
@@ -93,14 +93,14 @@ def terms_agree(request, reference: str):
         "heading": True, "title": f"Record the sub-group's agreement to version {current.version}"})
 
 
-@require_GET
+@require_POST
 def terms_download(request, reference: str, fmt: str):
-    """The terms as they stand now (stored as a version the first time they are asked for);
-    the reviewer may download them too."""
+    """The terms as they stand now, stored as a version the first time they are asked for
+    (a POST), then downloaded from it; the reviewer may download them too."""
     case, lcspr = lcspr_for(request.user, reference)
     current = _terms(lcspr) if lcspr else None
     require(current is not None)
     current.lcspr = lcspr
     document = lcspr_terms_document(actor=request.user, terms=current)
     document.case = case
-    return document_response(request, document, fmt)
+    return stored_version_redirect(document, fmt)

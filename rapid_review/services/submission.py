@@ -153,23 +153,37 @@ def _terms_document(actor: User | None, review: RapidReview) -> CaseDocument | N
     return document
 
 
+def submission_pack_documents_make(*, actor: User | None, review: RapidReview) -> None:
+    """Make what the pack holds and is still missing (the version's documents are made after
+    the signing commits), try again a PDF that failed, and store the covering letter as
+    the record says now: the change before the pack is downloaded (a POST; the same
+    content is never stored twice, so a second click makes nothing)."""
+    version = _signed_version(review)
+    version_documents_generate(actor=actor, version=version)
+    submission_letter(actor=actor, review=review)
+    _terms_document(actor, review)
+
+
 def submission_pack(*, actor: User | None, review: RapidReview) -> tuple[str, bytes]:
-    """The ZIP for the Panel: the report and the signed decision record, the covering letter
-    and the terms of reference, each as DOCX and PDF, with a manifest of their SHA-256."""
+    """The ZIP for the Panel with its documents made first (the command, and tests)."""
+    submission_pack_documents_make(actor=actor, review=review)
+    return submission_pack_stored(review=review)
+
+
+def submission_pack_stored(*, review: RapidReview) -> tuple[str, bytes]:
+    """The ZIP for the Panel from the stored documents, changing nothing: the report and the
+    signed decision record, the covering letter and the terms of reference, each as DOCX
+    and PDF, with a manifest of their SHA-256."""
     version = _signed_version(review)
     case = review.case
     key = version_key(version)
-    # The version's documents are made after the signing commits; make any still missing,
-    # and try again a PDF that failed, before packing them.
-    version_documents_generate(actor=actor, version=version)
-    letter = submission_letter(actor=actor, review=review)
     parts = [
         ("1-rapid-review-report", _latest(case.pk, CaseDocument.Kind.RAPID_REVIEW_REPORT,
                                           f"{key}-signed")),
         ("2-decision-record-signed", _latest(case.pk, CaseDocument.Kind.DECISION_RECORD,
                                              f"{key}-signed")),
-        ("3-covering-letter", letter),
-        ("4-terms-of-reference", _terms_document(actor, review)),
+        ("3-covering-letter", _latest(case.pk, CaseDocument.Kind.SUBMISSION_LETTER, key)),
+        ("4-terms-of-reference", _latest(case.pk, CaseDocument.Kind.TERMS_OF_REFERENCE)),
     ]
     missing = [name for name, document in parts if document is None]
     if missing:

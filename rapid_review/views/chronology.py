@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from accounts.models import AuditEvent
 from accounts.rules import require
 from cases.documents import document_preparation_latest
 from cases.models import CaseDocument, DocumentPreparation
-from cases.views.documents import document_response
+from cases.views.documents import stored_version_redirect
 
 from ..chronology_io import (
     CSV_TYPE,
@@ -253,6 +253,7 @@ def master(request, reference: str):
         "for_reviewer": not rules.can_read_review_papers(request.user, review.case),
         "filters_described": filters.describe(agencies), "filtered": bool(filters),
         "query": _query_without_page(request),
+        **_document_exports(request, reference),
         "out_of_scope": sum(1 for e in chronology.entries if e.out_of_scope),
         "preparation": document_preparation_latest(
             case=review.case, kind=CaseDocument.Kind.MASTER_CHRONOLOGY,
@@ -261,22 +262,37 @@ def master(request, reference: str):
 
 
 EXPORTS = ("docx", "pdf", "xlsx", "csv")
+STORED_EXPORTS = ("docx", "pdf")
 
 
-@require_GET
+def _document_exports(request, reference: str) -> dict[str, str]:
+    """Where the Word and PDF buttons post, with the page's filters."""
+    query = _query_without_page(request)
+    return {f"export_{fmt}": reverse("rapid_review:master-chronology-export",
+                                     args=[reference, fmt]) + (f"?{query}" if query else "")
+            for fmt in STORED_EXPORTS}
+
+
+@require_http_methods(["GET", "POST"])
 def master_export(request, reference: str, fmt: str):
+    """XLSX and CSV are made from the entries as they are (GET); Word and PDF are stored as
+    a version (or prepared off the request when long) by a POST, then downloaded from the
+    stored version: a GET never stores anything."""
     require(fmt in EXPORTS)
     review = _master_review(request, reference)
+    if (request.method == "POST") != (fmt in STORED_EXPORTS):
+        return HttpResponseNotAllowed(["POST"] if fmt in STORED_EXPORTS else ["GET"])
     agencies = contributing_agencies(review)
     _form, filters = _filters(request, agencies)
-    if fmt in ("docx", "pdf"):
+    if fmt in STORED_EXPORTS:
         document = master_chronology_document(actor=request.user, review=review,
                                               filters=filters)
         if isinstance(document, DocumentPreparation):  # too long to render in the request
             query = _query_without_page(request)
             page = reverse("rapid_review:master-chronology", args=[reference])
             return redirect(f"{page}?{query}" if query else page)
-        return document_response(request, document, fmt)
+        document.case = review.case
+        return stored_version_redirect(document, fmt)
     entries, _scope = all_master_entries(review, filters)
     case = review.case
     audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=case,

@@ -26,7 +26,8 @@ from ..services.submission import (
     delay_notice_create,
     delay_notice_mark_sent,
     submission_due_on,
-    submission_pack,
+    submission_pack_documents_make,
+    submission_pack_stored,
     submission_record,
 )
 from .access import review_to_edit, review_to_read
@@ -71,13 +72,22 @@ def submission(request, reference: str):
     return _page(request, review)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pack(request, reference: str):
+    """POST makes what the pack holds and is missing, then redirects to the GET, which packs
+    the stored documents and changes nothing."""
     review = review_to_edit(request, reference)
     try:
-        filename, data = submission_pack(actor=request.user, review=review)
-    except ValidationError as refused:  # not signed yet: nothing to download
-        raise Http404 from refused
+        if request.method == "POST":
+            submission_pack_documents_make(actor=request.user, review=review)
+            return redirect("rapid_review:submission-pack", reference=reference)
+        filename, data = submission_pack_stored(review=review)
+    except ValidationError as refused:
+        if not signoff_state(review).all_signed:  # not signed yet: nothing to download
+            raise Http404 from refused
+        # Not endorsed yet, or a document (or its PDF) could not be made: the page says so.
+        messages.error(request, " ".join(refused.messages))
+        return redirect("rapid_review:submission", reference=reference)
     audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=review.case,
                  partnership=review.case.partnership,
                  detail={"case": review.case_id, "kind": "submission_pack"})

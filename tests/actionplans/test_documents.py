@@ -27,8 +27,13 @@ def built(partnership):
 
 
 def _get(client, user, name, *args):
+    """A page or a spreadsheet, or a stored document: asked for by a POST (which stores the
+    version) and downloaded by the GET it redirects to."""
     client.force_login(user)
-    return client.get(reverse(f"actionplans:{name}", args=args))
+    url = reverse(f"actionplans:{name}", args=args)
+    if name.endswith("-download") and args[-1] in ("docx", "pdf"):
+        return client.post(url, follow=True)
+    return client.get(url)
 
 
 def _workbook(response):
@@ -69,6 +74,22 @@ def test_the_plan_as_word_and_pdf_is_a_stored_version_read_back(client, built):
     downloads = AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD,
                                           actor=built.officer)
     assert sorted(e.detail["format"] for e in downloads) == ["docx", "pdf"]
+
+
+def test_a_get_of_the_plan_as_a_document_stores_nothing(client, built):
+    ref = built.plan.case.reference
+    client.force_login(built.officer)
+    for name, fmt in (("plan-download", "docx"), ("briefing-download", "pdf")):
+        response = client.get(reverse(f"actionplans:{name}", args=[ref, fmt]))
+        assert response.status_code == 405, name
+    assert client.post(reverse("actionplans:plan-download", args=[ref, "xlsx"])
+                       ).status_code == 405
+    assert not CaseDocument.objects.filter(case=built.plan.case).exists()
+    # A second click finds the version the first made.
+    url = reverse("actionplans:plan-download", args=[ref, "pdf"])
+    first, second = client.post(url), client.post(url)
+    assert first["Location"] == second["Location"]
+    assert CaseDocument.objects.filter(case=built.plan.case).count() == 1
 
 
 def test_a_changed_plan_is_downloaded_as_its_next_version(client, built):

@@ -77,7 +77,7 @@ def test_the_learning_is_shared_and_the_police_update_from_their_spreadsheet(
     page.get_by_role("button", name="Save the briefing").click()
     page.check_accessibility()
     with page.expect_download() as download:
-        page.locator("#briefing-links").get_by_role("link", name="PDF").click()
+        page.locator("#briefing-links").get_by_role("button", name="PDF").click()
     text = pdf_text(download.value.path().read_bytes())
     assert "A baby was seriously harmed at home" in text and SMART_POINT[:40] in text
     sign_out(page)

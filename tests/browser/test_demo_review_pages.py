@@ -90,7 +90,7 @@ def test_the_demo_review_pages_open_and_pass_axe(page, demo):
     _visit(page, "submission", waiting.reference)
     expect(page.locator("#signoff-summary")).to_contain_text("signed by all three")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download the submission pack (ZIP)").click()
+        page.get_by_role("button", name="Download the submission pack (ZIP)").click()
     archive = zipfile.ZipFile(io.BytesIO(info.value.path().read_bytes()))
     record = flat(pdf_text(archive.read(
         f"{waiting.reference}-2-decision-record-signed.pdf"), layout=False))

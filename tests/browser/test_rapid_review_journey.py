@@ -70,9 +70,10 @@ def _csv(path, rows) -> str:
     return str(path)
 
 
-def _download(page, link: str) -> bytes:
+def _download(page, name: str) -> bytes:
+    """A download by its button (a document stored as a version: asked for by a POST)."""
     with page.expect_download() as info:
-        page.get_by_role("link", name=link).click()
+        page.get_by_role("button", name=name).click()
     with open(info.value.path(), "rb") as handle:
         return handle.read()
 

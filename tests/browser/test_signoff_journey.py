@@ -180,7 +180,7 @@ def test_from_a_quorate_meeting_to_three_signatures_and_the_pack(page, celery_wo
     page.check_accessibility()
     expect(page.locator("#signoff-summary")).to_contain_text("Version 2 signed by all three")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download the submission pack (ZIP)").click()
+        page.get_by_role("button", name="Download the submission pack (ZIP)").click()
     with open(info.value.path(), "rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     signed_on = f"{today:%-d %B %Y}"

@@ -17,6 +17,7 @@ from accounts.models import AuditEvent, Role
 from calendars.models import Deadline, DeadlineStatus, StepAction
 from calendars.services.reminders import reminders_plan, reminders_send
 from calendars.step_pages import business_unit_link, partner_link
+from cases.models import CaseDocument
 from dashboards.selectors import my_deadlines_queue
 from lcspr.models import ReviewerLetterDispatch
 from lcspr.services import (
@@ -27,6 +28,7 @@ from lcspr.services import (
     reviewer_letter_dispatch_record,
 )
 from tests.conftest import deliver_emails
+from tests.factories import MembershipFactory
 from tests.lcspr.builders import appointed_reviewer
 from tests.lcspr.conftest import TODAY
 
@@ -235,10 +237,36 @@ def test_the_letter_page_says_who_is_still_to_be_sent_it_and_by_when(
     url = reverse("lcspr:reviewer-letter", args=[lcspr.case.reference])
     with _on("2027-01-14", 12):
         client.force_login(manager)
-        client.get(url)  # the letter's document is made once
         with django_assert_max_num_queries(15):
             page = client.get(url).content.decode()
     due = page[page.index('id="letters-due"'):page.index("</ul>", page.index("letters-due"))]
     assert "Ofsted, by 13 January 2027" in due and "Department for Education" in due
     assert "Child Safeguarding Practice Review Panel" not in due
     assert due.count("Overdue") == 2
+
+
+def test_the_letter_is_made_by_asking_for_it_never_by_opening_the_page(client, lcspr,
+                                                                        manager):
+    with time_machine.travel(TODAY, tick=False):
+        appointed_reviewer(lcspr, manager)
+    ref = lcspr.case.reference
+    letters = CaseDocument.objects.filter(case=lcspr.case,
+                                          kind=CaseDocument.Kind.LCSPR_REVIEWER_LETTER)
+    client.force_login(manager)
+    page = client.get(reverse("lcspr:reviewer-letter", args=[ref])).content.decode()
+    assert not letters.exists() and 'id="letter-documents"' in page
+    assert client.get(reverse("lcspr:reviewer-letter-download", args=[ref, "pdf"])
+                      ).status_code == 405
+    response = client.post(reverse("lcspr:reviewer-letter-download", args=[ref, "pdf"]))
+    letter = letters.get()
+    assert response["Location"] == reverse("cases:document-download", args=[ref, letter.pk, "pdf"])
+    # A second click, or the other format, finds the same version.
+    client.post(reverse("lcspr:reviewer-letter-download", args=[ref, "docx"]))
+    assert letters.count() == 1
+    page = client.get(reverse("lcspr:reviewer-letter", args=[ref])).content.decode()
+    assert "Letter, version 1" in page
+    # Only the business unit asks for it.
+    client.force_login(MembershipFactory(partnership=lcspr.case.partnership,
+                                         role=Role.SCRUTINEER).user)
+    assert client.post(reverse("lcspr:reviewer-letter-download", args=[ref, "pdf"])
+                       ).status_code == 404

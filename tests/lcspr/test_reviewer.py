@@ -66,7 +66,7 @@ def test_a_reviewer_sees_their_own_review_only(client, partnership, manager, lcs
     ref = lcspr.case.reference
     assert client.get(reverse("lcspr:overview", args=[ref])).status_code == 200
     assert client.get(reverse("lcspr:terms", args=[ref])).status_code == 200
-    download = client.get(reverse("lcspr:terms-download", args=[ref, "docx"]))
+    download = client.post(reverse("lcspr:terms-download", args=[ref, "docx"]), follow=True)
     assert download.status_code == 200 and "Q1 (fictional)" in docx_text(download.content)
     for name in ("lcspr:overview", "lcspr:terms"):
         assert client.get(reverse(name, args=[other.case.reference])).status_code == 404

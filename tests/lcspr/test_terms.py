@@ -182,5 +182,5 @@ def test_the_terms_pages_prefill_keep_what_was_typed_and_record_agreement(
     with django_assert_max_num_queries(15):
         page = client.get(reverse("lcspr:overview", args=[ref])).content.decode()
     assert page.count("Completed") >= 2
-    pdf = client.get(reverse("lcspr:terms-download", args=[ref, "pdf"]))
+    pdf = client.post(reverse("lcspr:terms-download", args=[ref, "pdf"]), follow=True)
     assert pdf.status_code == 200 and "Q (fictional)" in pdf_text(pdf.content)

@@ -82,7 +82,7 @@ def test_a_large_pdf_asked_for_with_redis_down_waits_and_the_sweep_queues_it_lat
     export = reverse("rapid_review:master-chronology-export", args=[reference, "pdf"])
 
     with broker_down():
-        response = client.get(export)
+        response = client.post(export)
         assert response.status_code == 302 and response["Location"] == page
         html = client.get(page).content.decode()
         assert WAITING_DOCUMENT in html and "Being prepared" in html
@@ -90,7 +90,7 @@ def test_a_large_pdf_asked_for_with_redis_down_waits_and_the_sweep_queues_it_lat
         assert preparation.pending and preparation.queued_at is None
         assert preparation.times_queued == 0
         # Asking again while Redis is still down tries again, and still says it waits.
-        assert client.get(export).status_code == 302
+        assert client.post(export).status_code == 302
         assert WAITING_DOCUMENT in client.get(page).content.decode()
         assert DocumentPreparation.objects.count() == 1
 
@@ -102,7 +102,7 @@ def test_a_large_pdf_asked_for_with_redis_down_waits_and_the_sweep_queues_it_lat
     assert preparation.times_queued == 1
     html = client.get(page).content.decode()
     assert WAITING_DOCUMENT not in html and export in html
-    response = client.get(export)
+    response = client.post(export, follow=True)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content == bytes(CaseDocument.objects.get().pdf)
     # Nothing left for the sweep.
@@ -116,7 +116,7 @@ def test_a_redis_that_never_answers_costs_the_page_seconds_not_a_500(
     reference = long_review.case.reference
     with broker_hung(), django_capture_on_commit_callbacks(execute=True):
         started = time.monotonic()
-        response = client.get(reverse("rapid_review:master-chronology-export",
+        response = client.post(reverse("rapid_review:master-chronology-export",
                                       args=[reference, "pdf"]))
         elapsed = time.monotonic() - started
     assert response.status_code == 302

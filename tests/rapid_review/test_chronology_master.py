@@ -176,7 +176,7 @@ def test_selector_pages_keep_the_order_across_pages(review):
 def test_docx_and_pdf_exports_read_back_landscape_and_audited(client, review, mixed,
                                                               make_user):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    response = client.get(master_url(review, "docx"))
+    response = client.post(master_url(review, "docx"), follow=True)
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
     section = document.sections[0]
@@ -185,7 +185,7 @@ def test_docx_and_pdf_exports_read_back_landscape_and_audited(client, review, mi
     assert "Master chronology" in text and "Police call" in text and "Draft health" not in text
     assert text.index("Old police") < text.index("Police call") < text.index("School visit")
     assert "(outside the scope period)" in text
-    pdf = client.get(master_url(review, "pdf"))
+    pdf = client.post(master_url(review, "pdf"), follow=True)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert "Police call" in pdf_text(pdf.content)
     docs = CaseDocument.objects.filter(kind=CaseDocument.Kind.MASTER_CHRONOLOGY)
@@ -195,7 +195,7 @@ def test_docx_and_pdf_exports_read_back_landscape_and_audited(client, review, mi
 
 def test_exports_follow_the_filters_and_say_so(client, review, mixed, make_user):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    response = client.get(master_url(review, "docx", subject="mother"))
+    response = client.post(master_url(review, "docx", subject="mother"), follow=True)
     text = docx_text(response.content)
     assert "Filtered: subject contains 'mother'" in text
     assert "School visit" in text and "Police call" not in text
@@ -273,10 +273,10 @@ def test_a_chronology_at_the_inline_limit_downloads_in_the_request(client, revie
                                                                   make_user, settings):
     settings.DOCUMENT_INLINE_MAX_ENTRIES = 4  # the mixed review has 4 submitted entries
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    response = client.get(master_url(review, "pdf"))
+    response = client.post(master_url(review, "pdf"), follow=True)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     settings.DOCUMENT_INLINE_MAX_ENTRIES = 3
     mixed["police"].agency_return.chronology_entries.update(comments="Changed (fictional)")
-    response = client.get(master_url(review, "pdf"))
+    response = client.post(master_url(review, "pdf"))
     assert response.status_code == 302 and response["Location"] == master_url(review)
     assert "The PDF is being prepared" in client.get(master_url(review)).content.decode()

@@ -87,13 +87,13 @@ def test_long_master_chronology_is_prepared_by_the_worker_then_downloaded(
     page = _url(review, "master-chronology")
     _paused(queue)
 
-    response = client.get(_url(review, "master-chronology-export", "pdf"))
+    response = client.post(_url(review, "master-chronology-export", "pdf"))
     assert response.status_code == 302 and response["Location"] == page
     html = client.get(page).content.decode()
     assert BEING_PREPARED in html and "Being prepared" in html
     assert _url(review, "master-chronology-export", "pdf") not in html
     # A second click (either format) while it is pending queues nothing new.
-    assert client.get(_url(review, "master-chronology-export", "docx")).status_code == 302
+    assert client.post(_url(review, "master-chronology-export", "docx")).status_code == 302
     preparation = DocumentPreparation.objects.get()
     assert _waiting_in_broker(queue) == 1
     assert not CaseDocument.objects.exists()
@@ -107,7 +107,7 @@ def test_long_master_chronology_is_prepared_by_the_worker_then_downloaded(
     assert BEING_PREPARED not in html
     assert _url(review, "master-chronology-export", "pdf") in html
 
-    response = client.get(_url(review, "master-chronology-export", "pdf"))
+    response = client.post(_url(review, "master-chronology-export", "pdf"), follow=True)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content == bytes(preparation.document.pdf)  # the stored version
     text = pdf_text(response.content)
@@ -121,7 +121,7 @@ def test_filtered_download_is_prepared_with_its_filters(celery_worker, client, r
                                                          make_user):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
     query = "subject=child&date_from_0=1&date_from_1=3&date_from_2=2026"
-    response = client.get(_url(review, "master-chronology-export", "docx") + "?" + query)
+    response = client.post(_url(review, "master-chronology-export", "docx") + "?" + query)
     assert response["Location"] == _url(review, "master-chronology") + "?" + query
     preparation = _finished(DocumentPreparation.objects.get())
     assert preparation.related_key.startswith("filtered-")
@@ -137,7 +137,7 @@ def test_filtered_download_is_prepared_with_its_filters(celery_worker, client, r
 def test_agency_user_gets_404_and_nothing_is_queued(celery_worker, client, review):
     police = AgencyReturn.objects.get(request__agency__name="Police (fict)").request.agency
     client.force_login(agency_user_for(police, review.case.partnership))
-    assert client.get(_url(review, "master-chronology-export", "pdf")).status_code == 404
+    assert client.post(_url(review, "master-chronology-export", "pdf")).status_code == 404
     assert client.post(_url(review, "collated-returns")).status_code == 404
     assert not DocumentPreparation.objects.exists()
 
@@ -148,7 +148,7 @@ def test_requester_who_lost_access_gets_no_document_and_the_page_says_so(
     officer, manager = make_user(Role.BUSINESS_UNIT_OFFICER), make_user(Role.BUSINESS_MANAGER)
     client.force_login(officer)
     _paused(queue)
-    assert client.get(_url(review, "master-chronology-export", "pdf")).status_code == 302
+    assert client.post(_url(review, "master-chronology-export", "pdf")).status_code == 302
     officer.memberships.all().delete()  # leaves the partnership before the task runs
     _resumed(queue)
     preparation = _finished(DocumentPreparation.objects.get())
@@ -161,7 +161,7 @@ def test_requester_who_lost_access_gets_no_document_and_the_page_says_so(
     assert "can no longer read this rapid review&#x27;s papers" in html
     assert BEING_PREPARED not in html
     # Asking again makes a new preparation, which succeeds for someone who can read.
-    assert client.get(_url(review, "master-chronology-export", "pdf")).status_code == 302
+    assert client.post(_url(review, "master-chronology-export", "pdf")).status_code == 302
     again = _finished(DocumentPreparation.objects.exclude(pk=preparation.pk).get())
     assert not again.failed and again.document is not None
     html = client.get(_url(review, "master-chronology")).content.decode()

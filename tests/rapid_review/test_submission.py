@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role, StatutoryPartner
 from calendars.models import DeadlineStatus
+from cases.models import CaseDocument
 from outbox.models import Message
 from rapid_review.models import PanelSubmission, ReviewReport
 from rapid_review.services import (
@@ -221,7 +222,12 @@ def test_the_business_unit_downloads_the_pack_and_records_the_submission(
     client.force_login(officer)
     page = client.get(reverse("rapid_review:submission", args=[ref])).content.decode()
     assert "Download the submission pack (ZIP)" in page
-    response = client.get(reverse("rapid_review:submission-pack", args=[ref]))
+    pack = reverse("rapid_review:submission-pack", args=[ref])
+    response = client.post(pack)
+    assert response.status_code == 302 and response["Location"] == pack
+    documents = CaseDocument.objects.filter(case=review.case).count()
+    response = client.get(pack)  # the stored documents, packed: nothing made
+    assert CaseDocument.objects.filter(case=review.case).count() == documents
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD,
@@ -246,6 +252,7 @@ def test_partners_read_the_submission_page_but_not_the_pack(client, partnership,
     client.force_login(partners["police"])
     assert client.get(reverse("rapid_review:submission", args=[ref])).status_code == 200
     assert client.get(reverse("rapid_review:submission-pack", args=[ref])).status_code == 404
+    assert client.post(reverse("rapid_review:submission-pack", args=[ref])).status_code == 404
     client.force_login(school.user)
     assert client.get(reverse("rapid_review:submission", args=[ref])).status_code == 404
 
