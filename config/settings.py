@@ -318,8 +318,20 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # runserver's request lines (make run) name the path without its query string, as
+    # gunicorn's access log does in production (config/gunicorn.py): no search in a log.
+    "filters": {"without_query_strings": {"()": "config.log_filters.WithoutQueryStrings"}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter",
+                                     "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                          "filters": ["without_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools log every layout step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint and fontTools log every layout step at INFO.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    },
 }
