@@ -22,5 +22,6 @@ EXPOSE 8000
 # Long documents (more than DOCUMENT_INLINE_MAX_ENTRIES entries) are rendered by the Celery
 # worker instead; 60 s leaves headroom for the largest ones still rendered in a request.
 # A database that does not answer fails the request sooner, with the service's own error
-# page (connect and statement timeouts in config/settings.py).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]
+# page (connect and statement timeouts in config/settings.py). config/gunicorn.py: the
+# access log names paths without their query strings.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]

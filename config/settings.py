@@ -13,6 +13,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "outbox",
     "calendars",
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "csp.middleware.CSPMiddleware",  # first: every answer carries the policy, /health/'s too
     "operations.middleware.HealthCheckMiddleware",  # before the host checks: see its docstring
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -306,6 +311,24 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): nothing but the service's own files, no inline code
+# or styles but base.html's one line that tells GOV.UK Frontend JavaScript runs (its nonce,
+# request.csp_nonce, is new on every response), no frames, plugins or foreign form targets.
+# GOV.UK Frontend needs no data: images or fonts (its CSS asks for /assets/ only).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "object-src": [CSP_NONE],
+    },
+}
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
@@ -382,8 +405,20 @@ SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=8 * 60 * 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # runserver's request lines (make run) name the path without its query string, as
+    # gunicorn's access log does in production (config/gunicorn.py): no search in a log.
+    "filters": {"without_query_strings": {"()": "config.log_filters.WithoutQueryStrings"}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter",
+                                     "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                          "filters": ["without_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools log every layout step at INFO, axes every sign-in.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint and fontTools log every layout step at INFO, axes every sign-in.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
+    },
 }

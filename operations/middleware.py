@@ -6,7 +6,8 @@ HEALTH_PATH = "/health/"
 
 
 class HealthCheckMiddleware:
-    """First in MIDDLEWARE: the HTTPS redirect and ALLOWED_HOSTS would refuse compose's and
+    """Before the host checks (only the CSP header's middleware is earlier, so the answer
+    carries the policy too): the HTTPS redirect and ALLOWED_HOSTS would refuse compose's and
     a load balancer's plain-HTTP check by IP address. The answer holds no personal data
     and builds no URL from the Host header, so skipping those checks here is safe."""
 

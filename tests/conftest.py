@@ -232,7 +232,10 @@ def check_accessibility(page) -> None:
     # A click that navigates returns once the new document is committed, maybe before it
     # has a <head>: check the page the user sees once it has loaded.
     page.wait_for_load_state("load")
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated through the DevTools protocol, which the page's Content Security Policy does
+    # not govern (a <script> tag added to the page would be refused, rightly, as inline).
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text())
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
@@ -272,6 +275,18 @@ def page_kind(page) -> tuple:
 # The kinds of page axe has checked in this test process (each xdist worker has its own).
 _KINDS_CHECKED: set[tuple] = set()
 
+# Run in every page before its own scripts (and not subject to its policy): each Content
+# Security Policy violation is logged with the directive and what it blocked. Chromium logs
+# its own "Refused to ... Content Security Policy" line too; either fails the test.
+_CSP_LISTENER_JS = """document.addEventListener('securitypolicyviolation', e => console.error(
+    'CSP violation: ' + e.effectiveDirective + ' refused ' + (e.blockedURI || 'inline')
+    + ' in ' + e.documentURI + (e.sourceFile ? ' at ' + e.sourceFile + ':' + e.lineNumber : '')
+    + (e.sample ? ' (' + e.sample + ')' : '')), true)"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation: ") or "Content Security Policy" in text
+
 
 @pytest.fixture
 def page(chromium, live_server):
@@ -279,10 +294,18 @@ def page(chromium, live_server):
     with ``page.check_accessibility()``; teardown fails the test if one was skipped. axe
     runs once per kind of page (:func:`page_kind`) in a test process: a repeat of a page
     already checked, in this journey or an earlier one (the sign-in page, the home page, a
-    form for the next partner), is not run again. axe was half the journeys' time."""
+    form for the next partner), is not run again. axe was half the journeys' time.
+
+    Teardown also fails the test if Chromium reported a Content Security Policy violation
+    on any page (``page.csp_violations``, the console lines that said so)."""
     context = chromium.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
+    context.add_init_script(_CSP_LISTENER_JS)
     browser_page = context.new_page()
+    csp_violations: list[str] = []
+    browser_page.on("console", lambda message: csp_violations.append(message.text)
+                    if is_csp_violation(message.text) else None)
+    browser_page.csp_violations = csp_violations
     visited: list[str] = []
     checked: set[str] = set()
     kinds_checked = _KINDS_CHECKED
@@ -303,6 +326,8 @@ def page(chromium, live_server):
     browser_page.check_accessibility = check
     yield browser_page
     context.close()
+    assert not csp_violations, "Content Security Policy violations:\n" + "\n".join(
+        csp_violations)
     unchecked = [url for url in visited if url not in checked]
     assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
 

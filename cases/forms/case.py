@@ -1,9 +1,11 @@
-"""The case list's filter form (a GET form: bookmarkable, and kept by the pagination)."""
+"""The case list's filter form: posted, never in the address (it searches children's names);
+the view keeps it in the session for the pagination (accounts/saved_filters.py)."""
 
 from __future__ import annotations
 
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
+from django.urls import reverse
 
 from accounts.forms import GdsDateField, gds_helper
 
@@ -40,7 +42,8 @@ class CaseFilterForm(forms.Form):
             Field.checkbox("overdue", small=True),
             submit="Apply filters",
         )
-        self.helper.form_method = "get"
+        self.helper.form_method = "post"
+        self.helper.form_action = reverse("cases:case-list")
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
 

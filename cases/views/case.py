@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rules
 from accounts.audit import audit_view
+from accounts.saved_filters import PARAM as FILTERS
+from accounts.saved_filters import filters_redirect, filters_saved
 from calendars.step_pages import business_unit_link
 from rapid_review.selectors import review_clock
 
@@ -28,17 +30,22 @@ def paginate(request, rows) -> dict:
         page.number, on_each_side=1, on_ends=1)}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
+    """The filters are posted and kept in the session (a child's name is searched for
+    here): the address holds only their token (accounts/saved_filters.py)."""
     partnership = request.partnership
     if not rules.has_any_role(request.user, partnership, rules.CASE_READERS):
         raise Http404
-    params = request.GET.copy()
-    params.pop("page", None)
-    form = CaseFilterForm(params or None)
+    if request.method == "POST":
+        return filters_redirect(request, scope="case-list", to=reverse("cases:case-list"))
+    saved = filters_saved(request, scope="case-list")
+    form = CaseFilterForm(saved)
     cases = selectors.case_list(request.user, partnership, form.filters())
     return render(request, "cases/case/list.html", {
-        "form": form, "filtered": form.is_bound, **paginate(request, cases)})
+        "form": form, "filtered": form.is_bound,
+        "filters_ended": saved is None and FILTERS in request.GET,
+        **paginate(request, cases)})
 
 
 @require_GET

@@ -100,7 +100,7 @@ class MasterFilterForm(forms.Form):
                              help_text="For example, 1 1 2026")
     date_to = GdsDateField(label="To", required=False, what="the date to show up to")
 
-    def __init__(self, *args, agencies: dict[int, str], **kwargs):
+    def __init__(self, *args, agencies: dict[int, str], action: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "All agencies"), *agencies.items()]
         self.helper = gds_helper(
@@ -108,7 +108,10 @@ class MasterFilterForm(forms.Form):
             Field.text("subject", label_size=Size.SMALL),
             Field("date_from", legend_size=Size.SMALL),
             Field("date_to", legend_size=Size.SMALL), submit="Apply filters")
-        self.helper.form_method = "get"
+        # Posted, never in the address: the subject is a person's name (the view keeps the
+        # filters in the session, accounts/saved_filters.py).
+        self.helper.form_method = "post"
+        self.helper.form_action = action
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,8 @@ sent back to the page, which says it is being prepared, then offers the stored v
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
@@ -24,6 +26,8 @@ from accounts.audit import audit_record, audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from accounts.rules import require
+from accounts.saved_filters import PARAM as FILTERS
+from accounts.saved_filters import filters_redirect, filters_saved
 from cases.documents import document_preparation_latest
 from cases.models import CaseDocument, DocumentPreparation
 from cases.views.documents import stored_version_redirect
@@ -222,10 +226,18 @@ def _master_review(request, reference: str) -> RapidReview:
     return review
 
 
-def _filters(request, agencies: dict[int, str]) -> tuple[MasterFilterForm, MasterFilters]:
-    data = request.GET if any(k in request.GET for k in (
-        "agency", "subject", "date_from_0", "date_to_0")) else None
-    form = MasterFilterForm(data, agencies=agencies)
+def _scope(review: RapidReview) -> str:
+    return f"master-chronology:{review.pk}"
+
+
+def _filters(request, review: RapidReview, agencies: dict[int, str]
+             ) -> tuple[MasterFilterForm, MasterFilters]:
+    """The filters kept in the session for the token in the address: the subject searched
+    for is a person's name, never put in a URL (accounts/saved_filters.py)."""
+    data = filters_saved(request, scope=_scope(review))
+    form = MasterFilterForm(data, agencies=agencies,
+                            action=reverse("rapid_review:master-chronology",
+                                           args=[review.case.reference]))
     if data is None or not form.is_valid():
         return form, MasterFilters()
     agency = form.cleaned_data["agency"]
@@ -236,16 +248,19 @@ def _filters(request, agencies: dict[int, str]) -> tuple[MasterFilterForm, Maste
 
 
 def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    """The token of the filters (the only thing the address holds), for links and exports."""
+    token = request.GET.get(FILTERS)
+    return urlencode({FILTERS: token}) if token else ""
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def master(request, reference: str):
     review = _master_review(request, reference)
+    if request.method == "POST":
+        return filters_redirect(request, scope=_scope(review), to=reverse(
+            "rapid_review:master-chronology", args=[reference]))
     agencies = contributing_agencies(review)
-    form, filters = _filters(request, agencies)
+    form, filters = _filters(request, review, agencies)
     chronology = master_chronology(review, filters, page=request.GET.get("page"))
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/chronology/master.html", {
@@ -254,6 +269,7 @@ def master(request, reference: str):
         "filters_described": filters.describe(agencies), "filtered": bool(filters),
         "query": _query_without_page(request),
         **_document_exports(request, reference),
+        "filters_ended": not form.is_bound and FILTERS in request.GET,
         "out_of_scope": sum(1 for e in chronology.entries if e.out_of_scope),
         "preparation": document_preparation_latest(
             case=review.case, kind=CaseDocument.Kind.MASTER_CHRONOLOGY,
@@ -283,7 +299,7 @@ def master_export(request, reference: str, fmt: str):
     if (request.method == "POST") != (fmt in STORED_EXPORTS):
         return HttpResponseNotAllowed(["POST"] if fmt in STORED_EXPORTS else ["GET"])
     agencies = contributing_agencies(review)
-    _form, filters = _filters(request, agencies)
+    _form, filters = _filters(request, review, agencies)
     if fmt in STORED_EXPORTS:
         document = master_chronology_document(actor=request.user, review=review,
                                               filters=filters)

@@ -671,6 +671,7 @@ def test_role_matrix(client, make_user, url_for, role):
         assert response.status_code == expected, (role, name)
         # Nothing shown to a signed-in person is kept by a browser or a proxy.
         assert "no-store" in response["Cache-Control"], (role, name)
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"], (role, name)
 
 
 @pytest.mark.parametrize("role", list(Role))

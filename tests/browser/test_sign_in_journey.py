@@ -134,3 +134,24 @@ def test_the_timeout_warning_keeps_the_session_when_asked_and_signs_out_when_not
         page.check_accessibility()
     assert AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.SIGN_OUT,
                                      detail__reason="idle_timeout").count() == 1
+
+
+def test_the_policy_refuses_inline_code_and_the_page_fixture_reports_it(page):
+    """base.html's one inline script runs (its nonce), anything else inline is refused, and
+    the refusal is what fails a journey at teardown."""
+    page.goto("/sign-in/")
+    page.check_accessibility()
+    expect(page.locator("body")).to_have_class("govuk-template__body js-enabled "
+                                               "govuk-frontend-supported")
+    assert page.csp_violations == []
+    with page.expect_console_message(lambda message: "style-src" in message.text):
+        page.evaluate("""() => {
+            const script = document.createElement('script');
+            script.textContent = 'window.injected = true';
+            document.body.append(script);
+            document.body.insertAdjacentHTML('beforeend', '<p style="color: red">Red</p>');
+        }""")
+    assert page.evaluate("() => window.injected") is None
+    assert any("script-src" in text for text in page.csp_violations), page.csp_violations
+    assert any("style-src" in text for text in page.csp_violations), page.csp_violations
+    page.csp_violations.clear()  # seen: the fixture's teardown would fail the test otherwise

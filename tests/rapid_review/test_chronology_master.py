@@ -4,6 +4,7 @@ number of queries), its four exports read back, and the collated report (SCSI-7)
 import csv
 import datetime
 import io
+import re
 import subprocess
 
 import pytest
@@ -78,16 +79,23 @@ def mixed(review, partnership):
             "overdue": overdue}
 
 
-def master_url(review, fmt=None, **query):
+def master_url(review, fmt=None, query=""):
     if fmt:
         path = reverse("rapid_review:master-chronology-export",
                        args=[review.case.reference, fmt])
     else:
         path = reverse("rapid_review:master-chronology", args=[review.case.reference])
-    if query:
-        from urllib.parse import urlencode
-        path += "?" + urlencode(query)
-    return path
+    return path + query
+
+
+def filtered(client, review, **filters) -> str:
+    """Post the filters as the page's form does; the page it is sent back to has their token
+    in its address, never what was typed."""
+    response = client.post(master_url(review), filters)
+    assert response.status_code == 303
+    query = response["Location"].removeprefix(master_url(review))
+    assert re.fullmatch(r"\?filters=[\w-]+", query), response["Location"]
+    return query
 
 
 def test_only_submitted_entries_merged_by_date_then_agency_with_source_shown(
@@ -114,7 +122,7 @@ def test_only_submitted_entries_merged_by_date_then_agency_with_source_shown(
 ])
 def test_filters(client, review, mixed, make_user, query, expected):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    html = client.get(master_url(review, **query)).content.decode()
+    html = client.get(master_url(review, query=filtered(client, review, **query))).content.decode()
     shown = [t for t in ("Old police", "Police call", "School visit", "Late school")
              if t in html]
     assert shown == expected
@@ -125,12 +133,13 @@ def test_filters(client, review, mixed, make_user, query, expected):
 def test_filter_by_agency_and_a_bad_date_range_is_an_error(client, review, mixed, make_user):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
     police = mixed["police"].agency
-    html = client.get(master_url(review, agency=police.pk)).content.decode()
+    query = filtered(client, review, agency=police.pk)
+    html = client.get(master_url(review, query=query)).content.decode()
     assert "Police call" in html and "School visit" not in html
     assert "agency: Police (fict)" in html
-    response = client.get(master_url(review, date_from_0="2", date_from_1="3",
-                                     date_from_2="2026", date_to_0="1", date_to_1="3",
-                                     date_to_2="2026"))
+    response = client.get(master_url(review, query=filtered(
+        client, review, date_from_0="2", date_from_1="3", date_from_2="2026", date_to_0="1",
+        date_to_1="3", date_to_2="2026")))
     assert response.context["form"].errors["date_to"]
     assert "4 entries" in response.content.decode()  # unfiltered while the form is wrong
 
@@ -159,8 +168,9 @@ def test_a_fixed_number_of_queries_for_2000_entries_from_15_agencies(
         response = client.get(master_url(review))
     assert "2000 entries" in response.content.decode()
     assert len(response.context["chronology"].entries) == 250
+    query = filtered(client, review, subject="child")
     with django_assert_max_num_queries(15):
-        response = client.get(master_url(review, subject="child", page=8))
+        response = client.get(master_url(review, query=query + "&page=8"))
     assert "Showing 2000 of 2000 entries" in response.content.decode()
     assert len(response.context["chronology"].entries) == 250
 
@@ -195,7 +205,12 @@ def test_docx_and_pdf_exports_read_back_landscape_and_audited(client, review, mi
 
 def test_exports_follow_the_filters_and_say_so(client, review, mixed, make_user):
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
-    response = client.post(master_url(review, "docx", subject="mother"), follow=True)
+    query = filtered(client, review, subject="mother")
+    html = client.get(master_url(review, query=query)).content.decode()
+    exports = re.findall(r'(?:href|action)="([^"]*/export\.\w+[^"]*)"', html)
+    assert len(exports) == 4 and all(href.endswith(query) for href in exports)
+    assert "mother" not in " ".join(re.findall(r'(?:href|action|src)="([^"]*)"', html))
+    response = client.post(master_url(review, "docx", query), follow=True)
     text = docx_text(response.content)
     assert "Filtered: subject contains 'mother'" in text
     assert "School visit" in text and "Police call" not in text
@@ -203,7 +218,7 @@ def test_exports_follow_the_filters_and_say_so(client, review, mixed, make_user)
                .values_list("related_key", flat=True))
     assert len(keys) == 1 and keys.pop().startswith("filtered-")
     rows = list(csv.reader(io.StringIO(b"".join(
-        client.get(master_url(review, "csv", subject="mother")).streaming_content
+        client.get(master_url(review, "csv", query)).streaming_content
     ).decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][7].startswith("School visit")
 

@@ -1,0 +1,103 @@
+"""No query string in the web servers' logs (issue 15): gunicorn as the production image and
+docker compose start it, and runserver as ``make run`` does. A search typed into an
+address (a child's name) is not written down."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+NAME = "Zebedee"
+PROBE_APP = """
+def app(environ, start_response):
+    if environ["PATH_INFO"] == "/boom/":
+        raise RuntimeError("boom")
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, **headers) -> int:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers),  # noqa: S310
+                                        timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except (ConnectionError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen) -> tuple[str, str]:
+    server.send_signal(signal.SIGTERM)
+    out, err = server.communicate(timeout=30)
+    return out, err
+
+
+def test_the_image_and_compose_start_gunicorn_alike():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    [cmd] = [line for line in (ROOT / "Dockerfile").read_text().splitlines()
+             if line.startswith("CMD ")]
+    assert json.loads(cmd.removeprefix("CMD ")) == compose["services"]["web"]["command"]
+
+
+def test_gunicorn_logs_paths_without_query_strings_or_referrers(tmp_path):
+    (tmp_path / "probe_app.py").write_text(PROBE_APP)
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())[
+        "services"]["web"]["command"]
+    assert command[:3] == ["gunicorn", "-c", "config/gunicorn.py"]
+    port = _free_port()
+    args = [{"config.wsgi:application": "probe_app:app", "0.0.0.0:8000": f"127.0.0.1:{port}",
+             "3": "1"}.get(arg, arg) for arg in command[1:]]
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", *args, "--pythonpath", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert _get(f"{base}/cases/?search={NAME}+Quill&page=2",
+                    Referer=f"{base}/cases/?search={NAME}") == 200
+        assert _get(f"{base}/boom/?search={NAME}") == 500
+    finally:
+        access, errors = _stop(server)
+    assert '"GET /cases/ HTTP/1.1" 200' in access and '" 500 ' in access
+    assert "Error handling request GET /boom/\n" in errors
+    assert NAME not in access and NAME not in errors
+
+
+def test_make_runs_server_logs_paths_without_query_strings(tmp_path):
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "REDIS_URL")}  # make run's SQLite, in tmp_path
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
+         "--skip-checks"],
+        cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _get(f"http://127.0.0.1:{port}/static/css/service.css?search={NAME}") == 200
+    finally:
+        out, err = _stop(server)
+    assert '"GET /static/css/service.css HTTP/1.1" 200' in err
+    assert NAME not in out + err
