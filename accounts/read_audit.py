@@ -52,7 +52,12 @@ NO_CHILD_DATA = frozenset({
     "accounts:agency-detail", "accounts:people", "accounts:administration",
     "accounts:partnership-settings", "accounts:agency-add", "accounts:agency-edit",
     "accounts:agency-share", "accounts:person-add", "accounts:person", "accounts:role-give",
-    "accounts:role-remove", "accounts:person-deactivate",
+    "accounts:role-remove", "accounts:person-deactivate", "accounts:person-reactivate",
+    "accounts:invitation-resend", "accounts:second-factor-reset",
+    # Signing in and out, the second step, and the session's keep-alive (the timeout
+    # warning's, every few minutes on every open page).
+    "accounts:sign-out", "accounts:second-factor", "accounts:second-factor-set-up",
+    "accounts:recovery-codes", "accounts:session-keep-alive",
     # The calendar and the timeline template: dates and steps, no case.
     "calendars:calendar", "calendars:calendar-day-remove", "calendars:timeline",
     "calendars:timeline-choose", "calendars:timeline-step-new", "calendars:timeline-step-edit",
