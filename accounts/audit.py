@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 
 from .models import AuditEvent, Partnership, User
 from .request_context import client_ip_var, request_id_var
+
+# Reads (views, downloads) audited in the current request, counted so that the central read
+# audit (read_audit.py) writes its own event only for a page whose view wrote none.
+_reads_var: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "audited_reads", default=None)
+READS = frozenset({AuditEvent.Action.VIEW, AuditEvent.Action.DOWNLOAD})
+
+
+@contextmanager
+def reads_counted() -> Iterator[list[int]]:
+    """Count the reads audited inside the block (a mutable cell, so a view run in another
+    thread's copy of the context still counts here)."""
+    token = _reads_var.set(counter := [0])
+    try:
+        yield counter
+    finally:
+        _reads_var.reset(token)
 
 
 def _partnership_of(obj: Any) -> Partnership | None:
@@ -33,6 +55,7 @@ def audit_record(
     Pass ``partnership_id`` when only the id is at hand, to spare a query."""
     owner = ({"partnership_id": partnership_id} if partnership is None and partnership_id
              else {"partnership": partnership or _partnership_of(obj)})
+    _count(action)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -45,9 +68,36 @@ def audit_record(
     )
 
 
-def audit_view(*, actor: User, obj: models.Model) -> AuditEvent:
-    """Record that someone looked at a record holding a child's details."""
-    return audit_record(action=AuditEvent.Action.VIEW, actor=actor, obj=obj)
+def audit_record_of(*, action: str, actor: User, rows: QuerySet, detail: dict) -> AuditEvent:
+    """Append one event about the record ``rows`` selects (at most one row, with a
+    ``partnership_id``), looked up by the INSERT itself: one query where fetching the
+    record first would take two, on every page the read audit covers."""
+    def first(field: str) -> Subquery:
+        return Subquery(rows.values(field)[:1])
+
+    _count(action)
+    return AuditEvent.objects.create(
+        actor=actor, action=action, object_type=rows.model._meta.label_lower,
+        object_id=Coalesce(Cast(first("pk"), models.CharField()), Value("")),
+        partnership_id=first("partnership_id"),
+        ip_address=client_ip_var.get(), request_id=request_id_var.get(), detail=detail)
+
+
+def _count(action: str) -> None:
+    counter = _reads_var.get()
+    if counter is not None and action in READS:
+        counter[0] += 1
+
+
+def audit_view(*, actor: User, obj: models.Model, case: models.Model | None = None
+               ) -> AuditEvent:
+    """Record that someone looked at a record holding a child's details. A record of a case
+    that does not point at its case itself (a return, a report, a meeting) names ``case``,
+    so that the event is in the case's partnership's trail and found by the case."""
+    if case is None or case == obj:
+        return audit_record(action=AuditEvent.Action.VIEW, actor=actor, obj=obj)
+    return audit_record(action=AuditEvent.Action.VIEW, actor=actor, obj=obj,
+                        partnership_id=case.partnership_id, detail={"case": case.pk})
 
 
 class AuditedRecordMixin:

@@ -14,7 +14,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from . import request_context, selectors, session_limits, two_factor
+from . import read_audit, request_context, selectors, session_limits, two_factor
+from .audit import reads_counted
 
 
 class RequestContextMiddleware:
@@ -125,6 +126,21 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"
         return HttpResponseRedirect(target)
+
+
+class ReadAuditMiddleware:
+    """Every read of a child's record audited, and every refusal (``read_audit``). After the
+    sign-in check, so that it sees who is signed in; inside ``RequestContextMiddleware``, so
+    that the events carry the request's id and the client's address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with reads_counted() as reads:
+            response = self.get_response(request)
+            read_audit.request_audit(request, response, reads_written=reads[0])
+        return response
 
 
 class NoStoreMiddleware:

@@ -209,6 +209,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         VIEW = "view", "Viewed"
         DOWNLOAD = "download", "Downloaded"
+        REFUSED = "refused", "Refused access"
         PASSWORD_RESET = "password_reset", "Asked for a password reset"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -195,3 +195,17 @@ def triage_recommendations(case: Case, decisions: list[TriageDecision]
         latest.setdefault(document.related_key, document)
     return {d.pk: latest[recommendation_key(d)] for d in decisions
             if recommendation_key(d) in latest}
+
+
+# The case a page's URL names, for the read audit (accounts/read_audit.py): unscoped, as the
+# view has already decided whether the person may see it, or refused them.
+def case_by_reference(kwargs: dict) -> QuerySet[Case]:
+    return Case.objects.filter(reference=kwargs["reference"])
+
+
+def case_by_draft_key(kwargs: dict) -> QuerySet[Case]:
+    return Case.objects.filter(referral__draft_key=kwargs["key"])
+
+
+def case_by_challenge(kwargs: dict) -> QuerySet[Case]:
+    return Case.objects.filter(triage_decisions__challenges=kwargs["pk"])

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.CurrentPartnershipMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.ReadAuditMiddleware",  # after sign-in: see its docstring
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes asks: see AXES_LOCKOUT_CALLABLE
 ]

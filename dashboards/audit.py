@@ -79,6 +79,32 @@ def _noun(object_type: str) -> str:
         return "record"
 
 
+# Lists and pages that name no one record, by the page they were read on (read_audit.py).
+PAGES = {
+    "cases:case-list": "the case list",
+    "cases:referral-inbox": "the referral inbox",
+    "cases:my-referrals": "the agency's referrals",
+    "rapid_review:chase-list": "the returns to chase",
+    "rapid_review:agency-requests": "the agency's information requests",
+    "actionplans:my-actions": "the agency's actions",
+    "calendars:deadlines": "the deadlines",
+    "outbox:undelivered": "the undelivered emails",
+    # Written by the overdue dashboards themselves.
+    "overdue_dashboard": "the overdue dashboard",
+    "agency_overdue": "the agency's overdue work",
+}
+
+
+def _page_noun(event: AuditEvent) -> str:
+    page = event.detail.get("page")
+    if page in PAGES:
+        searched = event.detail.get("searched") or {}
+        return PAGES[page] + (" (searched)" if searched.get("search") else "")
+    if event.action == AuditEvent.Action.REFUSED:
+        return "a page"
+    return "the partnership's settings"
+
+
 def describe(events: list[AuditEvent]) -> list[AuditLine]:
     """Each event in words, with the case's reference where the event concerns a case."""
     case_ids = set()
@@ -98,9 +124,11 @@ def describe(events: list[AuditEvent]) -> list[AuditLine]:
             case_id = (int(e.object_id) if e.object_type == "cases.case"
                        and e.object_id.isdigit() else e.detail.get("case"))
             reference = references.get(case_id)
-            noun = _noun(e.object_type) if e.object_type else "the partnership's settings"
+            noun = _noun(e.object_type) if e.object_type else _page_noun(e)
+            if e.action == AuditEvent.Action.REFUSED:
+                action = "Refused access to"
             if e.object_type == "cases.case":
-                what = f"{action} case {reference or ''}".strip()
+                what = f"{action} {'case ' + reference if reference else 'a draft referral'}"
             else:
                 what = f"{action} {noun}" + (f" on case {reference}" if reference else "")
             if e.action == AuditEvent.Action.VIEW and e.object_type in CHILD_RECORDS:

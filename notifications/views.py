@@ -121,7 +121,10 @@ def looked_after_death(request, reference: str):
 
 
 def _letters_case_or_404(request, reference: str) -> Case:
-    case = _case_or_404(request, reference)
+    # The letters read the case's referral, incident, notification and review: one query.
+    case = get_object_or_404(cases_visible_to(request.user).select_related(
+        "partnership", "rapid_review", "incident", "panel_notification",
+        "referral__referring_agency", "looked_after_death_notice"), reference=reference)
     require(rules.can_send_letters(request.user, case))
     return case
 

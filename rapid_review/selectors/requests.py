@@ -14,7 +14,7 @@ from accounts.models import Agency, Membership, Partnership, Role, User
 from calendars.models import Deadline, StepAction
 from calendars.services import calendar_for
 from calendars.working_days import working_days_between
-from cases.models import CaseDocument, Stage
+from cases.models import Case, CaseDocument, Stage
 
 from ..models import AgencyReturn, InformationRequest, RapidReview
 
@@ -187,3 +187,9 @@ def chase_list(user: User, partnership: Partnership | None,
         request.state = return_state(request, today)
         rows.append(ChaseRow(request, overdue))
     return rows
+
+
+def case_by_information_request(kwargs: dict) -> QuerySet[Case]:
+    """The case of the request a page's URL names, for the read audit: unscoped, as the
+    view has already decided whether the person may see it."""
+    return Case.objects.filter(rapid_review__information_requests=kwargs["pk"])

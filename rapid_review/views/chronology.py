@@ -93,7 +93,7 @@ def return_chronology(request, pk: int):
     agency_return = info_request.agency_return
     scope = scope_period(info_request.review)
     entries = return_entries(agency_return, scope)
-    audit_view(actor=request.user, obj=agency_return)
+    audit_view(actor=request.user, obj=agency_return, case=info_request.review.case)
     return render(request, "rapid_review/chronology/return.html", {
         "info_request": info_request, "case": info_request.review.case,
         "agency_return": agency_return, "entries": entries, "scope": scope,

@@ -59,7 +59,7 @@ def _meeting_page(request, review: RapidReview, pk: int, *, error: str = "",
     summary = meeting_summary(review, pk)
     if summary is None:
         raise Http404
-    audit_view(actor=request.user, obj=summary.meeting)
+    audit_view(actor=request.user, obj=summary.meeting, case=review.case)
     return render(request, "rapid_review/meetings/detail.html", {
         "review": review, "case": review.case, "summary": summary, "error": error,
         "not_quorate_check": not_quorate_check,

@@ -67,7 +67,8 @@ def _saved(request, what: str, report: ReviewReport) -> None:
 
 def _report_page(request, review: RapidReview, *, error: str = ""):
     page = report_page(review)
-    audit_view(actor=request.user, obj=page.report if page else review.case)
+    audit_view(actor=request.user, obj=page.report if page else review.case,
+               case=review.case)
     return render(request, "rapid_review/report/detail.html", {
         "review": review, "case": review.case, "page": page, "error": error,
         "can_edit": rules.can_edit_rapid_review(request.user, review)},
@@ -205,7 +206,7 @@ def learning_remove(request, reference: str, pk: int):
 def report_history(request, reference: str):
     review = review_to_read(request, reference)
     report = get_object_or_404(ReviewReport, review=review)
-    audit_view(actor=request.user, obj=report)
+    audit_view(actor=request.user, obj=report, case=review.case)
     return render(request, "rapid_review/report/history.html", {
         "case": review.case, "report": report, "revisions": report_revisions(report)})
 

@@ -127,7 +127,7 @@ def return_view(request, reference: str, pk: int):
     review = _review_or_404(request, reference)
     info_request = _request_or_404(review, pk)
     agency_return = info_request.agency_return
-    audit_view(actor=request.user, obj=agency_return)
+    audit_view(actor=request.user, obj=agency_return, case=review.case)
     return render(request, "rapid_review/requests/return.html", {
         "case": review.case, "info_request": info_request, "agency_return": agency_return,
         "state": return_state(info_request), "attachments": agency_return.attachments.defer(

@@ -104,7 +104,7 @@ def _tasks(info_request: InformationRequest) -> list[dict]:
 def return_tasklist(request, pk: int):
     info_request = _own_request(request, pk)
     agency_return = info_request.agency_return
-    audit_view(actor=request.user, obj=agency_return)
+    audit_view(actor=request.user, obj=agency_return, case=info_request.review.case)
     return render(request, "rapid_review/returns/tasklist.html", {
         "info_request": info_request, "case": info_request.review.case,
         "agency_return": agency_return, "state": return_state(info_request),
