@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=$(mktemp -d)
 trap 'rm -rf "$tools"' EXIT
-python3 -m venv "$tools"
+# The Python `make` installs with (the Makefile's choice) decides which conditional
+# dependencies are locked; PYTHON=... to lock for another. Markers keep the others' out.
+"${PYTHON:-$(command -v python3.11 || command -v python3)}" -m venv "$tools"
 "$tools/bin/pip" install --quiet pip-tools==7.7.0
 for extra in "" dev; do
   out=requirements${extra:+-$extra}.lock
