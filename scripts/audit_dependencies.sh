@@ -6,12 +6,18 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+errors=$(mktemp)
+trap 'rm -f "$report" "$errors"' EXIT
+# The machine's own trust store (a proxy's certificate authority is there), not certifi's.
+if [ -z "${REQUESTS_CA_BUNDLE:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+fi
 timeout 120 .venv/bin/pip-audit -r requirements.lock --require-hashes --disable-pip \
-  --progress-spinner off -f json -o "$report" 2>/dev/null
+  --progress-spinner off -f json -o "$report" 2>"$errors"
 status=$?
 if [ ! -s "$report" ]; then
-  echo "Dependencies not checked for known vulnerabilities: pip-audit could not reach its advisory data (exit $status)."
+  echo "Dependencies not checked for known vulnerabilities: pip-audit could not reach its" \
+    "advisory data (exit $status: $(grep -v '^ ' "$errors" | tail -n 1 | cut -c1-200))."
   exit 0
 fi
 .venv/bin/python - "$report" <<'PY'
