@@ -29,8 +29,15 @@ def code_for_key(key: bytes, *, after_step: int = -1) -> str:
 
 
 def app_code(user) -> str:
+    """The person's next code. A journey signs the same person in more often than an app
+    shows new codes (three steps a half-minute are taken): rather than wait up to 30 s for
+    the clock, the device is told its last code was older, as if time had passed."""
     device = app_device(user)
     device.refresh_from_db()
+    now = int(time.time()) // 30
+    if device.last_t >= now + 1:
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=now - 2)
+        device.last_t = now - 2
     return code_for_key(device.bin_key, after_step=device.last_t)
 
 
