@@ -15,13 +15,18 @@ from .forms import ConfirmForm, SecondFactorCodeForm, apply_service_errors
 from .middleware import second_factor_not_required
 
 
-def _next(request) -> str:
-    """Where the person was going, if it is one of ours."""
-    target = request.GET.get("next") or ""
+def own_page_or_home(request, target: str) -> str:
+    """``target`` if it is one of the service's own pages (never another site), else home:
+    where to send someone on after signing in or staying signed in."""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return target
     return reverse("dashboards:home")
+
+
+def _next(request) -> str:
+    """Where the person was going."""
+    return own_page_or_home(request, request.GET.get("next") or "")
 
 
 def _onward(name: str, request) -> str:

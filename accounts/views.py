@@ -13,7 +13,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import rules, selectors, services, session_limits, throttling, two_factor
@@ -34,6 +33,7 @@ from .middleware import CurrentPartnershipMiddleware
 from .models import Agency, Membership, User
 from .request_context import client_ip_var
 from .rules import require
+from .two_factor_views import own_page_or_home
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -87,11 +87,7 @@ def session_keep_alive(request):
     session_limits.session_touch(request.session, always=True)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"seconds_left": session_limits.seconds_left(request.session)})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        back = reverse_lazy("dashboards:home")
-    return redirect(back)
+    return redirect(own_page_or_home(request, request.POST.get("next", "")))
 
 
 def choose_partnership(request):
