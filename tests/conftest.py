@@ -41,6 +41,7 @@ def pytest_configure(config):
 
     two_factor.install()
     _flush_past_the_audit_trigger()
+    _test_databases_copied_from_one_migrated_template(config)
 
 
 def _flush_past_the_audit_trigger():
@@ -58,6 +59,44 @@ def _flush_past_the_audit_trigger():
             else statements
 
     DatabaseOperations.sql_flush = flush_in_replica_mode
+
+
+def database_url(name: str) -> str:
+    """The default database's server and credentials, with another database's name."""
+    db = settings.DATABASES["default"]
+    return (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{name}")
+
+
+TEMPLATE_VARIABLE = "SPR_TEST_TEMPLATE_DATABASE"
+
+
+def _test_databases_copied_from_one_migrated_template(config) -> None:
+    """With several xdist workers, each would run every migration into its own test
+    database (half a minute each, at the same time on the same cores). The controller
+    migrates one template database, once, before the workers start; each worker's test
+    database is a copy of it (PostgreSQL's CREATE DATABASE ... TEMPLATE), and migrate then
+    finds nothing to do. A single process, or --reuse-db, migrates as usual."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        if os.environ.get(TEMPLATE_VARIABLE):
+            db.setdefault("TEST", {})["TEMPLATE"] = os.environ[TEMPLATE_VARIABLE]
+        return
+    if not getattr(config.option, "numprocesses", None) or config.option.reuse_db:
+        return
+    template = f"test_{db['NAME']}_template"
+    import psycopg
+
+    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{template}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"],  # noqa: S603
+                   cwd=settings.BASE_DIR, check=True,
+                   env={**os.environ, "DATABASE_URL": database_url(template)})
+    os.environ[TEMPLATE_VARIABLE] = template  # the workers start after this, with it
 
 
 @pytest.fixture
@@ -153,11 +192,9 @@ def celery_worker(transactional_db, tmp_path):
     """
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.fail("Celery tests need REDIS_URL (make test sets it)")
-    db = settings.DATABASES["default"]
-    database_url = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                    f"{db['PORT'] or 5432}/{db['NAME']}")
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(tmp_path)}
+    env = {**os.environ, "DATABASE_URL": database_url(settings.DATABASES["default"]["NAME"]),
+           "VAR_DIR": str(tmp_path)}
     env.pop("EMAIL_URL", None)
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed at teardown
     worker = subprocess.Popen(  # noqa: S603
