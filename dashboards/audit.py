@@ -89,6 +89,8 @@ PAGES = {
     "actionplans:my-actions": "the agency's actions",
     "calendars:deadlines": "the deadlines",
     "outbox:undelivered": "the undelivered emails",
+    "records:review": "the records due for review",
+    "records:subject-access": "the subject access search",
     # Written by the overdue dashboards themselves.
     "overdue_dashboard": "the overdue dashboard",
     "agency_overdue": "the agency's overdue work",

@@ -19,7 +19,8 @@ from operations.tasks import heartbeat
 from .conftest import broker_down, closed_port
 
 pytestmark = pytest.mark.django_db
-KEYS = {"status", "database", "broker", "worker", "reminder_sweep", "waiting"}
+KEYS = {"status", "database", "broker", "worker", "reminder_sweep", "retention_sweep",
+        "waiting"}
 
 
 def test_health_answers_200_with_every_check_and_no_personal_data(client, make_user):
