@@ -34,6 +34,8 @@ from cases.models import (
     TriageDecision,
 )
 from dashboards.audit import describe
+from lcspr.models import FamilyMember
+from notifications.models import PanelNotification
 from rapid_review.chronology_io import neutralise
 from rapid_review.models import ChronologyEntry, InformationRequest
 
@@ -143,11 +145,12 @@ class _Sheet:
         self.rows += 1
 
 
-def _mentions(people: list[Person]) -> Q:
-    """Chronology entries naming one of the relatives chosen."""
+def _named(people: list[Person], *fields: str) -> Q:
+    """Rows whose ``fields`` name one of the relatives chosen (none: no row)."""
     q = Q(pk__in=[])
     for person in people:
-        q |= Q(subjects__icontains=person.full_name) | Q(details__icontains=person.full_name)
+        for name in fields:
+            q |= Q(**{f"{name}__icontains": person.full_name})
     return q
 
 
@@ -206,8 +209,9 @@ def _sheets(partnership: Partnership, subjects: Subjects) -> list[_Sheet]:
                                referral.get_request_type_display(), referral.reason,
                                referral.lead_officer_name, referral.lead_officer_role)
 
-    history = _Sheet("04-case-history.csv", "Stage changes, triage decisions and questions "
-                     "to the referrer", ["Case", "When", "What", "By", "Note or rationale"])
+    history = _Sheet("04-case-history.csv", "Stage changes, triage decisions, questions to "
+                     "the referrer and the Panel's notification",
+                     ["Case", "When", "What", "By", "Note or rationale"])
     for change in (CaseStageChange.objects.filter(case_id__in=ids)
                    .select_related("changed_by").order_by("case_id", "changed_at", "id")):
         history.add(reference[change.case_id], change.changed_at,
@@ -224,6 +228,14 @@ def _sheets(partnership: Partnership, subjects: Subjects) -> list[_Sheet]:
         history.add(reference[query.referral.case_id], query.asked_at,
                     "Question to the referrer", query.asked_by.full_name,
                     f"{query.question}\nAnswer: {query.answer or 'not answered yet'}")
+
+    for notice in (PanelNotification.objects.filter(case_id__in=ids)
+                   .order_by("case_id")):
+        history.add(reference[notice.case_id], notice.notified_on,
+                    "The National Panel was notified"
+                    + (f" (its reference {notice.panel_reference})"
+                       if notice.panel_reference else ""), notice.notified_by,
+                    notice.late_reason)
 
     requests = _Sheet("05-information-requests.csv", "Information requested from agencies "
                       "and their returns", [
@@ -248,7 +260,7 @@ def _sheets(partnership: Partnership, subjects: Subjects) -> list[_Sheet]:
     child_cases = {c.case_id for c in subjects.children}
     entries = ChronologyEntry.objects.filter(
         Q(review__case_id__in=child_cases)
-        | (Q(review__case_id__in=ids) & _mentions(subjects.people)))
+        | (Q(review__case_id__in=ids) & _named(subjects.people, "subjects", "details")))
     for e in entries.select_related("agency", "review").order_by("review_id", "date", "id"):
         chronology.add(reference[e.review.case_id], e.agency.name, e.date, e.subjects,
                        e.contact_type, e.by_whom, e.details, e.comments)
@@ -270,8 +282,21 @@ def _sheets(partnership: Partnership, subjects: Subjects) -> list[_Sheet]:
             access.add(line.event.occurred_at, line.who, line.what,
                        line.event.ip_address or "", line.event.request_id)
         last = chunk[-1].id
+    family = _Sheet("09-review-family-involvement.csv", "A relative's involvement in a "
+                    "local review of the case, found by their name", [
+                        "Case", "Name", "Relationship", "Told of the review",
+                        "Contact agreed", "Contact arranged", "Contributed", "How",
+                        "Told the findings", "Declined", "Note"])
+    for member in (FamilyMember.objects.filter(lcspr__case_id__in=ids)
+                   .filter(_named(subjects.people, "name"))
+                   .select_related("lcspr").order_by("lcspr__case_id", "pk")):
+        family.add(reference[member.lcspr.case_id], member.name,
+                   member.get_relationship_display(), member.notified_on,
+                   member.contact_agreed_on, member.contact_arrangement, member.contribution_on,
+                   member.get_contribution_display(), member.feedback_on, member.declined_on,
+                   member.declined_note)
     return [person, case_sheet, referral_sheet, history, requests, chronology, documents,
-            access]
+            access, family]
 
 
 def _summary(partnership: Partnership, actor: User, subjects: Subjects, sheets: list[_Sheet],

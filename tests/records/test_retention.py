@@ -160,3 +160,16 @@ def test_another_partnerships_case_is_404_and_changes_nothing(
     assert client.get(url).status_code == 404
     assert client.post(url, {"decision": "hold", "reason": "Probe"}).status_code == 404
     assert not CaseRetention.objects.exists()
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_on_a_real_worker_flag_each_case_once(celery_worker, partnership):
+    queue, _mail = celery_worker
+    cases = [_closed(partnership, years_ago=41) for _ in range(5)]
+    runs = [retention_sweep.apply_async(queue=queue) for _ in range(2)]
+    results = [run.get(timeout=120) for run in runs]
+    assert sum(r["flagged"] for r in results) == 5
+    for case in cases:
+        assert len(_flags(case)) == 1
+    assert SweepRun.objects.filter(kind=SweepRun.Kind.RETENTION_REVIEW).count() == 1

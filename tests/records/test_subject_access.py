@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
-from cases.models import Person
+from cases.models import Case, Person, Stage
+from lcspr.services import family_member_add, lcspr_open
 from rapid_review.services.chronology import chronology_entry_add
 from tests.rapid_review.builders import agency_with_user, review_for, send_requests
 
@@ -86,12 +87,20 @@ def test_the_export_holds_the_persons_records_and_who_accessed_them_and_nothing_
 
 def test_a_relative_s_export_holds_the_chronology_entries_naming_them(
         client, make_user, partnership):
+    manager = make_user(Role.BUSINESS_MANAGER)
     case = _case_with_chronology(partnership, "Ada Lovelock", "Pat Lovelock at the visit")
     parent = Person.objects.create(case=case, relationship="parent", full_name="Pat Lovelock")
-    client.force_login(make_user(Role.BUSINESS_MANAGER))
+    Case.objects.filter(pk=case.pk).update(stage=Stage.LCSPR)
+    lcspr = lcspr_open(actor=manager, case=Case.objects.get(pk=case.pk),
+                       decided_on=datetime.date.today())
+    for name in ("Pat Lovelock", "Someone Else"):
+        family_member_add(actor=manager, lcspr=lcspr, name=name, relationship="parent")
+    client.force_login(manager)
     files = _files(client.post(EXPORT, {"subject": [f"person:{parent.pk}"]}))
     assert files["01-the-person.csv"][1][1:3] == ["Parent", "Pat Lovelock"]
     assert [row[6] for row in files["06-chronology.csv"][1:]] == ["Pat Lovelock at the visit"]
+    assert [row[1] for row in files["09-review-family-involvement.csv"][1:]] == [
+        "Pat Lovelock"]
 
 
 def test_another_partnerships_person_is_404_and_nothing_is_exported(
