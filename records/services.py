@@ -47,10 +47,10 @@ def retention_rules_save(*, actor: User, partnership: Partnership,
 
 # The sweep ------------------------------------------------------------------------------
 
-def _past_retention(today: datetime.date) -> Q | None:
+def _past_retention(today: datetime.date, every: dict[int, dict[str, int]]) -> Q | None:
     """Finished cases closed longer ago than their partnership's rule, as one filter."""
     parts = []
-    for partnership_id, periods in selectors.retention_periods_all().items():
+    for partnership_id, periods in every.items():
         for kind, covered in selectors.COVERED_BY.items():
             cutoff = selectors.years_before(today, periods[kind])
             parts.append(Q(partnership_id=partnership_id, stage_changed_at__date__lt=cutoff)
@@ -67,7 +67,8 @@ def retention_sweep(*, today: datetime.date | None = None) -> int:
     partnership's trail; the run is recorded (``SweepRun``) for the health page."""
     today = today or timezone.localdate()
     flagged = 0
-    past = _past_retention(today)
+    periods = selectors.retention_periods_all()
+    past = _past_retention(today, periods)
     if past is not None:
         candidates = list(
             Case.objects.filter(past)
@@ -75,7 +76,6 @@ def retention_sweep(*, today: datetime.date | None = None) -> int:
             .exclude(retention__flagged_on__isnull=False)
             .exclude(retention__keep_until__gt=today)
             .values_list("pk", "partnership_id", "stage", "pathway"))
-        periods = selectors.retention_periods_all() if candidates else {}
         with transaction.atomic():
             CaseRetention.objects.bulk_create(
                 [CaseRetention(case_id=pk) for pk, *_rest in candidates],
