@@ -133,6 +133,10 @@ def test_the_review_page_lists_the_flagged_cases_in_bounded_queries(
     assert held.reference in body.split('id="holds"')[1]
     with django_assert_max_num_queries(15):
         assert client.get(reverse("records:review"), {"page": 2}).status_code == 200
+    with django_assert_max_num_queries(15):  # the business manager's home: ten and a count
+        home = client.get(reverse("dashboards:home"))
+    assert home.context["queues"]["records"].total == 60
+    assert cases[-1].reference in home.content.decode().split('id="records-to-review"')[1]
 
 
 def test_the_decision_page_keeps_a_case_with_errors_next_to_the_fields(
