@@ -12,6 +12,7 @@ from accounts.models import AuditEvent, Role
 from calendars.models import SweepRun
 from cases.models import Case, Pathway, Stage
 from cases.services import case_create
+from dashboards.audit import describe
 from records import services
 from records.models import CaseRetention, RetentionDecision, RetentionRule
 from records.tasks import retention_sweep
@@ -83,6 +84,7 @@ def test_the_sweep_flags_a_case_past_retention_once_and_never_one_on_legal_hold(
     assert len(_flags(old)) == 1 and _flags(old)[0].partnership_id == partnership.pk
     assert _flags(old)[0].detail == {"retention": "flagged_for_review",
                                      "rule": "reviewed_case", "years": 40}
+    assert describe(_flags(old))[0].what == f"Flagged for retention review case {old.reference}"
     assert not _flags(held) and not _flags(young) and not _flags(theirs)
     assert Case.objects.filter(pk__in=[old.pk, held.pk, young.pk]).count() == 3  # never deleted
     run = SweepRun.objects.get(kind=SweepRun.Kind.RETENTION_REVIEW)

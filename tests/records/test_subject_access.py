@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from cases.models import Case, Person, Stage
+from dashboards.audit import describe
 from lcspr.services import family_member_add, lcspr_open
 from rapid_review.services.chronology import chronology_entry_add
 from tests.rapid_review.builders import agency_with_user, review_for, send_requests
@@ -81,6 +82,7 @@ def test_the_export_holds_the_persons_records_and_who_accessed_them_and_nothing_
     assert event.detail["records"] == sum(len(rows) - 1 for name, rows in files.items()
                                           if name.endswith(".csv"))
     assert "Lovelock" not in str(event.detail)
+    assert describe([event])[0].what == "Downloaded a subject access export"
     search = AuditEvent.objects.get(detail__page="records:subject-access")
     assert "lovelock" not in str(search.detail).lower() and search.detail["found"] == 2
 
