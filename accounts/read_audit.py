@@ -65,6 +65,9 @@ NO_CHILD_DATA = frozenset({
     # A referral's start page (the draft is made by its POST), the blank chronology
     # template, the partnership's approval chains.
     "cases:referral-start", "rapid_review:chronology-template", "lcspr:approval-chains",
+    # Records management: the retention rules (periods, no case), and the subject access
+    # search's empty form (its posted search audits itself, the name as a digest).
+    "records:retention-rules", "records:subject-access",
     # Public pages (no one is signed in) and the health check.
     "accounts:sign-in", "accounts:password-reset", "accounts:password-reset-sent",
     "accounts:password-reset-confirm", "accounts:password-reset-complete",

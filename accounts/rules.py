@@ -25,6 +25,12 @@ CALENDAR_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.ADMINISTRATOR, Role.SCRUT
 CALENDAR_EDITORS = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR})
 CASE_READERS = BUSINESS_UNIT | {Role.MANAGER, Role.SCRUTINEER}
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+# Records management (issue 15): the retention rules and the records due for review are the
+# business manager's (who answers for the partnership's records) and the administrator's (who
+# keeps its settings); a subject access export holds everything about a child or a relative,
+# so only the business manager makes one.
+RECORDS_MANAGERS = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR})
+SUBJECT_ACCESS = frozenset({Role.BUSINESS_MANAGER})
 
 
 def require(allowed: bool) -> None:
@@ -141,6 +147,21 @@ def can_reset_second_factor(user: User, person: User, partnership: Partnership) 
     """A reset lets whoever holds the password set up a new app, for every partnership the
     person is in: the same reach as switching the account off."""
     return can_deactivate_person(user, person, partnership)
+
+
+def can_manage_records(user: User, partnership: Partnership | None) -> bool:
+    """The retention rules, the records due for review and the legal holds."""
+    return has_any_role(user, partnership, RECORDS_MANAGERS)
+
+
+def can_decide_retention(user: User, case) -> bool:
+    """Keep a case longer, hold it or mark it reviewed: once it is referred (a draft is the
+    referring agency's own)."""
+    return case.stage != "draft" and can_manage_records(user, case.partnership)
+
+
+def can_export_subject_access(user: User, partnership: Partnership | None) -> bool:
+    return has_any_role(user, partnership, SUBJECT_ACCESS)
 
 
 def can_refer_incident(user: User, partnership: Partnership | None) -> bool:

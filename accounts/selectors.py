@@ -135,6 +135,8 @@ def navigation_for(user: User, partnership: Partnership | None) -> list[NavItem]
         items.append(NavItem("Figures", "dashboards:figures"))
     if rules.can_view_undelivered_email(user, partnership):
         items.append(NavItem("Emails not delivered", "outbox:undelivered"))
+    if rules.can_manage_records(user, partnership):
+        items.append(NavItem("Records", "records:review"))
     if rules.can_administer(user, partnership):
         items.append(NavItem("Administration", "accounts:administration"))
     return items

@@ -367,11 +367,12 @@ class SweepRun(models.Model):
 
     class Kind(models.TextChoices):
         REMINDER_PLAN = "reminder_plan", "Daily reminder planning"
+        RETENTION_REVIEW = "retention_review", "Nightly retention review (records app)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     date = models.DateField()
     finished_at = models.DateTimeField()
-    planned = models.PositiveIntegerField(default=0)
+    planned = models.PositiveIntegerField(default=0)  # reminders planned, or cases flagged
 
     class Meta:
         ordering = ["-date", "kind"]

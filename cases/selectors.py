@@ -116,7 +116,8 @@ def case_detail(user: User, reference: str) -> Case | None:
             .select_related("referral__referring_agency", "referral__referrer", "incident",
                             "panel_notification", "decision_not_to_notify",
                             "looked_after_death_notice", "rapid_review__submission",
-                            "lcspr")  # the LCSPR or learning review, to name and link it
+                            "lcspr",  # the LCSPR or learning review, to name and link it
+                            "retention")  # legal hold and review (records app)
             .annotate(looked_after_died=Exists(AnchorEvent.objects.filter(
                 case=OuterRef("pk"), kind=Anchor.LOOKED_AFTER_CHILD_DIED)))
             .prefetch_related("children", "people", "involvements__agency",

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "actionplans",
     "dashboards",
     "operations",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    # Nightly: cases past their retention period flagged for review, never deleted
+    # (records/services.py). A night missed is caught up the next: nothing is lost by waiting.
+    "retention-sweep-nightly": {
+        "task": "records.tasks.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 # Durable background work (docs/decisions/0007-operations.md): the sweeps queue the work the

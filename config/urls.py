@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("outbox.urls")),
     path("", include("operations.urls")),
+    path("", include("records.urls")),
     path("ops/admin/", admin.site.urls),
 ]

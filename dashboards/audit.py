@@ -89,13 +89,32 @@ PAGES = {
     "actionplans:my-actions": "the agency's actions",
     "calendars:deadlines": "the deadlines",
     "outbox:undelivered": "the undelivered emails",
+    "records:review": "the records due for review",
+    "records:subject-access": "the subject access search",
     # Written by the overdue dashboards themselves.
     "overdue_dashboard": "the overdue dashboard",
     "agency_overdue": "the agency's overdue work",
 }
 
 
+# Exports that name no one record, by their ``detail.export``.
+EXPORTS = {
+    "audit_trail": "the audit trail (CSV)",
+    "subject_access": "a subject access export",
+}
+# Retention (records/): what was done to a case's records, by ``detail.retention``.
+RETENTION = {
+    "flagged_for_review": "Flagged for retention review",
+    "keep": "Kept for a further period",
+    "hold": "Placed a legal hold on",
+    "release": "Released the legal hold on",
+    "reviewed": "Marked as reviewed for retention",
+}
+
+
 def _page_noun(event: AuditEvent) -> str:
+    if event.detail.get("export") in EXPORTS:
+        return EXPORTS[event.detail["export"]]
     page = event.detail.get("page")
     if page in PAGES:
         searched = event.detail.get("searched") or {}
@@ -127,6 +146,8 @@ def describe(events: list[AuditEvent]) -> list[AuditLine]:
             noun = _noun(e.object_type) if e.object_type else _page_noun(e)
             if e.action == AuditEvent.Action.REFUSED:
                 action = "Refused access to"
+            elif e.detail.get("retention") in RETENTION:
+                action = RETENTION[e.detail["retention"]]
             if e.object_type == "cases.case":
                 what = f"{action} {'case ' + reference if reference else 'a draft referral'}"
             else:

@@ -262,6 +262,17 @@ def evidence_waiting(user: User, partnership: Partnership) -> Queue:
                   for a in rows], total)
 
 
+def records_to_review(user: User, partnership: Partnership) -> Queue:
+    """Cases past their retention period, flagged by the nightly sweep (records/)."""
+    from records.selectors import records_due_for_review
+
+    rows, total = _bounded(records_due_for_review(user, partnership))
+    return Queue([Item(what="Decide whether to keep the case's records",
+                       reference=r.case.reference,
+                       href=reverse("records:case-retention", args=[r.case.reference]),
+                       since=r.flagged_on) for r in rows], total)
+
+
 def questions_waiting(user: User, partnership: Partnership) -> Queue:
     """The business unit's questions about the agency's referrals, not yet answered."""
     agencies = rules.agency_ids_of(user, partnership)

@@ -45,11 +45,14 @@ def home(request):
         queues.update(overdue=selectors.overdue(user, partnership))
     if Role.REVIEWER in roles:
         queues.update(reviews=selectors.reviews_appointed(user, partnership))
+    if roles & rules.RECORDS_MANAGERS:
+        queues.update(records=selectors.records_to_review(user, partnership))
     if roles - rules.BUSINESS_UNIT - {Role.MANAGER, Role.SCRUTINEER, Role.ADMINISTRATOR}:
         queues.update(mine=selectors.my_deadlines_queue(user, partnership))
     return render(request, "dashboards/home.html", {
         "roles": roles, "Role": Role, "queues": queues, "today": timezone.localdate(),
         "is_business_unit": bool(roles & rules.BUSINESS_UNIT),
+        "manages_records": bool(roles & rules.RECORDS_MANAGERS),
         "my_agencies": [m.agency for m in rules.memberships_of(user)
                         if m.role == Role.AGENCY_USER and m.partnership == partnership],
         "my_partners": [m.get_statutory_partner_display() for m in rules.memberships_of(user)

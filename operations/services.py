@@ -61,14 +61,18 @@ def health_report(*, require_worker: bool = False) -> tuple[bool, dict]:
     database, broker = _database_answers(), _broker_answers()
     report = {"database": {"ok": database}, "broker": {"ok": broker},
               "worker": {"ok": False, "last_heartbeat": None},
-              "reminder_sweep": {"last_run": None}, "waiting": None}
+              "reminder_sweep": {"last_run": None}, "retention_sweep": {"last_run": None},
+              "waiting": None}
     if database:
         last_beat = Heartbeat.objects.filter(name=WORKER).values_list("at", flat=True).first()
         max_age = datetime.timedelta(seconds=settings.HEALTH_HEARTBEAT_MAX_AGE)
         report["worker"] = {"ok": last_beat is not None and now - last_beat <= max_age,
                             "last_heartbeat": _iso(last_beat)}
-        report["reminder_sweep"]["last_run"] = _iso(SweepRun.objects.filter(
-            kind=SweepRun.Kind.REMINDER_PLAN).aggregate(at=Max("finished_at"))["at"])
+        last_runs = dict(SweepRun.objects.order_by().values_list("kind")
+                         .annotate(at=Max("finished_at")))
+        report["reminder_sweep"]["last_run"] = _iso(last_runs.get(SweepRun.Kind.REMINDER_PLAN))
+        report["retention_sweep"]["last_run"] = _iso(
+            last_runs.get(SweepRun.Kind.RETENTION_REVIEW))
         # Work recorded while the broker could not take it; the sweeps queue it.
         report["waiting"] = {
             "documents": DocumentPreparation.objects.filter(finished_at=None,

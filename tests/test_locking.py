@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 APPS = ("accounts", "calendars", "cases", "notifications", "rapid_review", "lcspr", "outbox",
-        "dashboards")
+        "dashboards", "records")
 
 
 def _chain(node: ast.AST) -> list[ast.Call]:

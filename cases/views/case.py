@@ -90,6 +90,8 @@ def case_detail(request, reference: str):
         "can_record_looked_after": rules.can_record_looked_after_notices(request.user, case),
         "can_manage_lcspr": rules.can_manage_lcspr(request.user, case),
         "review": getattr(case, "lcspr", None),
+        "retention": getattr(case, "retention", None),
+        "can_decide_retention": rules.can_decide_retention(request.user, case),
     })
 
 

@@ -254,6 +254,12 @@ MATRIX = {
     "actionplans:dissemination-done": set(rules.BUSINESS_UNIT),
     "actionplans:briefing": set(rules.BUSINESS_UNIT),
     "actionplans:dissemination-feedback": {Role.AGENCY_USER},
+    # Records management (issue 15): retention and legal holds for the business manager and
+    # the administrator; subject access for the business manager alone.
+    "records:review": set(rules.RECORDS_MANAGERS),
+    "records:retention-rules": set(rules.RECORDS_MANAGERS),
+    "records:case-retention": set(rules.RECORDS_MANAGERS),
+    "records:subject-access": set(rules.SUBJECT_ACCESS),
 }
 # The second step of signing in: open to every signed-in person, it sends on those already
 # through it (tests/accounts/test_two_factor.py).
@@ -296,6 +302,9 @@ NOT_PAGES |= {"accounts:session-keep-alive"}
 # redirects to the stored version's download (test_authorisation_post.py, POST_ONLY).
 NOT_PAGES |= {"lcspr:terms-download", "actionplans:briefing-download",
               "lcspr:reviewer-letter-download"}
+# A subject access export is a POST (the records chosen are in its body, never the address):
+# test_authorisation_post.py, POST_ONLY, and tests/records/test_subject_access.py.
+NOT_PAGES |= {"records:subject-access-export"}
 
 
 def _named_urls():
@@ -563,6 +572,7 @@ def url_for(partnership):
         "lcspr:report-upload-download": {"reference": at_lcspr.reference, "pk": upload.pk},
         "lcspr:approval-stage": {"reference": at_lcspr.reference, "stage": 1},
         "lcspr:approval-chains": {"kind": "lcspr"},
+        "records:case-retention": {"reference": reviewed.reference},
         **plan_urls,
     }
 

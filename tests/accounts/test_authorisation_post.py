@@ -42,6 +42,8 @@ POST_ONLY = {
     "actionplans:start": (BUSINESS_UNIT, "actionplans:plan"),
     "actionplans:briefing-download": (set(rules.PLAN_READERS) | {Role.AGENCY_USER}, None),
     "outbox:message-retry": (BUSINESS_UNIT, None),
+    # Posted empty: the search page again, asking for a choice (nothing is exported).
+    "records:subject-access-export": (set(rules.SUBJECT_ACCESS), None),
     "accounts:person-reactivate": ({Role.ADMINISTRATOR}, "accounts:person"),
     "accounts:invitation-resend": ({Role.ADMINISTRATOR}, "accounts:person"),
     # Nothing in url_for's case is signed, so the pack is 404 for every role here (and its

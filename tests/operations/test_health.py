@@ -19,7 +19,8 @@ from operations.tasks import heartbeat
 from .conftest import broker_down, closed_port
 
 pytestmark = pytest.mark.django_db
-KEYS = {"status", "database", "broker", "worker", "reminder_sweep", "waiting"}
+KEYS = {"status", "database", "broker", "worker", "reminder_sweep", "retention_sweep",
+        "waiting"}
 
 
 def test_health_answers_200_with_every_check_and_no_personal_data(client, make_user):
@@ -36,6 +37,7 @@ def test_health_answers_200_with_every_check_and_no_personal_data(client, make_u
     assert report["database"] == {"ok": True} and report["broker"] == {"ok": True}
     assert report["worker"] == {"ok": False, "last_heartbeat": None}
     assert datetime.datetime.fromisoformat(report["reminder_sweep"]["last_run"]) == finished
+    assert report["retention_sweep"] == {"last_run": None}  # not run yet
     assert report["waiting"] == {"documents": 0, "deadline_recomputes": 0}
     body = response.content.decode()
     assert user.email not in body and user.full_name not in body
