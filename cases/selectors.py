@@ -82,8 +82,9 @@ class CaseFilters:
 def case_list(user: User, partnership: Partnership, filters: CaseFilters) -> QuerySet[Case]:
     """Searchable, filterable case list; a fixed number of queries whatever its length."""
     today = timezone.localdate()
-    overdue = Deadline.objects.filter(case=OuterRef("pk"), status=DeadlineStatus.OPEN,
-                                      due_date__lt=today)
+    # The partnership's own overdue deadlines (deadline_partnership_due), not the country's.
+    overdue = Deadline.objects.filter(case=OuterRef("pk"), partnership=partnership,
+                                      status=DeadlineStatus.OPEN, due_date__lt=today)
     qs = (cases_visible_to(user).filter(partnership=partnership)
           .annotate(is_overdue=Exists(overdue))
           .select_related("referral__referring_agency")
