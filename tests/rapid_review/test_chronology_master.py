@@ -8,6 +8,8 @@ import re
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -190,6 +192,20 @@ def test_selector_pages_keep_the_order_across_pages(review):
     keys = [(e.date, e.agency.name, e.position) for e in first.entries + last.entries]
     assert keys == sorted(keys) and first.total == 600 and len(last.entries) == 100
     assert not last.page.has_next()
+
+
+def test_the_counts_read_only_the_reviews_own_returns(review, mixed):
+    """Joined to the returns on their status alone, counting the entries read every
+    submitted return in the country (docs/performance.md): the returns are the review's."""
+    with CaptureQueriesContext(connection) as queries:
+        chronology = master_chronology(review, MasterFilters(subject="Mother"))
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(" in q["sql"] and "rapid_review_chronologyentry" in q["sql"]]
+    assert len(counts) == 2  # the filtered entries, and the total
+    for count in counts:
+        assert f'FROM "rapid_review_agencyreturn" U0 INNER JOIN "rapid_review_informationrequest"' \
+               f' U1 ON (U0."request_id" = U1."id") WHERE (U1."review_id" = {review.pk}' in count
+    assert (chronology.count, chronology.total) == (1, 4)
 
 
 def test_docx_and_pdf_exports_read_back_landscape_and_audited(client, review, mixed,
