@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,20 +93,21 @@ def _deadline_items(deadlines: list[Deadline], link, *, case_pages: bool = False
 # The business unit ------------------------------------------------------------------------
 
 def next_steps(user: User, partnership: Partnership) -> Queue:
-    """Each open case's next step (its earliest open deadline), earliest first: 3 queries.
-    Found case by case through the index of each case's open deadlines: numbering every
-    open deadline of the partnership (a window over them all) cost 0.3 s at 40,000."""
+    """Each open case's next step (its earliest open deadline), earliest first: 2 queries
+    (the first ten with the number of cases, then their deadlines). Found case by case
+    through the index of each case's open deadlines: numbering every open deadline of the
+    partnership (a window over them all) cost 0.3 s at 40,000."""
     if not rules.is_business_unit(user, partnership):
         return Queue([], 0)
     first = (Deadline.objects.filter(case=OuterRef("pk"), status=DeadlineStatus.OPEN)
              .order_by("due_date", "id"))
-    cases = (Case.objects.filter(Exists(first), partnership=partnership)
-             .exclude(stage__in=[Stage.DRAFT, Stage.CLOSED]))
-    ids = list(cases.annotate(next_id=Subquery(first.values("id")[:1]),
-                              next_due=Subquery(first.values("due_date")[:1]))
-               .order_by("next_due", "next_id").values_list("next_id", flat=True)[:ROWS + 1])
-    total = len(ids) if len(ids) <= ROWS else cases.count()
-    ids = ids[:ROWS]
+    firsts = list(Case.objects.filter(Exists(first), partnership=partnership)
+                  .exclude(stage__in=[Stage.DRAFT, Stage.CLOSED])
+                  .annotate(next_id=Subquery(first.values("id")[:1]),
+                            next_due=Subquery(first.values("due_date")[:1]),
+                            cases=Window(Count("pk")))
+                  .order_by("next_due", "next_id").values_list("next_id", "cases")[:ROWS])
+    ids, total = [pk for pk, _cases in firsts], (firsts[0][1] if firsts else 0)
     found = (Deadline.objects.select_related("case", "step", "responsible_agency",
                                              "responsible_user").in_bulk(ids))
     rows = [found[pk] for pk in ids if pk in found]
