@@ -1,8 +1,8 @@
 """``{% deadline_due d %}`` and ``{% deadline_status d today %}``: when a deadline is due and
 its status tag, worded once for every page that lists deadlines.
 
-Python, not an included template: a list of deadlines rendered two includes a row, and the
-includes were most of its rendering time (docs/performance.md)."""
+Python, not an included template: a list of deadlines rendered two includes a row, a
+sixth or so of its rendering time (docs/performance.md)."""
 
 from __future__ import annotations
 
