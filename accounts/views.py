@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.pagination import paginate
 
 from . import rules, selectors, services, session_limits, throttling, two_factor
 from .forms import (
@@ -104,15 +105,13 @@ def choose_partnership(request):
     return render(request, "accounts/choose_partnership.html", {"form": form})
 
 
-PAGE_SIZE = 50
-
 
 @require_GET
 def agency_list(request):
     require(rules.can_view_agency_directory(request.user, request.partnership))
     agencies = selectors.agencies_visible_to(request.user, request.partnership)
     return render(request, "accounts/agency_list.html", {
-        "page": Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, agencies),
         "can_manage": rules.can_manage_agencies(request.user, request.partnership)})
 
 
@@ -187,7 +186,7 @@ def people(request):
     require(rules.can_view_people(request.user, partnership))
     people = selectors.people_visible_to(request.user, partnership)
     return render(request, "accounts/people.html", {
-        "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, people),
         "can_manage": rules.can_manage_people(request.user, partnership)})
 
 

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import rules
 from accounts.forms import apply_service_errors
 from accounts.rules import require
+from config.pagination import paginate
 
 from . import selectors, services
 from .forms import AdoptTemplateForm, CalendarDayForm, RemoveCalendarDayForm, TimelineStepForm
@@ -134,7 +134,7 @@ def deadlines(request):
     show_all = request.GET.get("show") == "all"
     rows = selectors.partnership_deadlines(
         request.user, partnership, due_within_working_days=None if show_all else 5)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(request, "calendars/deadlines.html",
                   {"page": page, "show_all": show_all, "today": timezone.localdate(),
                    "can_send_reminders": rules.can_send_reminders_now(request.user,

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from accounts.models import Partnership, Role, StatutoryPartner, User
 from actionplans.selectors import agency_actions, evidence_to_review
 from calendars.models import Deadline, DeadlineStatus, StepAction
 from calendars.step_pages import agency_link, business_unit_link, partner_link
-from cases.models import Referral, ReferralQuery, Stage
+from cases.models import Case, Referral, ReferralQuery, Stage
 from lcspr.models import Reviewer
 from lcspr.report_selectors import endorsements_waiting
 from rapid_review.models import (
@@ -94,17 +93,24 @@ def _deadline_items(deadlines: list[Deadline], link, *, case_pages: bool = False
 # The business unit ------------------------------------------------------------------------
 
 def next_steps(user: User, partnership: Partnership) -> Queue:
-    """Each open case's next step (its earliest open deadline), earliest first."""
+    """Each open case's next step (its earliest open deadline), earliest first: 2 queries
+    (the first ten with the number of cases, then their deadlines). Found case by case
+    through the index of each case's open deadlines: numbering every open deadline of the
+    partnership (a window over them all) cost 0.3 s at 40,000."""
     if not rules.is_business_unit(user, partnership):
         return Queue([], 0)
-    first = Window(RowNumber(), partition_by=[F("case_id")],
-                   order_by=[F("due_date").asc(), F("id").asc()])
-    qs = (Deadline.objects.filter(partnership=partnership, status=DeadlineStatus.OPEN)
-          .exclude(case__stage__in=[Stage.DRAFT, Stage.CLOSED])
-          .annotate(rank=first).filter(rank=1)
-          .select_related("case", "step", "responsible_agency", "responsible_user")
-          .order_by("due_date", "id"))
-    rows, total = _bounded(qs)
+    first = (Deadline.objects.filter(case=OuterRef("pk"), status=DeadlineStatus.OPEN)
+             .order_by("due_date", "id"))
+    firsts = list(Case.objects.filter(Exists(first), partnership=partnership)
+                  .exclude(stage__in=[Stage.DRAFT, Stage.CLOSED])
+                  .annotate(next_id=Subquery(first.values("id")[:1]),
+                            next_due=Subquery(first.values("due_date")[:1]),
+                            cases=Window(Count("pk")))
+                  .order_by("next_due", "next_id").values_list("next_id", "cases")[:ROWS])
+    ids, total = [pk for pk, _cases in firsts], (firsts[0][1] if firsts else 0)
+    found = (Deadline.objects.select_related("case", "step", "responsible_agency",
+                                             "responsible_user").in_bulk(ids))
+    rows = [found[pk] for pk in ids if pk in found]
     return Queue(_deadline_items(rows, business_unit_link, case_pages=True), total)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role
 from accounts.rules import require
 from accounts.selectors import audit_events_visible_to
+from config.pagination import paginate
 
 from . import selectors
 from .audit import describe, people_in
@@ -75,12 +75,10 @@ def audit_trail(request):
     events = filters.apply(everything)
     if export:
         return _csv(request, events, filters)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = paginate(request, events)
     return render(request, "dashboards/audit_trail.html", {
         "form": form, "filtered": form.is_bound, "page": page,
-        "lines": describe(list(page.object_list)), "query": params.urlencode(),
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1,
-                                                           on_ends=1)})
+        "lines": describe(list(page.object_list)), "query": params.urlencode()})
 
 
 def _csv(request, events, filters) -> StreamingHttpResponse:

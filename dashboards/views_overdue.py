@@ -8,7 +8,6 @@ for."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +15,7 @@ from accounts import rules
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Role
 from accounts.rules import require
+from config.pagination import paginate
 from rapid_review.services import returns_chase
 
 from . import overdue
@@ -43,7 +43,7 @@ def overdue_dashboard(request):
                              partnerships=partnerships)
     filters = form.filters()
     dashboard = overdue.overdue_dashboard(user, filters)
-    page = Paginator(dashboard.deadlines, overdue.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, dashboard.deadlines, per_page=overdue.PAGE_SIZE)
     chase_in = [p for p in partnerships if rules.can_chase_returns(user, p)
                 and (filters.partnership in (None, p.pk))]
     _audit(request, "overdue_dashboard", stage=filters.stage, agency=filters.agency,
@@ -58,8 +58,6 @@ def overdue_dashboard(request):
         "several_partnerships": len(partnerships) > 1,
         "can_chase": bool(chase_in) and dashboard.counts.agencies_late > 0,
         "chase": ChaseForm(initial={"agency": filters.agency}, prefix="chase"),
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1,
-                                                           on_ends=1),
     })
 
 

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
 from accounts.rules import require
+from config.pagination import paginate
 
 from . import selectors
 from .models import Message
 from .services import OutboxError, message_retry
 
-PAGE_SIZE = 50
-
 
 def _page(request, *, error: str = "", status: int = 200):
     require(rules.can_view_undelivered_email(request.user, request.partnership))
     found = selectors.undelivered_messages_visible_to(request.user, request.partnership)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, found)
     return render(request, "outbox/undelivered.html", {"page": page, "error": error},
                   status=status)
 

@@ -18,7 +18,7 @@ from accounts.audit import audit_record
 from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from accounts.rules import require
-from dashboards.selectors import ROWS
+from config.pagination import paginate
 
 from ..forms.plan import (
     ActionUpdateForm,
@@ -178,11 +178,9 @@ def my_actions(request):
     """The agency user's actions across the partnership's plans, due first."""
     partnership = request.partnership
     require(rules.can_list_agency_actions(request.user, partnership))
-    qs = agency_actions(request.user, partnership)
-    rows = list(qs[:ROWS * 5])
-    total = len(rows) if len(rows) < ROWS * 5 else qs.count()
     return render(request, "actionplans/my_actions.html", {
-        "rows": rows, "total": total, "today": timezone.localdate()})
+        "page": paginate(request, agency_actions(request.user, partnership)),
+        "today": timezone.localdate()})
 
 
 urlpatterns = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -14,20 +13,12 @@ from accounts.audit import audit_view
 from accounts.saved_filters import PARAM as FILTERS
 from accounts.saved_filters import filters_redirect, filters_saved
 from calendars.step_pages import business_unit_link
+from config.pagination import paginate
 from rapid_review.selectors import review_clock
 
 from .. import selectors
 from ..forms.case import CaseFilterForm
 from ..models import Stage
-
-PAGE_SIZE = 50
-
-
-def paginate(request, rows) -> dict:
-    """A page of rows and the page numbers to link to (for cases/case/_pagination.html)."""
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page": page, "page_range": page.paginator.get_elided_page_range(
-        page.number, on_each_side=1, on_ends=1)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +36,7 @@ def case_list(request):
     return render(request, "cases/case/list.html", {
         "form": form, "filtered": form.is_bound,
         "filters_ended": saved is None and FILTERS in request.GET,
-        **paginate(request, cases)})
+        "page": paginate(request, cases)})
 
 
 @require_GET

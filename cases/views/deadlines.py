@@ -18,6 +18,7 @@ from accounts.rules import require
 from calendars import selectors, services
 from calendars.forms import AnchorDateForm, MarkDoneForm, WaiveDeadlineForm
 from calendars.models import AnchorEvent, Deadline, StepAction
+from config.pagination import paginate
 
 from ..models import Case
 from ..selectors import cases_visible_to
@@ -33,7 +34,7 @@ def case_deadlines(request, reference: str):
     audit_view(actor=request.user, obj=case)
     return render(request, "calendars/case_deadlines.html", {
         "case": case,
-        "deadlines": selectors.case_deadlines(request.user, case),
+        "page": paginate(request, selectors.case_deadlines(request.user, case)),
         "anchors": case.anchor_events.order_by("occurred_on", "kind"),
         "can_correct": rules.can_correct_anchor(request.user, case),
         "can_waive": rules.can_waive_deadlines_on(request.user, case),

@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from accounts import rules
 from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
 from accounts.models import Agency
+from config.pagination import paginate
 
 from .. import selectors, services
 from ..forms.referral import (
@@ -458,7 +458,7 @@ def my_referrals(request):
     rules.require(rules.can_refer_incident(request.user, partnership))
     referrals = selectors.referrals_for_agency_user(request.user, partnership).annotate(
         child_count=Count("case__children"))
-    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    page = paginate(request, referrals)
     return render(request, "cases/referral/my_referrals.html", {
         "page": page, "rows": [(r, _agency_status(r)) for r in page]})
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import rules
 from accounts.audit import audit_view
 from accounts.forms import apply_service_errors
+from config.pagination import paginate
 
 from .. import selectors, services
 from ..forms.triage import (
@@ -28,7 +29,6 @@ from ..forms.triage import (
     TriageDecisionForm,
 )
 from ..models import Case, Challenge, Referral, Stage, TriageDecision
-from .case import paginate
 
 TAKE_TO_TRIAGE_FROM = (Stage.REFERRED, Stage.MORE_INFORMATION)
 # Where a service names a field the form calls differently.
@@ -62,7 +62,7 @@ def _referral_of(case: Case) -> Referral:
 def referral_inbox(request):
     _require_business_unit(request)
     cases = selectors.referral_inbox(request.user, request.partnership)
-    return render(request, "cases/triage/inbox.html", paginate(request, cases))
+    return render(request, "cases/triage/inbox.html", {"page": paginate(request, cases)})
 
 
 def _review_context(case: Case) -> dict:

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from calendars.models import Deadline, StepAction
 from calendars.services import calendar_for
 from calendars.working_days import working_days_between
 from cases.models import Case, CaseDocument, Stage
+from config.pagination import page_of
 
 from ..models import AgencyReturn, InformationRequest, RapidReview
 
@@ -115,9 +117,12 @@ def agency_requests(user: User, partnership: Partnership | None) -> QuerySet:
             .order_by("return_deadline__due_date", "review__case__reference", "agency__name"))
 
 
-def agency_requests_with_states(user: User, partnership: Partnership | None
-                                ) -> list[InformationRequest]:
-    return with_states(list(agency_requests(user, partnership)))
+def agency_requests_page(user: User, partnership: Partnership | None,
+                         number: int | str | None) -> Page:
+    """One page of the requests to the user's agencies, with their states (2 queries)."""
+    page = page_of(agency_requests(user, partnership), number)
+    page.object_list = with_states(list(page.object_list))
+    return page
 
 
 def request_for_agency_user(user: User, pk: int) -> InformationRequest | None:
@@ -176,8 +181,26 @@ def chase_list(user: User, partnership: Partnership | None,
     whatever the number (the requests, and the calendar)."""
     if not rules.can_chase_returns(user, partnership):
         return []
+    return _chase_rows(partnership, list(requests_to_chase(partnership)[:limit]), today)
+
+
+def chase_page(user: User, partnership: Partnership | None, number: int | str | None,
+               today: datetime.date | None = None) -> Page:
+    """One page of the chase list, its rows ``ChaseRow``s (3 queries: the count, the
+    requests, the calendar)."""
+    requests = (requests_to_chase(partnership) if rules.can_chase_returns(user, partnership)
+                else InformationRequest.objects.none())
+    page = page_of(requests, number)
+    page.object_list = _chase_rows(partnership, list(page.object_list), today)
+    return page
+
+
+def _chase_rows(partnership: Partnership, requests: list[InformationRequest],
+                today: datetime.date | None = None) -> list[ChaseRow]:
+    """Each request with how many working days it is overdue by (1 query: the calendar)."""
+    if not requests:
+        return []
     today = today or timezone.localdate()
-    requests = list(requests_to_chase(partnership)[:limit])
     calendar = calendar_for(partnership)
     rows = []
     for request in requests:

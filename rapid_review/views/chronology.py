@@ -261,7 +261,8 @@ def master(request, reference: str):
             "rapid_review:master-chronology", args=[reference]))
     agencies = contributing_agencies(review)
     form, filters = _filters(request, review, agencies)
-    chronology = master_chronology(review, filters, page=request.GET.get("page"))
+    chronology = master_chronology(review, filters, page=request.GET.get("page"),
+                                    agencies=agencies)
     audit_view(actor=request.user, obj=review.case)
     return render(request, "rapid_review/chronology/master.html", {
         "review": review, "case": review.case, "form": form, "chronology": chronology,

@@ -17,7 +17,7 @@ from ..forms.requests import ReceiptForm, ReopenForm, SendRequestsForm
 from ..models import InformationRequest, RapidReview
 from ..selectors.requests import (
     agency_contacts,
-    chase_list,
+    chase_page,
     request_pack,
     requests_sent_with,
     return_state,
@@ -164,7 +164,8 @@ def return_reopen(request, reference: str, pk: int):
 def chase(request):
     require(rules.can_chase_returns(request.user, request.partnership))
     return render(request, "rapid_review/requests/chase.html",
-                  {"rows": chase_list(request.user, request.partnership)})
+                  {"page": chase_page(request.user, request.partnership,
+                                      request.GET.get("page"))})
 
 
 urlpatterns = [

@@ -31,7 +31,7 @@ from ..forms.returns import (
 )
 from ..models import InformationRequest, ReturnAttachment
 from ..selectors.requests import (
-    agency_requests_with_states,
+    agency_requests_page,
     request_for_agency_user,
     request_pack,
     return_state,
@@ -77,7 +77,8 @@ def _editable(request, pk: int) -> InformationRequest:
 def agency_request_list(request):
     require(rules.can_list_agency_requests(request.user, request.partnership))
     return render(request, "rapid_review/returns/list.html", {
-        "rows": agency_requests_with_states(request.user, request.partnership)})
+        "page": agency_requests_page(request.user, request.partnership,
+                                     request.GET.get("page"))})
 
 
 def _tasks(info_request: InformationRequest) -> list[dict]:

@@ -8,6 +8,8 @@ import re
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -166,21 +168,44 @@ def test_a_fixed_number_of_queries_for_2000_entries_from_15_agencies(
     client.get(master_url(review))  # warm the session
     with django_assert_max_num_queries(15):
         response = client.get(master_url(review))
-    assert "2000 entries" in response.content.decode()
-    assert len(response.context["chronology"].entries) == 250
+    html = response.content.decode()
+    assert "2000 entries" in html and 'aria-label="Page 20"' in html
+    assert len(response.context["chronology"].entries) == 100
     query = filtered(client, review, subject="child")
     with django_assert_max_num_queries(15):
         response = client.get(master_url(review, query=query + "&page=8"))
-    assert "Showing 2000 of 2000 entries" in response.content.decode()
-    assert len(response.context["chronology"].entries) == 250
+    html = response.content.decode()
+    assert "Showing 2000 of 2000 entries" in html
+    assert len(response.context["chronology"].entries) == 100
+    # The next page keeps the filters (their token) and shows the next 100.
+    following = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    assert query in following and "page=9" in following
+    page_9 = client.get(master_url(review) + following)
+    assert page_9.context["chronology"].page.number == 9
+    assert "Showing 2000 of 2000 entries" in page_9.content.decode()
 
 
 def test_selector_pages_keep_the_order_across_pages(review):
     big_review(review, agencies=3, entries=600)
     first = master_chronology(review, MasterFilters(), page=1)
-    last = master_chronology(review, MasterFilters(), page=3)
+    last = master_chronology(review, MasterFilters(), page=6)
     keys = [(e.date, e.agency.name, e.position) for e in first.entries + last.entries]
     assert keys == sorted(keys) and first.total == 600 and len(last.entries) == 100
+    assert not last.page.has_next()
+
+
+def test_the_counts_read_only_the_reviews_own_returns(review, mixed):
+    """Joined to the returns on their status alone, counting the entries read every
+    submitted return in the country (docs/performance.md): the returns are the review's."""
+    with CaptureQueriesContext(connection) as queries:
+        chronology = master_chronology(review, MasterFilters(subject="Mother"))
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(" in q["sql"] and "rapid_review_chronologyentry" in q["sql"]]
+    assert len(counts) == 2  # the filtered entries, and the total
+    for count in counts:
+        assert f'FROM "rapid_review_agencyreturn" U0 INNER JOIN "rapid_review_informationrequest"' \
+               f' U1 ON (U0."request_id" = U1."id") WHERE (U1."review_id" = {review.pk}' in count
+    assert (chronology.count, chronology.total) == (1, 4)
 
 
 def test_docx_and_pdf_exports_read_back_landscape_and_audited(client, review, mixed,

@@ -165,7 +165,7 @@ def test_the_chase_list_shows_unreturned_requests_oldest_first_in_bounded_querie
         client.force_login(officer)
         with django_assert_max_num_queries(12):
             response = client.get(reverse("rapid_review:chase-list"))
-    rows = response.context["rows"]
+    rows = response.context["page"].object_list
     assert [r.request for r in rows][0] == old
     assert len(rows) == 6  # 1 + 5 not returned; the submitted one and partnership B's not
     assert rows[0].overdue_by == 3  # due Wed 2 Dec; Thu, Fri, Mon
@@ -178,7 +178,7 @@ def test_the_chase_list_shows_unreturned_requests_oldest_first_in_bounded_querie
         send_requests(review_for(partnership), [agency_with_user(partnership).agency
                                                 for _ in range(8)])
     with time_machine.travel(LATER), django_assert_max_num_queries(12):
-        assert len(client.get(reverse("rapid_review:chase-list")).context["rows"]) == 14
+        assert len(client.get(reverse("rapid_review:chase-list")).context["page"].object_list) == 14
 
 
 @time_machine.travel(SENT)
@@ -200,7 +200,7 @@ def test_other_roles_and_partnerships_cannot_send_or_chase(client, review, partn
                          ("return-view", {"pk": request.pk}),
                          ("request-receipt", {"pk": request.pk})):
         assert client.get(_url(name, review, **kwargs)).status_code == 404, name
-    assert client.get(reverse("rapid_review:chase-list")).context["rows"] == []
+    assert client.get(reverse("rapid_review:chase-list")).context["page"].object_list == []
     client.force_login(make_user(Role.SCRUTINEER))
     assert client.get(_url("requests", review)).status_code == 200
     assert client.get(_url("requests-send", review)).status_code == 404

@@ -59,7 +59,7 @@ def test_an_agency_sees_only_its_own_requests(client, two_agencies, partnership,
     client.force_login(police.user)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("rapid_review:agency-requests"))
-    assert [r.agency for r in response.context["rows"]] == [police.agency, police.agency]
+    assert [r.agency for r in response.context["page"]] == [police.agency, police.agency]
     html = response.content.decode()
     assert review.case.reference in html and other_review.case.reference in html
     assert school.agency.name not in html
@@ -101,7 +101,7 @@ def test_another_partnerships_agency_user_gets_404(client, two_agencies, other_p
                                agency=police.agency).user
     client.force_login(b_user)
     assert client.get(_r("return", police_request.pk)).status_code == 404
-    assert client.get(reverse("rapid_review:agency-requests")).context["rows"] == []
+    assert client.get(reverse("rapid_review:agency-requests")).context["page"].object_list == []
 
 
 @time_machine.travel(SENT)
