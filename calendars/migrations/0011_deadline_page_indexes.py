@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0010_auditevent_refused'),
-        ('calendars', '0009_action_plans'),
+        ('calendars', '0010_alter_sweeprun_kind'),
         ('cases', '0011_action_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
