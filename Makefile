@@ -7,13 +7,15 @@ PORT ?= 8000
 PROJECT := spr
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(PROJECT)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-# Three pytest processes, each on its own test database (pytest-xdist); Celery tests use a
-# private queue each, so they never share work. TEST_WORKERS=0 runs in one process. Three on
-# two cores: the browser journeys, the Celery tests and the timeouts spend much of their
-# time waiting (two processes kept the cores 56% busy: 16 min for 1,561 tests).
+# Four pytest processes, each on its own test database (pytest-xdist; the databases are
+# copies of one migrated template); Celery tests use a private queue each, so they never
+# share work. TEST_WORKERS=0 runs in one process. Four on two cores: the browser journeys,
+# the Celery tests and the timeouts spend much of their time waiting. Tests are handed out
+# one at a time, longest first (tests/conftest.py orders them), so the run does not end
+# waiting on one long journey.
 # The tests' connections do not wait for each commit to reach the disk (PGOPTIONS: the
 # test databases are thrown away; about 12% faster), the real server otherwise.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 4
 
 .PHONY: run test bench lint audit setup setup-test clean check-compose
 
@@ -45,7 +47,7 @@ test: setup-test
 	DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true PGOPTIONS="-c synchronous_commit=off" \
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 $(PYTEST_ARGS)
 
 bench: setup
 	@DEBUG=true $(PY) -m benchmarks

@@ -61,6 +61,26 @@ def _flush_past_the_audit_trigger():
     DatabaseOperations.sql_flush = flush_in_replica_mode
 
 
+# What makes a test long: a browser, a Celery worker, a server in a thread.
+_LONG = {"page", "chromium", "celery_worker", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long tests first, so that the run ends on short ones: xdist's ``load`` scheduling
+    hands tests out in this order, round robin at first and then to whichever process is
+    free, and a journey started last kept the other processes idle while it ran. The demo's
+    own test comes first of all: the process that runs it seeds the demo (over a minute)
+    while the others run journeys, and the journeys through the demo come after those."""
+    def order(item) -> int:
+        if item.path.name == "test_demo.py":
+            return 0
+        if _LONG & set(item.fixturenames) or any(
+                item.get_closest_marker(mark) for mark in ("browser", "celery", "soak", "slow")):
+            return 2 if "demo" in item.fixturenames else 1
+        return 3
+    items.sort(key=order)  # stable: the collection's order within each group
+
+
 def database_url(name: str) -> str:
     """The default database's server and credentials, with another database's name."""
     db = settings.DATABASES["default"]

@@ -79,6 +79,7 @@ def _who(roles: set, order: list, *, allowed: bool):
     return next((r for r in order if (r in roles) == allowed), None)
 
 
+@pytest.mark.slow
 def test_every_page_showing_a_child_is_audited_when_read_and_when_refused(
         client, make_user, url_for, partnership):  # noqa: F811
     users = {Role.BUSINESS_MANAGER: make_user(Role.BUSINESS_MANAGER),

@@ -136,6 +136,7 @@ def test_next_previous_and_is_working_day_match_numpy(d):
                                                           busdaycal=ENGLAND))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(p=partnerships(), n=offsets, other=dates)
 def test_partnership_calendar_matches_numpy(p, n, other):

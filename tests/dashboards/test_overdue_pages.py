@@ -34,6 +34,7 @@ def _page(client, **params):
     return client.get(reverse("dashboards:overdue"), params)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cases", [2, PAGE_SIZE + 5])
 def test_the_dashboard_costs_the_same_queries_whatever_the_data_size(
         client, partnership, make_user, django_assert_max_num_queries, cases):

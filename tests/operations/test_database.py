@@ -220,6 +220,7 @@ def _pg(tool: str, *args: str) -> None:
                    capture_output=True, timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_records_document_bytes_and_the_audit_trail(partnership, make_user,
                                                                        tmp_path):

@@ -56,6 +56,7 @@ def test_make_run_serves_with_debug_off_over_http_on_localhost(tmp_path):
     assert values["SESSION_COOKIE_SECURE"] is values["CSRF_COOKIE_SECURE"] is False
 
 
+@pytest.mark.slow
 def test_make_run_keeps_a_generated_secret_key_in_var_readable_only_by_its_owner(tmp_path):
     first = _local_settings(tmp_path)
     key_file = tmp_path / "secret_key"
@@ -80,6 +81,7 @@ def test_production_never_reads_the_local_key_and_still_refuses_to_start(tmp_pat
     assert "Set SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_links_in_emails_use_the_port_the_service_runs_on(tmp_path):
     assert _local_settings(tmp_path, PORT="8765")["SITE_URL"] == "http://127.0.0.1:8765"
     assert _local_settings(tmp_path)["SITE_URL"] == "http://127.0.0.1:8000"

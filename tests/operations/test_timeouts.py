@@ -50,6 +50,7 @@ def _settings(**env) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_postgresql_connections_time_out_and_sqlite_keeps_working():
     values = _settings(DATABASE_URL="postgres://u@db.example:5433/spr")
     assert values["OPTIONS"]["connect_timeout"] == 5

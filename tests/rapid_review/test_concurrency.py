@@ -74,6 +74,7 @@ def _run(*threads: threading.Thread) -> None:
         assert not thread.is_alive(), "a transaction is still waiting for a lock"
 
 
+@pytest.mark.slow
 def test_signing_while_an_officer_edits_never_deadlocks_nor_signs_a_voided_version(
         partnership, officer, partners):
     report = _report_out_for_signature(partnership, officer)
@@ -103,6 +104,7 @@ def test_signing_while_an_officer_edits_never_deadlocks_nor_signs_a_voided_versi
     assert not signatures.filter(version__voided_at__lt=F("signed_at")).exists()
 
 
+@pytest.mark.slow
 def test_a_transaction_holding_one_case_does_not_hold_up_another_of_the_partnership(
         partnership, officer, partners):
     first = _report_out_for_signature(partnership, officer)

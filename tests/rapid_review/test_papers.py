@@ -123,6 +123,7 @@ def test_the_partners_read_the_letters_sent_before_the_notification(
     assert response.status_code == 200 and bytes(response.content) == bytes(letter.pdf)
 
 
+@pytest.mark.slow
 def test_the_page_keeps_its_query_count_as_cases_and_letters_grow(
         client, officer, partnership, partners, django_assert_max_num_queries):
     _incidents(partnership, officer)

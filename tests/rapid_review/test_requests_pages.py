@@ -145,6 +145,7 @@ def test_requests_page_shows_late_and_overdue_and_nil_returns(client, review, pa
     assert "Nil return" in page and "Late" in page and "Overdue" in page
 
 
+@pytest.mark.slow
 def test_the_chase_list_shows_unreturned_requests_oldest_first_in_bounded_queries(
         client, partnership, other_partnership, django_assert_max_num_queries):
     officer = officer_of(partnership)
