@@ -11,7 +11,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,47 +30,30 @@ __all__ = ["EMAIL_DOMAIN", "NATIONAL_PASSWORD", "AlreadySeeded", "Size", "seed_n
 SEED = 20261206
 
 
-@dataclass(frozen=True)
-class Size:
-    """How much to build: the national figures times ``scale`` (never below what keeps
-    every role and page present)."""
+class Size(NamedTuple):
+    """How much to build: the national figures times a scale, never below what keeps every
+    role and page present."""
 
-    scale: float
+    partnerships: int
+    agencies: int
+    users: int
+    cases: int
+    requests: int
+    entries: int
+    open_deadlines: int
+    audit_rows: int
 
-    def _of(self, national: int, least: int) -> int:
-        return max(least, round(national * self.scale))
+    @classmethod
+    def of(cls, scale: float) -> Size:
+        def n(national: int, least: int) -> int:
+            return max(least, round(national * scale))
 
-    @property
-    def partnerships(self) -> int:
-        return self._of(132, 2)
-
-    @property
-    def agencies(self) -> int:
-        return self._of(2_469, self.partnerships * 8)
-
-    @property
-    def users(self) -> int:
-        return self._of(6_996, self.partnerships * 30)
-
-    @property
-    def cases(self) -> int:
-        return self._of(5_000, self.partnerships * 20)
-
-    @property
-    def requests(self) -> int:
-        return self._of(50_000, self.cases * 2)
-
-    @property
-    def entries(self) -> int:
-        return self._of(1_000_000, 2_500)
-
-    @property
-    def open_deadlines(self) -> int:
-        return self._of(100_000, 200)
-
-    @property
-    def audit_rows(self) -> int:
-        return self._of(300_000, 1_000)
+        partnerships = n(132, 2)
+        cases = n(5_000, partnerships * 20)
+        return cls(partnerships=partnerships, agencies=n(2_469, partnerships * 8),
+                   users=n(6_996, partnerships * 30), cases=cases,
+                   requests=n(50_000, cases * 2), entries=n(1_000_000, 2_500),
+                   open_deadlines=n(100_000, 200), audit_rows=n(300_000, 1_000))
 
 
 class AlreadySeeded(Exception):
@@ -82,7 +65,7 @@ def seed_national(scale: float = 1.0, *, log: Callable[[str], None] = lambda _m:
     """Build the set; returns what it wrote, by table, and the seconds it took."""
     if connection.vendor != "postgresql":
         raise NotImplementedError("The national data set is for PostgreSQL (it loads with COPY)")
-    size, rng = Size(scale), random.Random(seed)  # noqa: S311 - fictional data, not secrets
+    size, rng = Size.of(scale), random.Random(seed)  # noqa: S311 - fictional data, not secrets
     today = timezone.localdate()
     started, written = time.perf_counter(), Counter()
     with transaction.atomic():
@@ -98,8 +81,8 @@ def seed_national(scale: float = 1.0, *, log: Callable[[str], None] = lambda _m:
                            requests=size.requests, entries=size.entries, today=today, rng=rng)
         steps = [deadlines.steps_by_anchor(p) for p in partnerships]
         totals = [deadlines.counts(mine, s) for mine, s in zip(plans, steps, strict=True)]
-        unreturned = sum(t[0] for t in totals)
-        open_share = min(1.0, max(0.0, (size.open_deadlines - unreturned)
+        forced = sum(t[0] for t in totals)
+        open_share = min(1.0, max(0.0, (size.open_deadlines - forced)
                                   / max(1, sum(t[1] for t in totals))))
         for n, (area, mine, area_steps) in enumerate(zip(areas, plans, steps, strict=True), 1):
             builder = CaseBuilder(area, rng, today)

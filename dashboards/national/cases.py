@@ -40,7 +40,7 @@ from rapid_review.models import (
 from . import names
 from .bulk import copy_in, reserve_ids, with_ids
 from .people import Area
-from .plan import CasePlan
+from .plan import CasePlan, open_due
 
 DECISIONS = {
     Stage.MORE_INFORMATION: TriageDecision.Decision.MORE_INFORMATION,
@@ -104,6 +104,7 @@ class CaseBuilder:
         self.requests: list[InformationRequest] = []
         self.returns: list[AgencyReturn] = []
         self.entries: list[tuple[AgencyReturn, int]] = []
+        self.actions: list[tuple[Case, ActionPlan, Action]] = []
         self.cases: list[tuple[Case, CasePlan, dict]] = []
         self.reviewer_turn = 0
 
@@ -185,7 +186,7 @@ class CaseBuilder:
             self._review(case, plan, dates, children)
         if plan.stage in LCSPR_KINDS:
             self._lcspr(case, plan)
-        if plan.stage == Stage.ACTION_PLAN or (plan.stage == Stage.CLOSED and plan.reviewed):
+        if plan.actions:
             self._action_plan(case, plan)
 
     def _review(self, case, plan: CasePlan, dates: dict, children: list) -> None:
@@ -258,31 +259,35 @@ class CaseBuilder:
 
     def _action_plan(self, case, plan: CasePlan) -> None:
         officer, rng = self.officer(), self.rng
-        closed = plan.stage == Stage.CLOSED
+        closed = not plan.plan_open
         started = _at(plan.created + datetime.timedelta(days=60))
         action_plan = self.batch.add(ActionPlan(
             case=case, status=ActionPlan.Status.SIGNED_OFF if closed
             else ActionPlan.Status.MONITORING,
+            update_round=0 if closed else 1,
+            updates_due_on=None if closed else open_due(self.today, rng),
             signed_off_on=plan.created + datetime.timedelta(days=400) if closed else None,
             board_name="Partnership board" if closed else "", signed_off_by=officer
             if closed else None, created_by=officer, updated_by=officer, created_at=started,
             updated_at=started))
-        for number in range(1, rng.randint(2, 4)):
+        for number, count in enumerate(plan.actions, start=1):
             recommendation = self.batch.add(Recommendation(
                 plan=action_plan, number=number, text=f"Recommendation {number} (fictional): "
                 "agencies share information about children at risk", created_by=officer,
                 updated_by=officer, created_at=started, updated_at=started))
-            for action_number in range(1, rng.randint(2, 3)):
-                self.batch.add(Action(
+            for action_number in range(1, count + 1):
+                action = self.batch.add(Action(
                     recommendation=recommendation, number=action_number,
                     text="Audit twenty referrals for the voice of the child (fictional)",
                     agency=rng.choice(self.area.agencies), lead="Named lead (fictional)",
-                    due_on=plan.created + datetime.timedelta(days=200),
+                    due_on=plan.created + datetime.timedelta(days=200) if closed
+                    else open_due(self.today, rng),
                     status=Action.Status.COMPLETE if closed else rng.choice(
                         [Action.Status.NOT_STARTED, Action.Status.ON_TRACK,
                          Action.Status.AT_RISK]),
                     created_by=officer, updated_by=officer, created_at=started,
                     updated_at=started))
+                self.actions.append((case, action_plan, action))
 
     def write_requests(self) -> dict[str, int]:
         """After the deadlines: the requests (their ids were reserved), returns and

@@ -19,9 +19,12 @@ from cases.models import Stage
 
 from .bulk import copy_in, with_ids
 from .cases import CaseBuilder, _at
-from .plan import CasePlan
+from .plan import CasePlan, open_due
 
 RETURN_STEP = "agency_returns_due"
+# An action's dates are the anchors themselves (set by people, not counted from an event):
+# its open deadlines are due where the anchor says, as every met one is.
+ACTION_ANCHORS = (Anchor.ACTION_DUE, Anchor.ACTION_UPDATE_DUE)
 
 
 def steps_by_anchor(partnership) -> dict[str, list[TimelineStep]]:
@@ -47,20 +50,23 @@ def _case_anchor_kinds(plan: CasePlan) -> list[str]:
     return kinds
 
 
-def counts(plans: list[CasePlan], steps: dict[str, list]) -> tuple[int, int, int]:
-    """(deadlines of unreturned requests, other deadlines, all deadlines) the plans give."""
-    per_request = len(steps.get(Anchor.INFORMATION_REQUEST_SENT, []))
-    unreturned = sum(not r.submitted for p in plans for r in p.returns)
-    total = sum(len(steps.get(kind, [])) for p in plans for kind in _case_anchor_kinds(p))
-    total += per_request * sum(len(p.returns) for p in plans)
-    return unreturned, total - unreturned, total
-
-
-def open_due(today: datetime.date, calendar, rng: random.Random) -> datetime.date:
-    u = rng.random()
-    k = (-rng.randint(1, 30) if u < 0.1 else 0 if u < 0.15 else rng.randint(1, 5) if u < 0.3
-         else rng.randint(6, 120))
-    return add_working_days(today, k, calendar)
+def counts(plans: list[CasePlan], steps: dict[str, list]) -> tuple[int, int]:
+    """(deadlines open whatever the share, deadlines open or not by the share) the plans
+    give: a return's deadline is open while the return is not in, an action's while its
+    plan is monitored; the rest are free."""
+    return_steps = sum(s.key == RETURN_STEP for s in steps.get(Anchor.INFORMATION_REQUEST_SENT,
+                                                                []))
+    other_request_steps = len(steps.get(Anchor.INFORMATION_REQUEST_SENT, [])) - return_steps
+    action_steps = len(steps.get(Anchor.ACTION_DUE, []))
+    update_steps = len(steps.get(Anchor.ACTION_UPDATE_DUE, []))
+    forced = free = 0
+    for plan in plans:
+        forced += return_steps * sum(not r.submitted for r in plan.returns)
+        free += other_request_steps * len(plan.returns)
+        free += sum(len(steps.get(kind, [])) for kind in _case_anchor_kinds(plan))
+        if plan.plan_open:
+            forced += (action_steps + update_steps) * sum(plan.actions)
+    return forced, free
 
 
 def build(builder: CaseBuilder, steps: dict[str, list], *, open_share: float,
@@ -89,6 +95,16 @@ def build(builder: CaseBuilder, steps: dict[str, list], *, open_share: float,
         anchor.request = request
         returned[request.pk] = agency_return.status == agency_return.Status.SUBMITTED
         anchors.append(anchor)
+    for case, action_plan, action in builder.actions:
+        dates = [(Anchor.ACTION_DUE, action.due_on, action.deadline_key)]
+        if action_plan.update_round:
+            dates.append((Anchor.ACTION_UPDATE_DUE, action_plan.updates_due_on,
+                          action.update_key(action_plan.update_round)))
+        for kind, on, key in dates:
+            anchor = AnchorEvent(case=case, kind=kind, occurred_on=on, related_key=key,
+                                 responsible_agency=action.agency)
+            anchor.plan_open = action_plan.status == action_plan.Status.MONITORING
+            anchors.append(anchor)
     copy_in(AnchorEvent, with_ids(AnchorEvent, anchors))
     deadlines = []
     for anchor in anchors:
@@ -96,6 +112,8 @@ def build(builder: CaseBuilder, steps: dict[str, list], *, open_share: float,
         for step in steps.get(anchor.kind, []):
             if request is not None and step.key == RETURN_STEP:
                 is_open = not returned[request.pk]
+            elif anchor.kind in ACTION_ANCHORS:
+                is_open = getattr(anchor, "plan_open", False)
             else:
                 is_open = rng.random() < open_share
             deadline = _deadline(partnership, anchor, step, calendar, today, rng, is_open)
@@ -109,14 +127,15 @@ def build(builder: CaseBuilder, steps: dict[str, list], *, open_share: float,
 
 def _deadline(partnership, anchor: AnchorEvent, step: TimelineStep, calendar,
               today: datetime.date, rng: random.Random, is_open: bool) -> Deadline:
-    if is_open:
-        due, status, met_at, reason = open_due(today, calendar, rng), DeadlineStatus.OPEN, \
-            None, ""
+    if step.unit == TimelineStep.Unit.CALENDAR_MONTHS:
+        due = anchor.occurred_on + relativedelta(months=step.offset)
     else:
-        if step.unit == TimelineStep.Unit.CALENDAR_MONTHS:
-            due = anchor.occurred_on + relativedelta(months=step.offset)
-        else:
-            due = add_working_days(anchor.occurred_on, step.offset, calendar)
+        due = add_working_days(anchor.occurred_on, step.offset, calendar)
+    if is_open:
+        if anchor.kind not in ACTION_ANCHORS:
+            due = open_due(today, rng)
+        status, met_at, reason = DeadlineStatus.OPEN, None, ""
+    else:
         u = rng.random()
         status = (DeadlineStatus.MET if u < 0.8 else DeadlineStatus.MISSED if u < 0.95
                   else DeadlineStatus.WAIVED)

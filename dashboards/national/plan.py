@@ -10,6 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from calendars.working_days import add_working_days
 from cases.models import Stage
 
 # Share of cases at each stage: ten years of work, most of it finished.
@@ -39,6 +40,21 @@ class CasePlan:
     reviewed: bool  # has a rapid review
     returns: list[ReturnPlan] = field(default_factory=list)
     big: bool = False
+    actions: list[int] = field(default_factory=list)  # per recommendation of its plan
+
+    @property
+    def plan_open(self) -> bool:
+        """Its action plan is being monitored (an LCSPR's is a living plan)."""
+        return self.stage in (Stage.ACTION_PLAN, Stage.LCSPR)
+
+
+def open_due(today: datetime.date, rng: random.Random) -> datetime.date:
+    """An open deadline's date: a tenth overdue, a twentieth today, some within a week,
+    most later."""
+    u = rng.random()
+    k = (-rng.randint(1, 30) if u < 0.1 else 0 if u < 0.15 else rng.randint(1, 5) if u < 0.3
+         else rng.randint(6, 120))
+    return add_working_days(today, k)
 
 
 def _created(stage: str, today: datetime.date, rng: random.Random) -> datetime.date:
@@ -68,7 +84,10 @@ def plan_cases(agency_counts: list[int], *, cases: int, requests: int, entries: 
             stage = rng.choices(stages, weights)[0]
             reviewed = stage in (Stage.RAPID_REVIEW, Stage.LCSPR, Stage.ACTION_PLAN) or (
                 stage == Stage.CLOSED and rng.random() < 0.8)
-            mine.append(CasePlan(stage, _created(stage, today, rng), reviewed))
+            case = CasePlan(stage, _created(stage, today, rng), reviewed)
+            if case.plan_open or (stage == Stage.CLOSED and reviewed):
+                case.actions = [rng.randint(2, 4) for _ in range(rng.randint(3, 8))]
+            mine.append(case)
         plans.append(mine)
     reviews = [(p, c) for p, mine in enumerate(plans) for c in mine if c.reviewed]
     if not reviews:

@@ -30,7 +30,7 @@ def test_refused_with_debug_off():
 def test_a_tiny_national_set_has_the_shape_of_the_real_one(client):
     with override_settings(DEBUG=True):
         call_command("seed_national", scale=SCALE, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    size = Size(SCALE)
+    size = Size.of(SCALE)
     assert Partnership.objects.count() == size.partnerships
     assert Case.objects.count() == size.cases
     # One request per agency a review: a tiny set's few agencies may not hold them all.
