@@ -110,9 +110,10 @@ class Gate:
 
 
 async def person(host: str, port: int, entry: dict, password: str, rounds: int,
-                 samples: list[Sample], gate: Gate) -> None:
+                 samples: list[Sample], gate: Gate, turn: int = 0) -> None:
     """Sign in, wait for everyone else to, then open the pages ``rounds`` times, each
-    after the floor (the first of ``entry['pages']``)."""
+    after the floor (the first of ``entry['pages']``), starting at the ``turn``-th page so
+    that people who all start together do not all ask for the same page at once."""
     browser = Browser(host, port)
     try:
         await asyncio.wait_for(sign_in(browser, entry["email"], password, entry["key"]),
@@ -123,6 +124,7 @@ async def person(host: str, port: int, entry: dict, password: str, rounds: int,
         return
     await gate.arrive()
     floor, *pages = entry["pages"]
+    pages = pages[turn % len(pages):] + pages[:turn % len(pages)] if pages else pages
     for _ in range(rounds):
         for label, path in pages:
             for shown, at in (floor, (label, path)):
@@ -142,6 +144,6 @@ async def drive(host: str, port: int, plan: list[dict], password: str, rounds: i
     samples: list[Sample] = []
     gate = Gate(len(plan))
     started = time.perf_counter()
-    await asyncio.gather(*(person(host, port, entry, password, rounds, samples, gate)
-                           for entry in plan))
+    await asyncio.gather(*(person(host, port, entry, password, rounds, samples, gate, turn)
+                           for turn, entry in enumerate(plan)))
     return samples, time.perf_counter() - started

@@ -9,7 +9,7 @@ finishes in a few minutes), starts gunicorn with ``config/gunicorn.py`` and 2 wo
 DEBUG off, and drives ``BENCH_LOAD_USERS`` people (default 16; the issue's figure is 50 at
 scale 1) with a small asyncio client (``benchmarks/_load_client.py``): each signs in with
 the password and the code of their authenticator app, then, ``BENCH_LOAD_ROUNDS`` times
-(default 2), opens every main page of their role (``benchmarks/_load_pages.py``), each
+(default 3), opens every main page of their role (``benchmarks/_load_pages.py``), each
 after the floor page: a trivial signed-in page, the partnership's own.
 
 Reported per page: requests, p50 and p95 seconds, the p95 as a ratio of the floor's p95
@@ -47,7 +47,7 @@ from benchmarks._load_client import drive
 
 SCALE = float(os.environ.get("BENCH_LOAD_SCALE", "0.05"))
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "16"))
-ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "3"))
 WORKERS = 2
 GOAL_RATIO, GOAL_ERRORS, GOAL_QUERIES = 2.0, 0, 15
 FLOOR = "floor: the partnership's page"
