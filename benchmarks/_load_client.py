@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMEOUT_S = 120
 SIGN_INS_AT_ONCE = 4
+LABEL_HEADER = "X-Bench-Page"  # gunicorn's access log names the page (its own time)
 
 
 def totp(key_hex: str, at: float | None = None) -> str:
@@ -47,13 +48,13 @@ class Browser:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
 
-    async def request(self, method: str, path: str, form: dict | None = None
-                      ) -> tuple[int, dict[str, str], bytes]:
+    async def request(self, method: str, path: str, form: dict | None = None,
+                      label: str = "") -> tuple[int, dict[str, str], bytes]:
         reader, writer = await asyncio.open_connection(self.host, self.port)
         try:
             body = urlencode(form).encode() if form is not None else b""
             lines = [f"{method} {path} HTTP/1.0", f"Host: {self.host}:{self.port}",
-                     "User-Agent: bench-load"]
+                     "User-Agent: bench-load", f"{LABEL_HEADER}: {label}"]
             if self.cookies:
                 lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
             if form is not None:
@@ -138,7 +139,7 @@ async def person(host: str, port: int, entry: dict, password: str, rounds: int,
                 started = time.perf_counter()
                 try:
                     status, _headers, _body = await asyncio.wait_for(
-                        browser.request("GET", at), TIMEOUT_S)
+                        browser.request("GET", at, label=shown), TIMEOUT_S)
                     ok, detail = status == 200, "" if status == 200 else f"HTTP {status}"
                 except Exception as error:  # noqa: BLE001
                     ok, detail = False, f"{type(error).__name__}: {error}"
