@@ -60,6 +60,11 @@ def _pages() -> dict[str, list[tuple[str, Callable]]]:
         ],
         "partner_representative": [
             ("home (partner representative)", fixed("dashboards:home")),
+            ("rapid review (partner representative)",
+             case_page("rapid_review:overview", "active")),
+            ("terms of reference (partner representative)",
+             case_page("rapid_review:terms", "active")),
+            ("sign-off (partner representative)", case_page("rapid_review:signoff", "active")),
         ],
         "manager": [
             ("home (manager)", fixed("dashboards:home")),
@@ -72,6 +77,7 @@ def _pages() -> dict[str, list[tuple[str, Callable]]]:
         ],
         "scrutineer": [
             ("home (scrutineer)", fixed("dashboards:home")),
+            ("overdue dashboard (scrutineer)", fixed("dashboards:overdue")),
             ("action plan (scrutineer)", case_page("actionplans:plan", "plan")),
         ],
         "administrator": [
@@ -103,6 +109,9 @@ def _cases_for(person: Person) -> None:
            .annotate(entries=Count("information_requests__agency_return__chronology_entries"))
            .order_by("-entries").values_list("case__reference", "entries").first())
     person.cases["big"], person.cases["big_entries"] = big or (None, 0)
+    person.cases["active"] = RapidReview.objects.filter(
+        case__partnership=partnership, case__stage="rapid_review").order_by(
+        "-started_on").values_list("case__reference", flat=True).first()
     person.cases["lcspr"] = Lcspr.objects.filter(
         case__partnership=partnership, kind=Lcspr.Kind.LCSPR).values_list(
         "case__reference", flat=True).first()
