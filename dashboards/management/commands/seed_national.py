@@ -9,18 +9,22 @@ class Command(BaseCommand):
             "partnerships, 2,469 agencies, 6,996 people, 5,000 cases, 50,000 information "
             "requests, 1,000,000 chronology entries, 100,000 open deadlines and 300,000 audit "
             "rows, loaded with COPY (PostgreSQL only). Every account shares one published "
-            "password, so it is refused with DEBUG off, as seed_demo is.")
+            "password, so with DEBUG off it is refused unless --on-a-served-instance is given, "
+            "as seed_demo is.")
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0,
                             help="A share of the national size, e.g. 0.02 for tests")
+        parser.add_argument(
+            "--on-a-served-instance", action="store_true",
+            help="Seed even though DEBUG is off (a load-test instance served like production)")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.DEBUG and not options["on_a_served_instance"]:
             raise CommandError(
                 "DEBUG is off: this looks like a live service, and the national data set's "
-                "accounts share a published password. Run it on a test database with "
-                "DEBUG=true.")
+                "accounts share a published password. Add --on-a-served-instance if this is "
+                "a load-test instance.")
         if options["scale"] <= 0:
             raise CommandError("--scale must be more than 0")
         try:
