@@ -1,6 +1,9 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from dashboards.management.published_password import (
+    add_served_instance_flag,
+    refuse_on_a_live_service,
+)
 from dashboards.national import NATIONAL_PASSWORD, AlreadySeeded, seed_national
 
 
@@ -15,16 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0,
                             help="A share of the national size, e.g. 0.02 for tests")
-        parser.add_argument(
-            "--on-a-served-instance", action="store_true",
-            help="Seed even though DEBUG is off (a load-test instance served like production)")
+        add_served_instance_flag(parser, why="a load-test instance served like production")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["on_a_served_instance"]:
-            raise CommandError(
-                "DEBUG is off: this looks like a live service, and the national data set's "
-                "accounts share a published password. Add --on-a-served-instance if this is "
-                "a load-test instance.")
+        refuse_on_a_live_service(options, accounts="the national data set's accounts",
+                                 instance="a load-test instance")
         if options["scale"] <= 0:
             raise CommandError("--scale must be more than 0")
         try:
