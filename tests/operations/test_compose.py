@@ -70,6 +70,19 @@ def test_one_beat_and_healthchecks_on_the_app_services(compose):
     assert services["beat"]["healthcheck"]["test"][-2:] == ["health", "--worker"]
 
 
+def test_two_web_and_two_worker_containers_without_clashing_names_or_ports(compose):
+    """docs/scaling.md: each web container gets its own host port from a range."""
+    services = compose["services"]
+    for name in ("web", "worker"):
+        assert services[name]["deploy"]["replicas"].endswith(":-2}")
+        assert "container_name" not in services[name]
+    [ports] = services["web"]["ports"]
+    host, _, container = ports.rpartition(":")
+    first, last = (int(p) for p in host.rsplit(":", 1)[-1].split("-"))
+    assert container == "8000" and last - first + 1 >= 2
+    assert "ports" not in services["worker"]
+
+
 def test_files_live_in_the_database_so_no_media_volume(compose):
     assert set(compose["volumes"]) == {"pgdata", "redisdata"}
     for service in compose["services"].values():

@@ -1,9 +1,12 @@
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, PARTNERSHIP, seed_demo
 from accounts.models import Partnership
 from cases.demo import seed_demo_cases
+from dashboards.management.published_password import (
+    add_served_instance_flag,
+    refuse_on_a_live_service,
+)
 
 
 class Command(BaseCommand):
@@ -13,16 +16,11 @@ class Command(BaseCommand):
             "accident.")
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--on-a-served-instance", action="store_true",
-            help="Seed even though DEBUG is off (make run serves the demo like production)")
+        add_served_instance_flag(parser, why="make run serves the demo like production")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["on_a_served_instance"]:
-            raise CommandError(
-                "DEBUG is off: this looks like a live service, and the demo's accounts share "
-                "a published password. Add --on-a-served-instance if this is a demo or a "
-                "test instance.")
+        refuse_on_a_live_service(options, accounts="the demo's accounts",
+                                 instance="a demo or a test instance")
         users = seed_demo()
         seed_demo_cases(Partnership.objects.get(code=PARTNERSHIP["code"]))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
