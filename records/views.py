@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,12 +17,12 @@ from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from accounts.read_audit import searched
 from accounts.rules import require
+from config.pagination import paginate
 
 from . import selectors, services, subject_access
 from .forms import RetentionDecisionForm, RetentionRulesForm, SubjectSearchForm
 from .models import DEFAULT_YEARS, RecordType, RetentionDecision
 
-PAGE_SIZE = 50
 HOLDS_SHOWN = 20
 
 
@@ -51,16 +50,14 @@ def review(request):
     """The cases due for review (paginated), the legal holds, and the audit trail's age."""
     user, partnership = request.user, request.partnership
     require(rules.can_manage_records(user, partnership))
-    page = Paginator(selectors.records_due_for_review(user, partnership),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.records_due_for_review(user, partnership))
     holds = selectors.legal_holds(user, partnership)
     held = list(holds[:HOLDS_SHOWN + 1])
     periods = selectors.retention_periods(partnership)
     oldest = selectors.oldest_audit_event(partnership)
     trail_cutoff = selectors.years_before(timezone.localdate(), periods[RecordType.AUDIT_TRAIL])
     return render(request, "records/review.html", {
-        "page": page, "page_range": page.paginator.get_elided_page_range(
-            page.number, on_each_side=1, on_ends=1),
+        "page": page,
         "holds": held[:HOLDS_SHOWN], "holds_total": holds.count() if len(held) > HOLDS_SHOWN
         else len(held),
         "rules": [(kind.label, periods[kind], periods[kind] == DEFAULT_YEARS[kind])
