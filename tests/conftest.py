@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import signal
 import socket
@@ -248,6 +249,9 @@ def celery_worker(transactional_db, tmp_path):
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
     log.close()
+    leaked = child_data_in((tmp_path / "worker.log").read_text().splitlines())
+    assert not leaked, "The worker logged a child's or a person's details:\n" + "\n".join(
+        leaked)
 
 
 def deliver_emails() -> list:
@@ -354,6 +358,30 @@ def is_csp_violation(text: str) -> bool:
     return text.startswith("CSP violation: ") or "Content Security Policy" in text
 
 
+class LogLines(logging.Handler):
+    """Every line the service logs while it is attached to the root logger, formatted as
+    the console would print it (tracebacks included), at the levels the service's own
+    logging settings let through."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def child_data_in(lines) -> list[str]:
+    """The lines naming a child or a person on a case, or giving their NHS number, of those
+    in the database now (checklist item 23: logs never hold them)."""
+    from cases.models import Child, Person
+
+    held = {value for model in (Child, Person)
+            for row in model.objects.values_list("full_name", "nhs_number")
+            for value in row if value and len(value) > 3}
+    return [line for line in lines if any(value in line for value in held)]
+
+
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh browser context per test. Every page the journey lands on must be checked
@@ -390,8 +418,15 @@ def page(chromium, live_server):
 
     browser_page.on("framenavigated", on_navigated)
     browser_page.check_accessibility = check
-    yield browser_page
+    logged = LogLines()
+    logging.getLogger().addHandler(logged)
+    try:
+        yield browser_page
+    finally:
+        logging.getLogger().removeHandler(logged)
     context.close()
+    leaked = child_data_in(logged.lines)
+    assert not leaked, "A child's or a person's details were logged:\n" + "\n".join(leaked)
     assert not csp_violations, "Content Security Policy violations:\n" + "\n".join(
         csp_violations)
     unchecked = [url for url in visited if url not in checked]

@@ -6,6 +6,7 @@ not declare (15) and a role removed while its holder is signed in (18)."""
 
 import datetime
 import json
+import logging
 import os
 import re
 import subprocess
@@ -21,7 +22,7 @@ from django.urls import reverse
 from accounts.models import Membership, Role, User
 from tests.cases.builders import adopt_plan
 from tests.cases.factories import referred_case
-from tests.conftest import deliver_emails
+from tests.conftest import LogLines, child_data_in, deliver_emails
 from tests.factories import PASSWORD, MembershipFactory
 from tests.two_factor import app_code, app_device
 
@@ -289,3 +290,25 @@ def test_a_role_removed_while_signed_in_is_gone_at_the_next_request(
     assert removed.status_code == 302 and not Membership.objects.filter(pk=manager.pk).exists()
     assert client.get(page).status_code == 404  # the same session, its next request
     assert client.get(reverse("accounts:people")).status_code == 200  # still signed in
+
+
+@pytest.mark.django_db
+def test_the_journeys_log_check_finds_a_childs_name_or_nhs_number_and_passes_the_rest(
+        partnership):
+    """Item 23: every browser journey and Celery worker test fails if a line logged names a
+    child or a person on a case (tests/conftest.py); here the check itself is shown to
+    catch one, through the root logger as the service logs."""
+    case = referred_case(partnership)
+    child = case.children.get()
+    child.nhs_number = "9434765919"
+    child.save()
+    logged = LogLines()
+    logging.getLogger().addHandler(logged)
+    try:
+        logging.getLogger("cases").warning("Case %s opened", case.reference)
+        logging.getLogger("cases").warning("Opened for %s", child.full_name)
+        logging.getLogger("outbox").error("NHS number 9434765919 refused")
+    finally:
+        logging.getLogger().removeHandler(logged)
+    assert child_data_in(logged.lines) == [f"Opened for {child.full_name}",
+                                           "NHS number 9434765919 refused"]
