@@ -312,3 +312,27 @@ def test_the_journeys_log_check_finds_a_childs_name_or_nhs_number_and_passes_the
         logging.getLogger().removeHandler(logged)
     assert child_data_in(logged.lines) == [f"Opened for {child.full_name}",
                                            "NHS number 9434765919 refused"]
+
+
+@pytest.mark.parametrize(("password", "refused"), [
+    ("correct horse battery staple and a long tail that goes past sixty-four letters", False),
+    ("Fictional-lake-7", False),
+    ("Short-pw-11", True),  # 11 characters
+    ("password1234", True),  # a common password
+    ("348217560912", True),  # all digits
+])
+def test_passwords_need_twelve_characters_and_no_mix_and_common_ones_are_refused(
+        password, refused):
+    """Item 5: length, not composition rules; 64 characters and more are accepted; the
+    common list is refused. Nothing makes a password expire (no setting for it exists)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password)
+    except ValidationError:
+        assert refused, password
+    else:
+        assert not refused, password
+    assert not any("expir" in name.lower() for name in dir(settings)
+                   if name.startswith(("PASSWORD", "AUTH")))
