@@ -1,6 +1,6 @@
-from .views import case, deadlines, documents, referral, triage
+from .views import case, deadlines, documents, history, referral, triage
 
 app_name = "cases"
 
 urlpatterns = (referral.urlpatterns + triage.urlpatterns + documents.urlpatterns
-               + deadlines.urlpatterns + case.urlpatterns)
+               + deadlines.urlpatterns + history.urlpatterns + case.urlpatterns)

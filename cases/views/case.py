@@ -83,6 +83,7 @@ def case_detail(request, reference: str):
         "review": getattr(case, "lcspr", None),
         "retention": getattr(case, "retention", None),
         "can_decide_retention": rules.can_decide_retention(request.user, case),
+        "can_view_history": rules.can_view_audit_trail(request.user, case.partnership),
     })
 
 

@@ -90,3 +90,41 @@ def test_nobody_changes_the_history(case):
             cursor.execute(sql)
         assert isinstance(refused.value.__cause__, psycopg.errors.RaiseException), sql
     assert RecordChange.objects.get().request_id == ""
+
+
+def test_the_case_page_of_changes_says_who_changed_what_in_words(client, case, make_user,
+                                                                  django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from accounts.models import Role
+
+    officer = make_user()
+    officer.full_name = "Fictional Officer"
+    officer.save()
+    child = Child.objects.create(case=case, full_name="Historychild Example", gender="female",
+                                 date_of_birth=datetime.date(2015, 3, 1))
+    actor, rid = _as_request(officer.pk, "req-2")
+    try:
+        Case.objects.filter(pk=case.pk).update(media_monitoring=True)
+        Child.objects.filter(pk=child.pk).update(gender="male")
+        for n in range(3):  # more pages of changes cost no more queries
+            Child.objects.filter(pk=child.pk).update(full_name=f"Historychild Example {n}")
+    finally:
+        actor_id_var.reset(actor)
+        request_id_var.reset(rid)
+    Child.objects.filter(pk=child.pk).delete()
+    other = case_create(actor=None, partnership=case.partnership)
+    Case.objects.filter(pk=other.pk).update(media_monitoring=True)  # not this case's
+    url = reverse("cases:case-history", kwargs={"reference": case.reference})
+
+    client.force_login(make_user(Role.BUSINESS_MANAGER))
+    with django_assert_max_num_queries(15):
+        page = client.get(url)
+    text = page.content.decode()
+    assert "Fictional Officer" in text
+    assert "Gender: Female" in text and "Male" in text
+    assert "(deleted)" in text and "The service" in text and "Date of birth: 1 Mar 2015" in text
+    assert "cases_child" not in text and "gender_id" not in text
+    assert len(page.context["changes"]) == 6  # the case, five to the child, not the other
+    client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
+    assert client.get(url).status_code == 404
