@@ -134,11 +134,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a request held until gunicorn kills it. Connecting gives up after
     # DATABASE_CONNECT_TIMEOUT seconds; the server cancels any statement (a lock wait
     # included) after DATABASE_STATEMENT_TIMEOUT seconds, 0 for none (migrations run so).
+    # The planner prices a random read as an SSD's or a cached page's (DATABASE_RANDOM_PAGE_COST,
+    # PostgreSQL's own default 4 is a spinning disk's): at 4 it joined a page's 50 rows to
+    # every case, step and agency in the country by hashing them (docs/performance.md).
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     _db_options["options"] = " ".join(filter(None, [
         _db_options.get("options", ""),
-        f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15) * 1000}"]))
+        f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15) * 1000}",
+        f"-c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -29,7 +29,7 @@ from rapid_review.models import (
     TermsAgreement,
     TermsOfReference,
 )
-from rapid_review.selectors import agency_requests, chase_list, requests_to_chase
+from rapid_review.selectors import agency_requests, chase_list
 from rapid_review.selectors.requests import with_states
 
 ROWS = 10
@@ -60,10 +60,14 @@ class Queue:
 
 
 def _bounded(qs: QuerySet, limit: int = ROWS) -> tuple[list, int]:
-    rows = list(qs[:limit + 1])
-    if len(rows) <= limit:
-        return rows, len(rows)
-    return rows[:limit], qs.count()
+    """The first ``limit`` rows and how many there are, in one query: the count is a window
+    over the rows the query finds (a COUNT of its own was a query more for each queue that
+    overflows). A DISTINCT query is counted apart, its window would count the duplicates."""
+    if qs.query.distinct:
+        rows = list(qs[:limit + 1])
+        return (rows, len(rows)) if len(rows) <= limit else (rows[:limit], qs.count())
+    rows = list(qs.annotate(queue_total=Window(Count("pk")))[:limit])
+    return rows, (rows[0].queue_total if rows else 0)
 
 
 def _who(deadline: Deadline) -> str:
@@ -133,8 +137,8 @@ def _referral_item(case) -> Item:
 
 
 def returns_to_chase(user: User, partnership: Partnership) -> Queue:
-    rows = chase_list(user, partnership, limit=ROWS + 1)
-    total = len(rows) if len(rows) <= ROWS else requests_to_chase(partnership).count()
+    rows = chase_list(user, partnership, limit=ROWS)
+    total = rows[0].request.to_chase if rows else 0
     return Queue([Item(what=f"Return from {row.request.agency.name}"
                             + (f", overdue by {row.overdue_by} working day"
                                f"{'s' if row.overdue_by != 1 else ''}" if row.overdue_by
@@ -144,7 +148,7 @@ def returns_to_chase(user: User, partnership: Partnership) -> Queue:
                        href=reverse("rapid_review:return-view",
                                     args=[row.request.review.case.reference, row.request.pk]),
                        due_on=row.request.due_on)
-                  for row in rows[:ROWS]], total)
+                  for row in rows], total)
 
 
 def disagreements_to_resolve(user: User, partnership: Partnership) -> Queue:

@@ -20,8 +20,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from accounts import rules
@@ -200,6 +200,17 @@ def _count(queryset, link: str):
                              .values(link).annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
+def _counts(queryset, link: str, **counts: Q) -> Subquery:
+    """Several counts of one table per partnership in one correlated subquery, as a JSON
+    object ``{key: count of the rows matching its condition}``: a subquery a volume made the
+    figures page's query 28 subqueries, whose building and planning were most of the page's
+    time (docs/performance.md). Only to-one joins in ``counts``, so no row counts twice."""
+    return Subquery(queryset.filter(**{link: OuterRef("pk")}).order_by().values(link)
+                    .annotate(counts=JSONObject(**{key: Count("pk", filter=where)
+                                                   for key, where in counts.items()}))
+                    .values("counts")[:1], output_field=JSONField())
+
+
 # (key, label): the order they are shown in.
 VOLUMES = [
     ("referrals", "Referrals received"),
@@ -235,63 +246,66 @@ def plans_live(period: Period):
 
 
 def volumes(partnerships: list[Partnership], period: Period) -> dict[int, dict[str, int]]:
-    """Every volume, one row per partnership: one query whatever the data size."""
+    """Every volume, one row per partnership: one query whatever the data size, with a
+    subquery for each table counted."""
     span = (period.start, period.end)
-    notified = PanelNotification.objects.filter(notified_on__range=span)
-    submitted = RapidReview.objects.filter(submission__submitted_on__range=span)
-    reviews = Lcspr.objects.filter(decided_on__range=span)
-    plans = ActionPlan.objects
-    actions = Action.objects.filter(recommendation__plan__in=plans_live(period))
+    everything = Q(pk__isnull=False)
+    submitted = Q(submission__submitted_on__range=span)
+    decided = Q(decided_on__range=span)
+    begun = Q(created_at__date__lte=period.end)
     Status, Impact = Action.Status, Action.Impact
-    columns = {
-        "referrals": _count(Referral.objects.filter(submitted_at__date__range=span),
-                            "case__partnership"),
-        "notifications": _count(notified, "case__partnership"),
-        "notified_deaths": _count(notified.filter(case__incident__harm="death"),
-                                  "case__partnership"),
-        "notified_serious_harm": _count(notified.filter(case__incident__harm="serious_harm"),
-                                        "case__partnership"),
-        "rapid_reviews_started": _count(RapidReview.objects.filter(started_on__range=span),
-                                        "case__partnership"),
-        "rapid_reviews_submitted": _count(submitted, "case__partnership"),
-        "outcome_lcspr": _count(submitted.filter(
-            report__decision=ReviewReport.Decision.LOCAL_CSPR), "case__partnership"),
-        "outcome_national": _count(submitted.filter(
-            report__decision=ReviewReport.Decision.NATIONAL_REVIEW), "case__partnership"),
-        "outcome_no_further": _count(submitted.filter(
-            report__decision=ReviewReport.Decision.NO_FURTHER_REVIEW), "case__partnership"),
-        "lcsprs_commissioned": _count(reviews.filter(kind=Lcspr.Kind.LCSPR),
-                                      "case__partnership"),
-        "lcsprs_published": _count(Lcspr.objects.filter(
-            kind=Lcspr.Kind.LCSPR, publication__published_on__range=span), "case__partnership"),
-        "learning_reviews": _count(reviews.filter(kind=Lcspr.Kind.LEARNING_REVIEW),
-                                   "case__partnership"),
-        "single_agency_reviews": _count(reviews.filter(kind=Lcspr.Kind.SINGLE_AGENCY_REVIEW),
-                                        "case__partnership"),
-        "plans_started": _count(plans.filter(created_at__date__range=span),
-                                "case__partnership"),
-        "plans_closed": _count(plans.filter(signed_off_on__range=span), "case__partnership"),
-        "plans_open": _count(plans.filter(created_at__date__lte=period.end).filter(
-            Q(signed_off_on__isnull=True) | Q(signed_off_on__gt=period.end)),
-            "case__partnership"),
-        "actions": _count(actions, "recommendation__plan__case__partnership"),
-        "actions_evidenced": _count(actions.filter(status=Status.COMPLETE,
-                                                   impact=Impact.EVIDENCED),
-                                    "recommendation__plan__case__partnership"),
-        "actions_complete": _count(actions.filter(status=Status.COMPLETE).exclude(
-            impact=Impact.EVIDENCED), "recommendation__plan__case__partnership"),
-        "actions_not_implemented": _count(actions.filter(status=Status.NOT_IMPLEMENTED),
-                                          "recommendation__plan__case__partnership"),
-        "actions_open": _count(actions.exclude(status__in=[Status.COMPLETE,
-                                                           Status.NOT_IMPLEMENTED]),
-                               "recommendation__plan__case__partnership"),
-        **{f"triage_{value}": _count(TriageDecision.objects.filter(
-            meeting_date__range=span, decision=value), "case__partnership")
-           for value, _label in TRIAGE},
+    Decision = ReviewReport.Decision
+    by_table = {
+        "referrals": _counts(Referral.objects.filter(submitted_at__date__range=span),
+                             "case__partnership", referrals=everything),
+        "notifications": _counts(
+            PanelNotification.objects.filter(notified_on__range=span), "case__partnership",
+            notifications=everything, notified_deaths=Q(case__incident__harm="death"),
+            notified_serious_harm=Q(case__incident__harm="serious_harm")),
+        "rapid_reviews": _counts(
+            RapidReview.objects.filter(Q(started_on__range=span) | submitted),
+            "case__partnership",
+            rapid_reviews_started=Q(started_on__range=span), rapid_reviews_submitted=submitted,
+            outcome_lcspr=submitted & Q(report__decision=Decision.LOCAL_CSPR),
+            outcome_national=submitted & Q(report__decision=Decision.NATIONAL_REVIEW),
+            outcome_no_further=submitted & Q(report__decision=Decision.NO_FURTHER_REVIEW)),
+        "reviews": _counts(
+            Lcspr.objects.filter(decided | Q(kind=Lcspr.Kind.LCSPR,
+                                             publication__published_on__range=span)),
+            "case__partnership",
+            lcsprs_commissioned=decided & Q(kind=Lcspr.Kind.LCSPR),
+            lcsprs_published=Q(kind=Lcspr.Kind.LCSPR, publication__published_on__range=span),
+            learning_reviews=decided & Q(kind=Lcspr.Kind.LEARNING_REVIEW),
+            single_agency_reviews=decided & Q(kind=Lcspr.Kind.SINGLE_AGENCY_REVIEW)),
+        "plans": _counts(
+            ActionPlan.objects.filter(begun | Q(signed_off_on__range=span)),
+            "case__partnership",
+            plans_started=Q(created_at__date__range=span),
+            plans_closed=Q(signed_off_on__range=span),
+            plans_open=begun & (Q(signed_off_on__isnull=True)
+                                | Q(signed_off_on__gt=period.end))),
+        "actions": _counts(
+            Action.objects.filter(recommendation__plan__in=plans_live(period)),
+            "recommendation__plan__case__partnership",
+            actions=everything,
+            actions_evidenced=Q(status=Status.COMPLETE, impact=Impact.EVIDENCED),
+            actions_complete=Q(status=Status.COMPLETE) & ~Q(impact=Impact.EVIDENCED),
+            actions_not_implemented=Q(status=Status.NOT_IMPLEMENTED),
+            actions_open=~Q(status__in=[Status.COMPLETE, Status.NOT_IMPLEMENTED])),
+        "triage": _counts(
+            TriageDecision.objects.filter(meeting_date__range=span), "case__partnership",
+            **{f"triage_{value}": Q(decision=value) for value, _label in TRIAGE}),
     }
+    keys = [key for key, _label in VOLUMES] + [f"triage_{value}" for value, _label in TRIAGE]
     rows = Partnership.objects.filter(pk__in=[p.pk for p in partnerships]).annotate(
-        **columns).values("pk", *columns)
-    return {row.pop("pk"): row for row in rows}
+        **by_table).values("pk", *by_table)
+    result = {}
+    for row in rows:
+        counted = {}
+        for table in by_table:
+            counted.update(row[table] or {})
+        result[row["pk"]] = {key: counted.get(key, 0) for key in keys}
+    return result
 
 
 # The yearly report: findings, actions, and the reason for any action not taken ------------

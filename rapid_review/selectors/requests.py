@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from accounts import rules
@@ -177,11 +177,15 @@ def requests_to_chase(partnership: Partnership | None) -> QuerySet[InformationRe
 def chase_list(user: User, partnership: Partnership | None,
                today: datetime.date | None = None, limit: int | None = None
                ) -> list[ChaseRow]:
-    """Every request not yet returned (or the first ``limit``), oldest due first: 2 queries
-    whatever the number (the requests, and the calendar)."""
+    """Every request not yet returned (or the first ``limit``, each request's ``to_chase``
+    then the number of them all), oldest due first: 2 queries whatever the number (the
+    requests, and the calendar)."""
     if not rules.can_chase_returns(user, partnership):
         return []
-    return _chase_rows(partnership, list(requests_to_chase(partnership)[:limit]), today)
+    requests = requests_to_chase(partnership)
+    if limit is not None:
+        requests = requests.annotate(to_chase=Window(Count("pk")))[:limit]
+    return _chase_rows(partnership, list(requests), today)
 
 
 def chase_page(user: User, partnership: Partnership | None, number: int | str | None,

@@ -97,21 +97,26 @@ class ReturnsDue:
         return f"{self.on:%-d %B %Y}"
 
 
-def _requested_dates(review_id: int) -> set[datetime.date]:
-    return set(InformationRequest.objects.filter(
-        review_id=review_id, return_deadline__isnull=False,
-        requested_for=InformationRequest.For.RAPID_REVIEW).values_list(
-        "return_deadline__due_date", flat=True))
+def _requests(review_id: int) -> list[tuple[str, datetime.date | None]]:
+    """Each rapid review information request's agency and return date, in one query."""
+    return list(InformationRequest.objects.filter(
+        review_id=review_id, requested_for=InformationRequest.For.RAPID_REVIEW).values_list(
+        "agency__name", "return_deadline__due_date"))
+
+
+def _requested_dates(requests: list[tuple[str, datetime.date | None]]) -> set[datetime.date]:
+    return {due for _agency, due in requests if due is not None}
 
 
 def requested_returns_due(review: RapidReview) -> datetime.date | None:
     """The latest return date of the information requests sent, if any were."""
-    return max(_requested_dates(review.pk), default=None)
+    return max(_requested_dates(_requests(review.pk)), default=None)
 
 
-def returns_due(terms: TermsOfReference) -> ReturnsDue:
-    """One query."""
-    dates = _requested_dates(terms.review_id)
+def returns_due(terms: TermsOfReference,
+                requests: list[tuple[str, datetime.date | None]] | None = None) -> ReturnsDue:
+    """One query, none if the review's ``requests`` are given."""
+    dates = _requested_dates(_requests(terms.review_id) if requests is None else requests)
     if dates:
         return ReturnsDue(max(dates), from_requests=True, varies=len(dates) > 1)
     return ReturnsDue(terms.returns_due_on)
@@ -123,11 +128,13 @@ def terms_summary(review: RapidReview) -> TermsSummary:
     terms = (TermsOfReference.objects.filter(review=review)
              .select_related("updated_by")
              .prefetch_related("children", "people", "members").first())
-    agencies = sorted(review.information_requests.filter(
-        requested_for=InformationRequest.For.RAPID_REVIEW).values_list("agency__name",
-                                                                      flat=True))
+    requests = _requests(review.pk)
+    agencies = sorted(agency for agency, _due in requests)
     if terms is None:
         return TermsSummary(None, agencies=agencies)
+    # The review already read, with its case and partnership: the rules asked of the terms
+    # (can_agree_terms) would otherwise read all three again.
+    terms.review = review
     agreements = list(terms.agreements.filter(version=terms.version)
                       .select_related("agreed_by"))
     document = (CaseDocument.objects.filter(case_id=review.case_id,
@@ -135,4 +142,4 @@ def terms_summary(review: RapidReview) -> TermsSummary:
                                             related_key="")
                 .defer("docx", "pdf").order_by("-version").first())
     return TermsSummary(terms, list(terms.members.all()), agreements, agencies, document,
-                        returns_due(terms))
+                        returns_due(terms, requests))
