@@ -41,7 +41,8 @@ print(json.dumps({"OPTIONS": db.get("OPTIONS", {}), "CONN_MAX_AGE": db["CONN_MAX
 
 def _settings(**env) -> dict:
     clean = {k: v for k, v in os.environ.items()
-             if k not in ("DATABASE_URL", "DATABASE_STATEMENT_TIMEOUT", "DEBUG", "SECRET_KEY")}
+             if k not in ("DATABASE_URL", "DATABASE_STATEMENT_TIMEOUT", "DATABASE_RANDOM_PAGE_COST",
+                          "DEBUG", "SECRET_KEY")}
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=settings.BASE_DIR,  # noqa: S603
                             env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings",
                                  "DEBUG": "true", **env},
@@ -54,11 +55,12 @@ def _settings(**env) -> dict:
 def test_postgresql_connections_time_out_and_sqlite_keeps_working():
     values = _settings(DATABASE_URL="postgres://u@db.example:5433/spr")
     assert values["OPTIONS"]["connect_timeout"] == 5
-    assert values["OPTIONS"]["options"] == "-c statement_timeout=15000"
+    assert values["OPTIONS"]["options"] == "-c statement_timeout=15000 -c random_page_cost=1.1"
     assert values["CONN_MAX_AGE"] == 60 and values["CONN_HEALTH_CHECKS"] is True
     values = _settings(DATABASE_URL="postgres://u@db.example:5433/spr?options=-c%20work_mem%3D8MB",
-                       DATABASE_STATEMENT_TIMEOUT="0")
-    assert values["OPTIONS"]["options"] == "-c work_mem=8MB -c statement_timeout=0"
+                       DATABASE_STATEMENT_TIMEOUT="0", DATABASE_RANDOM_PAGE_COST="4")
+    assert values["OPTIONS"]["options"] == (
+        "-c work_mem=8MB -c statement_timeout=0 -c random_page_cost=4.0")
     # make run's SQLite gets none of PostgreSQL's options.
     assert "connect_timeout" not in _settings()["OPTIONS"]
 
