@@ -389,6 +389,13 @@ class PartnershipSettingsForm(forms.Form):
     letter_signatory_role = forms.CharField(
         label="Their role, as printed under their name", max_length=200, required=False,
         help_text="For example, Safeguarding Children Partnership Business Manager")
+    reminder_digest = forms.TypedChoiceField(
+        label="How should people get their deadline reminders?",
+        choices=[("no", "One email for each reminder"),
+                 ("yes", "One email a day listing all of a person's reminders")],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+        help_text="Reminders are sent each working day from 07:00",
+        error_messages={"required": "Select how people should get their deadline reminders"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -404,6 +411,8 @@ class PartnershipSettingsForm(forms.Form):
             Fieldset(Field.text("letter_signatory_name", field_width=Fluid.TWO_THIRDS),
                      Field.text("letter_signatory_role", field_width=Fluid.TWO_THIRDS),
                      legend="Letters", legend_size="m"),
+            Fieldset(Field.radios("reminder_digest", legend_size="s"),
+                     legend="Reminders", legend_size="m"),
             submit="Save settings")
 
 

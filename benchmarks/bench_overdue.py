@@ -31,7 +31,7 @@ import statistics
 import sys
 import time
 
-from benchmarks._harness import child_report, child_setup, run_child, timed
+from benchmarks._harness import Goal, child_report, child_setup, run_child, timed
 
 TODAY = datetime.date.today()  # the page counts from the real today
 CASES = int(os.environ.get("BENCH_OVERDUE_CASES", "2000"))
@@ -40,6 +40,9 @@ TEMPLATE = "15 working day plan (North East Lincolnshire)"
 SEED = 20261125
 RUNS = 15
 CHILD_TIMEOUT_S = 900
+GOALS = {f"{page}_p95_over_floor": Goal(2.0, unit="", why="p95 within 2 times the floor "
+                                        "page's (issue 16)")
+         for page in ("page_by_case", "page_one_agency", "figures_page")}
 
 
 def run() -> dict:

@@ -6,10 +6,16 @@ Two phases, both safe to run twice or concurrently:
    runs it once a day from 07:00, whenever the first sweep, worker or beat of the day after
    that comes (a ``SweepRun`` row records the day), so a beat that was down at 07:00 still
    plans the day's reminders.
-2. ``reminders_send`` locks unsent rows (``skip_locked``), queues their emails in the
-   outbox, marks them sent and writes the audit event, all in one transaction: no SMTP
-   inside it, so a crash leaves each reminder queued and marked, or neither, and the outbox
-   delivers each email once (outbox/services.py).
+2. ``reminders_send`` takes the unsent rows a batch at a time, paged by id over the partial
+   index of unsent reminders (so each batch costs the same however many are left), locks
+   them (``skip_locked``), works out in memory who is told what, then in the same
+   transaction queues the emails in the outbox (one INSERT), marks the reminders sent with
+   their recipients (one UPDATE) and writes one audit event per partnership. No SMTP inside
+   it: a crash leaves each reminder queued and marked, or neither, and the outbox delivers
+   each email once (outbox/services.py).
+
+A partnership that prefers a digest (``Partnership.reminder_digest``) has its unsent
+reminders sent in one transaction, one email a person listing all theirs.
 
 ``reminders_send_now`` is a business manager's "send today's reminders now": phase 1 for
 their partnership in the request, phase 2 queued; the same rows, so nothing is sent twice.
@@ -18,7 +24,7 @@ their partnership in the request, phase 2 queued; the same rows, so nothing is s
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,18 +32,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_records
 from accounts.models import AuditEvent, Membership, Partnership, Role, User
 from config.celery import publish_after_commit
 from outbox.services import Email, messages_queue
 
+from ..bulk import update_from_values
 from ..models import Deadline, DeadlineStatus, Reminder, SweepRun, TimelineStep
-from ..step_pages import ACTION_STEPS, action_page
+from ..step_pages import ACTION_STEPS, action_page_of
 from ..working_days import add_working_days, is_working_day, working_days_between
-from .calendar import calendar_for
+from .calendar import calendar_for, calendars_for
 
 SOON_HOURS = 2
 DAILY_PLAN_FROM = datetime.time(7, 0)  # the beat's daily sweep; catch-ups wait until then
+BATCH_SIZE = 2000  # reminders a transaction: a few thousand emails, one INSERT
+DIGEST_MAX_ITEMS = 50  # a digest lists this many; the rest are on the deadlines page
 
 
 def _due_kinds(step: TimelineStep, due: datetime.date, today: datetime.date,
@@ -66,21 +75,26 @@ def _open_deadlines(partnership_id: int | None):
 def reminders_plan(*, today: datetime.date | None = None,
                    partnership_id: int | None = None) -> int:
     """Insert today's reminders for every open deadline (of one partnership, or all);
-    returns how many rows it tried."""
+    returns how many rows it tried. Reads only the deadlines due before the furthest
+    'remind N working days before' of any partnership (overdue ones included)."""
     today = today or timezone.localdate()
     steps = {s.pk: s for s in TimelineStep.objects.all()}
     horizon_days = max([d for s in steps.values() for d in (s.remind_days_before or [])],
                        default=0)
-    calendars, working_today, horizon = {}, {}, {}
+    open_rows = _open_deadlines(partnership_id)
+    calendars = calendars_for(
+        [partnership_id] if partnership_id is not None
+        else Partnership.objects.values_list("pk", flat=True))
+    working = {pk for pk, calendar in calendars.items() if is_working_day(today, calendar)}
+    if not working:
+        return 0
+    horizon = {pk: add_working_days(today, horizon_days, calendars[pk]) for pk in working}
     planned: list[Reminder] = []
-    rows = _open_deadlines(partnership_id).values_list(
+    rows = open_rows.filter(partnership_id__in=working,
+                            due_date__lte=max(horizon.values())).values_list(
         "id", "partnership_id", "step_id", "due_date")
     for pk, partnership_id, step_id, due in rows.iterator(chunk_size=10000):
-        if partnership_id not in calendars:
-            calendar = calendars[partnership_id] = calendar_for(partnership_id)
-            working_today[partnership_id] = is_working_day(today, calendar)
-            horizon[partnership_id] = add_working_days(today, horizon_days, calendar)
-        if not working_today[partnership_id] or due > horizon[partnership_id]:
+        if due > horizon[partnership_id]:
             continue
         for kind, for_date in _due_kinds(steps[step_id], due, today, calendars[partnership_id]):
             planned.append(Reminder(deadline_id=pk, kind=kind, for_date=for_date))
@@ -125,34 +139,81 @@ def reminders_plan_hourly(*, now: datetime.datetime | None = None,
     return len(planned)
 
 
-class _Recipients:
-    """Who is told, per partnership: the responsible people, or business managers."""
+# --------------------------------------------------------------------------- sending
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    """An unsent reminder and what its email needs, read with its lock in one query."""
+
+    pk: int
+    kind: str
+    deadline_id: int
+    partnership_id: int
+    reference: str
+    related_key: str
+    due_date: datetime.date
+    due_at: datetime.datetime | None
+    responsible_role: str
+    responsible_agency_id: int | None
+    responsible_user_id: int | None
+    step_id: int
+
+
+_DUE_FIELDS = ("id", "kind", "deadline_id", "deadline__partnership_id",
+               "deadline__case__reference", "deadline__related_key", "deadline__due_date",
+               "deadline__due_at", "deadline__responsible_role",
+               "deadline__responsible_agency_id", "deadline__responsible_user_id",
+               "deadline__step_id")
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    pk: int
+    email: str
+
+
+class _Sweep:
+    """What one sweep reads once and keeps: steps, and each partnership's people (one
+    query for every partnership a batch brings that is not known yet)."""
 
     def __init__(self):
-        self.by_partnership: dict[int, dict] = {}
+        self.steps: dict[int, TimelineStep] = {}
+        self.people: dict[int, dict] = {}
+        self.users: dict[int, _Person] = {}
 
-    def _load(self, partnership_id: int) -> dict:
-        if partnership_id not in self.by_partnership:
-            roles, agencies = defaultdict(set), defaultdict(set)
-            for m in Membership.objects.filter(partnership_id=partnership_id,
-                                               user__is_active=True).select_related("user"):
-                roles[m.role].add(m.user)
-                if m.agency_id:
-                    agencies[m.agency_id].add(m.user)
-            self.by_partnership[partnership_id] = {"roles": roles, "agencies": agencies}
-        return self.by_partnership[partnership_id]
+    def load(self, batch: list[_Due]) -> None:
+        steps = {d.step_id for d in batch} - self.steps.keys()
+        if steps:
+            self.steps.update((s.pk, s) for s in TimelineStep.objects.filter(pk__in=steps).only(
+                "label", "met_by", "escalate_after"))
+        partnerships = {d.partnership_id for d in batch} - self.people.keys()
+        for pk in partnerships:
+            self.people[pk] = {"roles": defaultdict(set), "agencies": defaultdict(set)}
+        if partnerships:
+            for partnership_id, role, agency_id, user_id, email in Membership.objects.filter(
+                    partnership_id__in=partnerships, user__is_active=True).values_list(
+                    "partnership_id", "role", "agency_id", "user_id", "user__email"):
+                person = self.users.setdefault(user_id, _Person(user_id, email))
+                self.people[partnership_id]["roles"][role].add(person)
+                if agency_id:
+                    self.people[partnership_id]["agencies"][agency_id].add(person)
+        named = {d.responsible_user_id for d in batch if d.responsible_user_id} - self.users.keys()
+        if named:
+            self.users.update((pk, _Person(pk, email)) for pk, email in
+                              User.objects.filter(pk__in=named).values_list("pk", "email"))
 
-    def for_reminder(self, reminder: Reminder) -> list:
-        deadline = reminder.deadline
-        people = self._load(deadline.partnership_id)
-        if reminder.kind == Reminder.Kind.ESCALATION:
-            users = set(people["roles"][Role.BUSINESS_MANAGER])
-        elif deadline.responsible_user_id:
-            users = {deadline.responsible_user}
-        elif deadline.responsible_agency_id:
-            users = set(people["agencies"][deadline.responsible_agency_id])
+    def told(self, due: _Due) -> list[_Person]:
+        """Who is told: the responsible people, or the business managers of an escalation."""
+        people = self.people[due.partnership_id]
+        if due.kind == Reminder.Kind.ESCALATION:
+            users = people["roles"][Role.BUSINESS_MANAGER]
+        elif due.responsible_user_id:
+            users = {self.users[due.responsible_user_id]}
+        elif due.responsible_agency_id:
+            users = people["agencies"][due.responsible_agency_id]
         else:
-            users = set(people["roles"][deadline.responsible_role or Role.BUSINESS_UNIT_OFFICER])
+            users = people["roles"][due.responsible_role or Role.BUSINESS_UNIT_OFFICER]
         return sorted(users, key=lambda u: u.pk)
 
 
@@ -162,32 +223,96 @@ SUBJECTS = {
     Reminder.Kind.OVERDUE: "Overdue",
     Reminder.Kind.ESCALATION: "Escalation: overdue",
 }
+# A digest's summary, the most pressing first.
+DIGEST_SUMMARY = {Reminder.Kind.ESCALATION: "escalated", Reminder.Kind.OVERDUE: "overdue",
+                  Reminder.Kind.ON_DAY: "due today", Reminder.Kind.BEFORE: "due soon"}
+DIGEST_ORDER = list(DIGEST_SUMMARY)
 
 
-def _text(reminder: Reminder) -> tuple[str, str]:
+def _due_text(due: _Due) -> str:
+    return due.due_at.strftime("%H:%M on %d %B %Y") if due.due_at \
+        else due.due_date.strftime("%d %B %Y")
+
+
+def _link(due: _Due, step: TimelineStep) -> tuple[str, str]:
+    if step.met_by in ACTION_STEPS:
+        # The agency that owns an action does it on the action's page.
+        return "Open the action", settings.SITE_URL + action_page_of(due.reference,
+                                                                     due.related_key)
+    return "See the case's deadlines", settings.SITE_URL + reverse(
+        "cases:case-deadlines", args=[due.reference])
+
+
+def _text(due: _Due, step: TimelineStep) -> tuple[str, str]:
     """Subject and body. No personal details in email: the case reference, the step and
     the date only."""
-    deadline = reminder.deadline
-    due = deadline.due_at.strftime("%H:%M on %d %B %Y") if deadline.due_at \
-        else deadline.due_date.strftime("%d %B %Y")
-    if deadline.step.met_by in ACTION_STEPS:
-        # The agency that owns an action does it on the action's page.
-        where = "Open the action"
-        link = settings.SITE_URL + action_page(deadline)
-    else:
-        where = "See the case's deadlines"
-        link = settings.SITE_URL + reverse("cases:case-deadlines",
-                                           args=[deadline.case.reference])
+    where, link = _link(due, step)
     body = (
-        f"{SUBJECTS[reminder.kind]}: {deadline.step.label}\n\n"
-        f"Case: {deadline.case.reference}\nDue: {due}\n\n"
+        f"{SUBJECTS[due.kind]}: {step.label}\n\n"
+        f"Case: {due.reference}\nDue: {_due_text(due)}\n\n"
         f"{where}: {link}\n"
     )
-    if reminder.kind == Reminder.Kind.ESCALATION:
+    if due.kind == Reminder.Kind.ESCALATION:
         body += ("\nYou are told because this is overdue by more than "
-                 f"{deadline.step.escalate_after} working day(s).\n")
-    subject = f"{SUBJECTS[reminder.kind]}: {deadline.step.label} ({deadline.case.reference})"
-    return subject, body
+                 f"{step.escalate_after} working day(s).\n")
+    return f"{SUBJECTS[due.kind]}: {step.label} ({due.reference})", body
+
+
+def _emails_each(batch: list[_Due], sweep: _Sweep) -> tuple[list[Email], dict]:
+    """One email a reminder and person (one text a reminder, for all its people);
+    returns the emails and who each reminder told."""
+    emails, told = [], {}
+    for due in batch:
+        people = sweep.told(due)
+        subject, body = _text(due, sweep.steps[due.step_id])
+        related = {"reminder": due.pk, "deadline": due.deadline_id}
+        emails += [Email(to=p.email, subject=subject, body=body, kind="reminder",
+                         partnership_id=due.partnership_id, reference=due.reference,
+                         related=related, dedupe_key=f"reminder:{due.pk}:{p.pk}")
+                   for p in people]
+        told[due.pk] = [p.pk for p in people]
+    return emails, told
+
+
+def _digest(person: _Person, partnership_id: int, dues: list[_Due],
+            sweep: _Sweep) -> Email:
+    """One person's reminders in one email, the most pressing first."""
+    counts = Counter(d.kind for d in dues)
+    dues = sorted(dues, key=lambda d: (DIGEST_ORDER.index(d.kind), d.due_date, d.reference))
+    summary = ", ".join(f"{counts[k]} {DIGEST_SUMMARY[k]}" for k in DIGEST_ORDER if counts[k])
+    lines = [f"Your deadline reminders today: {summary}."]
+    kind = None
+    for due in dues[:DIGEST_MAX_ITEMS]:
+        if due.kind != kind:
+            kind = due.kind
+            lines += ["", f"{SUBJECTS[kind]} ({counts[kind]})"]
+        step = sweep.steps[due.step_id]
+        _where, link = _link(due, step)
+        lines.append(f"- {due.reference}: {step.label}, due {_due_text(due)}. {link}")
+    if len(dues) > DIGEST_MAX_ITEMS:
+        lines += ["", f"And {len(dues) - DIGEST_MAX_ITEMS} more."]
+    lines += ["", "See all the deadlines: " + settings.SITE_URL + reverse("calendars:deadlines")]
+    first = min(d.pk for d in dues)  # each reminder is sent once: a key no other digest has
+    return Email(to=person.email, subject=f"Deadline reminders: {summary}",
+                 body="\n".join(lines) + "\n", kind="reminder_digest",
+                 partnership_id=partnership_id,
+                 related={"reminders": sorted(d.pk for d in dues)},
+                 dedupe_key=f"reminder-digest:{first}:{person.pk}")
+
+
+def _emails_digest(batch: list[_Due], sweep: _Sweep) -> tuple[list[Email], dict]:
+    """One email a person (per partnership) listing all their reminders."""
+    mine: dict[tuple[int, _Person], list[_Due]] = defaultdict(list)
+    told = {}
+    for due in batch:
+        people = sweep.told(due)
+        for person in people:
+            mine[(due.partnership_id, person)].append(due)
+        told[due.pk] = [p.pk for p in people]
+    emails = [_digest(person, partnership_id, dues, sweep)
+              for (partnership_id, person), dues in sorted(
+                  mine.items(), key=lambda item: (item[0][0], item[0][1].pk))]
+    return emails, told
 
 
 def _unsent(today: datetime.date, partnership_id: int | None):
@@ -197,57 +322,74 @@ def _unsent(today: datetime.date, partnership_id: int | None):
         deadline__partnership_id=partnership_id)
 
 
-def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500,
-                   partnership_id: int | None = None) -> int:
-    """Queue the emails of every unsent reminder planned for today or before (of one
-    partnership, or all) and mark it sent, a batch per transaction; returns how many
-    reminders. Each reminder's emails are queued once: the row is locked, and marked in the
-    transaction that queues them."""
-    today = today or timezone.localdate()
-    recipients = _Recipients()
-    sent = 0
+def _lock(rows, after: int, size: int) -> list[_Due]:
+    """The next ``size`` unsent reminders after id ``after``, locked; an index range scan
+    of the partial index ``reminder_unsent_id``, whatever has been sent before."""
+    return [_Due(*row) for row in rows.filter(id__gt=after).select_for_update(
+        skip_locked=True, of=("self",)).order_by("id").values_list(*_DUE_FIELDS)[:size]]
+
+
+def _record(batch: list[_Due], emails: list[Email], told: dict) -> None:
+    """In the caller's transaction: the emails queued, the reminders marked sent with whom
+    they told, one audit event per partnership (the reminder ids and their count)."""
+    messages_queue(emails)
+    update_from_values(Reminder, ["recipients"], [(d.pk, told[d.pk]) for d in batch],
+                       same={"sent_at": timezone.now()})
+    by_partnership: dict[int, list[int]] = defaultdict(list)
+    for due in batch:
+        by_partnership[due.partnership_id].append(due.pk)
+    audit_records(action=AuditEvent.Action.UPDATE, events=[
+        (partnership_id, {"event": "reminders_sent", "count": len(ids), "reminders": ids})
+        for partnership_id, ids in by_partnership.items()])
+
+
+def _send_each(rows, sweep: _Sweep, batch_size: int) -> int:
+    """A batch a transaction, until a batch comes back short: what is left is locked by
+    another sweep sending it, or was planned since, for the next sweep."""
+    sent, after = 0, 0
     while True:
         with transaction.atomic():
-            batch = list(
-                _unsent(today, partnership_id)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("deadline__step", "deadline__case", "deadline__responsible_user")
-                .only("kind", "deadline__partnership_id", "deadline__due_date",
-                      "deadline__due_at", "deadline__responsible_role",
-                      "deadline__responsible_agency_id", "deadline__related_key",
-                      "deadline__step__label", "deadline__step__met_by",
-                      "deadline__step__escalate_after", "deadline__case__reference",
-                      "deadline__responsible_user__email")
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
-                return sent
-            now = timezone.now()
-            # One UPDATE per set of recipients, not a CASE over the batch: people are few.
-            told: dict[tuple[int, ...], list[int]] = defaultdict(list)
-            by_partnership: dict[int, list[int]] = defaultdict(list)
-            emails: list[Email] = []
-            for reminder in batch:
-                deadline = reminder.deadline
-                users = recipients.for_reminder(reminder)
-                subject, body = _text(reminder)  # one text per reminder, for all its people
-                related = {"reminder": reminder.pk, "deadline": deadline.pk}
-                emails += [Email(to=user.email, subject=subject, body=body, kind="reminder",
-                                 partnership_id=deadline.partnership_id,
-                                 reference=deadline.case.reference, related=related,
-                                 dedupe_key=f"reminder:{reminder.pk}:{user.pk}")
-                           for user in users]
-                told[tuple(u.pk for u in users)].append(reminder.pk)
-                by_partnership[deadline.partnership_id].append(reminder.pk)
-            messages_queue(emails)
-            for user_ids, reminder_ids in told.items():
-                Reminder.objects.filter(pk__in=reminder_ids).update(
-                    sent_at=now, recipients=list(user_ids))
-            for partnership_id, reminder_ids in by_partnership.items():
-                audit_record(action=AuditEvent.Action.UPDATE, partnership_id=partnership_id,
-                             detail={"event": "reminders_sent", "count": len(reminder_ids),
-                                     "reminders": reminder_ids})
-            sent += len(batch)
+            batch = _lock(rows, after, batch_size)
+            if batch:
+                after = batch[-1].pk
+                sweep.load(batch)
+                _record(batch, *_emails_each(batch, sweep))
+        sent += len(batch)
+        if len(batch) < batch_size:
+            return sent
+
+
+def _send_digests(rows, sweep: _Sweep, batch_size: int) -> int:
+    """All of a partnership's unsent reminders in one transaction: a digest must list them
+    all, and each is marked sent with the digests that told of it."""
+    with transaction.atomic():
+        batch, page = [], [None] * batch_size
+        while len(page) == batch_size:
+            page = _lock(rows, batch[-1].pk if batch else 0, batch_size)
+            batch += page
+        if batch:
+            sweep.load(batch)
+            _record(batch, *_emails_digest(batch, sweep))
+    return len(batch)
+
+
+def reminders_send(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE,
+                   partnership_id: int | None = None) -> int:
+    """Queue the emails of every unsent reminder planned for today or before (of one
+    partnership, or all) and mark it sent; returns how many reminders. Each reminder's
+    emails are queued once: the row is locked, and marked in the transaction that queues
+    them. Partnerships that prefer a digest get one email a person, in one transaction
+    each; the others a batch of reminders per transaction."""
+    today = today or timezone.localdate()
+    rows = _unsent(today, partnership_id)
+    digests = list(Partnership.objects.filter(
+        reminder_digest=True, **({"pk": partnership_id} if partnership_id else {})
+    ).order_by("pk").values_list("pk", flat=True))
+    sweep = _Sweep()
+    sent = _send_each(rows.exclude(deadline__partnership_id__in=digests), sweep, batch_size)
+    for pk in digests:
+        sent += _send_digests(rows.filter(deadline__partnership_id=pk), sweep, batch_size)
+    return sent
 
 
 @dataclass(frozen=True)
