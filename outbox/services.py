@@ -17,6 +17,7 @@ other message.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 import smtplib
@@ -72,16 +73,48 @@ def messages_queue(emails: Iterable[Email]) -> int:
     """Write the emails in the caller's transaction and ask the worker to deliver them once
     it commits. An email whose ``dedupe_key`` is already queued is left out. Returns how
     many were offered."""
-    rows = [Message(to=e.to, subject=e.subject[:255], body=e.body, kind=e.kind,
-                    partnership_id=e.partnership_id, reference=e.reference,
-                    related=e.related, dedupe_key=e.dedupe_key, secret=e.secret)
-            for e in emails if e.to]
-    if not rows:
+    emails = [e for e in emails if e.to]
+    if not emails:
         return 0
-    Message.objects.bulk_create(rows, batch_size=2000,
-                                ignore_conflicts=any(r.dedupe_key for r in rows))
+    if db_connection.vendor == "postgresql":
+        for start in range(0, len(emails), QUEUE_CHUNK):
+            _insert_postgresql(emails[start:start + QUEUE_CHUNK])
+    else:
+        Message.objects.bulk_create(
+            [Message(to=e.to, subject=e.subject[:255], body=e.body, kind=e.kind,
+                     partnership_id=e.partnership_id, reference=e.reference,
+                     related=e.related, dedupe_key=e.dedupe_key, secret=e.secret)
+             for e in emails],
+            batch_size=2000, ignore_conflicts=any(e.dedupe_key for e in emails))
     _deliver_after_commit()
-    return len(rows)
+    return len(emails)
+
+
+QUEUE_CHUNK = 5000
+# The columns a caller gives, as jsonb_to_recordset reads them.
+_GIVEN = (("to", "text"), ("subject", "text"), ("body", "text"), ("kind", "text"),
+          ("partnership_id", "bigint"), ("reference", "text"), ("related", "jsonb"),
+          ("secret", "boolean"), ("dedupe_key", "text"))
+
+
+def _insert_postgresql(emails: list[Email]) -> None:
+    """Many emails in one INSERT from one JSON parameter: a reminder sweep queues tens of
+    thousands, and building a model instance and adapting each of its fields per email
+    (``bulk_create``) cost more than the database's work. What is stored is the same."""
+    table = Message._meta.db_table
+    given = ", ".join(f'"{name}"' for name, _type in _GIVEN)
+    typed = ", ".join(f'"{name}" {sql_type}' for name, sql_type in _GIVEN)
+    rows = json.dumps([{"to": e.to, "subject": e.subject[:255], "body": e.body,
+                        "kind": e.kind, "partnership_id": e.partnership_id,
+                        "reference": e.reference, "related": e.related,
+                        "secret": e.secret, "dedupe_key": e.dedupe_key} for e in emails])
+    now = timezone.now()
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ({given}, "status", "attempts", "next_attempt_at", '  # noqa: S608
+            f'"last_error", "created_at") SELECT {given}, %s, 0, %s, %s, %s '
+            f"FROM jsonb_to_recordset(%s::jsonb) AS r({typed}) ON CONFLICT DO NOTHING",
+            [Message.Status.PENDING, now, "", now, rows])
 
 
 def message_queue(*, to: str | Iterable[str], subject: str, body: str, kind: str,

@@ -6,12 +6,13 @@ Two phases, both safe to run twice or concurrently:
    runs it once a day from 07:00, whenever the first sweep, worker or beat of the day after
    that comes (a ``SweepRun`` row records the day), so a beat that was down at 07:00 still
    plans the day's reminders.
-2. ``reminders_send`` takes the unsent rows a batch at a time, paged by id over the partial
-   index of unsent reminders (so each batch costs the same however many are left), locks
-   them (``skip_locked``), works out in memory who is told what, then in the same
-   transaction queues the emails in the outbox (one INSERT), marks the reminders sent with
-   their recipients (one UPDATE) and writes one audit event per partnership. No SMTP inside
-   it: a crash leaves each reminder queued and marked, or neither, and the outbox delivers
+2. ``reminders_send`` reads the ids of the unsent reminders once (the partial index of
+   unsent reminders), then takes them a batch of ids at a time (so each batch costs the
+   same however many are left, whatever the table's statistics say): locks them
+   (``skip_locked``), works out in memory who is told what, then in the same transaction
+   queues the emails in the outbox (one INSERT), marks the reminders sent with their
+   recipients (one UPDATE) and writes one audit event per partnership. No SMTP inside it:
+   a crash leaves each reminder queued and marked, or neither, and the outbox delivers
    each email once (outbox/services.py).
 
 A partnership that prefers a digest (``Partnership.reminder_digest``) has its unsent
@@ -24,8 +25,10 @@ their partnership in the request, phase 2 queued; the same rows, so nothing is s
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
@@ -234,13 +237,23 @@ def _due_text(due: _Due) -> str:
         else due.due_date.strftime("%d %B %Y")
 
 
+_REFERENCE = "REFERENCE0"  # stands for the case reference in a reversed URL
+
+
+@functools.cache
+def _deadlines_page(site_url: str) -> str:
+    """The case's deadlines page with a stand-in for its reference: a sweep links tens of
+    thousands of emails, and reversing a URL for each cost more than writing them."""
+    return site_url + reverse("cases:case-deadlines", args=[_REFERENCE])
+
+
 def _link(due: _Due, step: TimelineStep) -> tuple[str, str]:
     if step.met_by in ACTION_STEPS:
         # The agency that owns an action does it on the action's page.
         return "Open the action", settings.SITE_URL + action_page_of(due.reference,
                                                                      due.related_key)
-    return "See the case's deadlines", settings.SITE_URL + reverse(
-        "cases:case-deadlines", args=[due.reference])
+    return "See the case's deadlines", _deadlines_page(settings.SITE_URL).replace(
+        _REFERENCE, quote(due.reference, safe=""))
 
 
 def _text(due: _Due, step: TimelineStep) -> tuple[str, str]:
@@ -322,11 +335,22 @@ def _unsent(today: datetime.date, partnership_id: int | None):
         deadline__partnership_id=partnership_id)
 
 
-def _lock(rows, after: int, size: int) -> list[_Due]:
-    """The next ``size`` unsent reminders after id ``after``, locked; an index range scan
-    of the partial index ``reminder_unsent_id``, whatever has been sent before."""
-    return [_Due(*row) for row in rows.filter(id__gt=after).select_for_update(
-        skip_locked=True, of=("self",)).order_by("id").values_list(*_DUE_FIELDS)[:size]]
+def _unsent_ids(today: datetime.date, partnership_id: int | None) -> list[int]:
+    """The sweep's plan: the unsent reminders due, in id order, read once over the partial
+    index of unsent reminders, without locking anything (the batches lock)."""
+    rows = Reminder.objects.filter(sent_at__isnull=True, for_date__lte=today)
+    if partnership_id is not None:
+        rows = rows.filter(deadline__partnership_id=partnership_id)
+    return list(rows.order_by("id").values_list("id", flat=True))
+
+
+def _lock(ids: list[int]) -> list[_Due]:
+    """These reminders and what their emails need, locked, if still unsent and their
+    deadline still open. Those another sweep holds are skipped: it is sending them."""
+    return [_Due(*row) for row in Reminder.objects.filter(
+        pk__in=ids, sent_at__isnull=True, deadline__status=DeadlineStatus.OPEN,
+    ).select_for_update(skip_locked=True, of=("self",)).order_by("id").values_list(
+        *_DUE_FIELDS)]
 
 
 def _record(batch: list[_Due], emails: list[Email], told: dict) -> None:
@@ -343,52 +367,43 @@ def _record(batch: list[_Due], emails: list[Email], told: dict) -> None:
         for partnership_id, ids in by_partnership.items()])
 
 
-def _send_each(rows, sweep: _Sweep, batch_size: int) -> int:
-    """A batch a transaction, until a batch comes back short: what is left is locked by
-    another sweep sending it, or was planned since, for the next sweep."""
-    sent, after = 0, 0
-    while True:
-        with transaction.atomic():
-            batch = _lock(rows, after, batch_size)
-            if batch:
-                after = batch[-1].pk
-                sweep.load(batch)
-                _record(batch, *_emails_each(batch, sweep))
-        sent += len(batch)
-        if len(batch) < batch_size:
-            return sent
-
-
-def _send_digests(rows, sweep: _Sweep, batch_size: int) -> int:
-    """All of a partnership's unsent reminders in one transaction: a digest must list them
-    all, and each is marked sent with the digests that told of it."""
-    with transaction.atomic():
-        batch, page = [], [None] * batch_size
-        while len(page) == batch_size:
-            page = _lock(rows, batch[-1].pk if batch else 0, batch_size)
-            batch += page
-        if batch:
-            sweep.load(batch)
-            _record(batch, *_emails_digest(batch, sweep))
-    return len(batch)
-
-
 def reminders_send(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE,
                    partnership_id: int | None = None) -> int:
     """Queue the emails of every unsent reminder planned for today or before (of one
     partnership, or all) and mark it sent; returns how many reminders. Each reminder's
     emails are queued once: the row is locked, and marked in the transaction that queues
-    them. Partnerships that prefer a digest get one email a person, in one transaction
-    each; the others a batch of reminders per transaction."""
+    them.
+
+    The unsent reminders are read once, then sent a batch of ids a transaction; those of
+    partnerships that prefer a digest are set aside and sent afterwards, all of a
+    partnership's in one transaction, one email a person."""
     today = today or timezone.localdate()
-    rows = _unsent(today, partnership_id)
-    digests = list(Partnership.objects.filter(
-        reminder_digest=True, **({"pk": partnership_id} if partnership_id else {})
-    ).order_by("pk").values_list("pk", flat=True))
+    ids = _unsent_ids(today, partnership_id)
+    digests = set(Partnership.objects.filter(reminder_digest=True).values_list("pk", flat=True))
     sweep = _Sweep()
-    sent = _send_each(rows.exclude(deadline__partnership_id__in=digests), sweep, batch_size)
-    for pk in digests:
-        sent += _send_digests(rows.filter(deadline__partnership_id=pk), sweep, batch_size)
+    held: dict[int, list[int]] = defaultdict(list)  # digest partnership: its reminders
+    sent = 0
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            each = []
+            for due in _lock(ids[start:start + batch_size]):
+                if due.partnership_id in digests:
+                    held[due.partnership_id].append(due.pk)
+                else:
+                    each.append(due)
+            if each:
+                sweep.load(each)
+                _record(each, *_emails_each(each, sweep))
+        sent += len(each)
+    for partnership in sorted(held):
+        mine = held[partnership]
+        with transaction.atomic():
+            batch = [due for start in range(0, len(mine), batch_size)
+                     for due in _lock(mine[start:start + batch_size])]
+            if batch:
+                sweep.load(batch)
+                _record(batch, *_emails_digest(batch, sweep))
+        sent += len(batch)
     return sent
 
 
