@@ -2,8 +2,8 @@
 and the daily reminder sweep (plan, then send through the outbox) over the same deadlines.
 
 Goals (issue 16): the sweep and the recompute each within 5 s at 100,000 open deadlines
-on PostgreSQL (``GOALS``; ``make bench`` prints them beside the figures, never fails on
-them).
+on PostgreSQL, pro rata at other sizes (``GOALS``; ``make bench`` prints them beside the
+figures, never fails on them).
 
 Never touches the developer's database: ``run()`` does the measuring in a child process
 (``python -m benchmarks.bench_deadlines --child``) on a throwaway database, set up as
@@ -17,7 +17,8 @@ agencies and sixteen people in four roles; one case per ten deadlines, spread ov
 partnerships, each with a "referral received" and a "Panel notified" anchor (on a day in
 the two years before ``TODAY``) and an "information request sent" anchor to one of its
 partnership's agencies: the plan's steps from those, ``BENCH_DEADLINES`` open deadlines
-(default 100,000), all due dates computed with ``due_dates_for``. Some are statutory
+(default 20,000, so ``make bench`` takes minutes; 100,000 for issue 16's figure), all due
+dates computed with ``due_dates_for``. Some are statutory
 (counted on England's bank holidays).
 
 1. ``recompute_all_s``: a closure on a working day in that range for the first
@@ -50,18 +51,22 @@ from benchmarks._harness import Goal, child_main, env_int, run_child, timed
 
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday, a working day
 CLOSURE = datetime.date(2025, 11, 26)  # a Wednesday, a working day mid-range
-DEADLINES = env_int("BENCH_DEADLINES", 100_000)
+DEADLINES = env_int("BENCH_DEADLINES", 20_000)
 PARTNERSHIPS = env_int("BENCH_DEADLINES_PARTNERSHIPS", 10)
 CASES = -(-DEADLINES // 10)
 TEMPLATE = "15 working day plan (North East Lincolnshire)"
 SEED = 20261125
 CHILD_TIMEOUT_S = 1800
-_AT = "at 100,000 open deadlines on PostgreSQL (issue 16)"
+# Issue 16: 5 s at 100,000 open deadlines on PostgreSQL. The work grows with the number of
+# deadlines, so a smaller run is held to its share (1 s at the default 20,000).
+_LIMIT = 5 * DEADLINES / 100_000
+_AT = (f"5 s at 100,000 open deadlines on PostgreSQL (issue 16), pro rata for "
+       f"{DEADLINES:,}")
 GOALS = {
-    "reminder_sweep_s": Goal(5, why=f"plan and queue the day's reminders {_AT}"),
-    "reminder_sweep_digest_s": Goal(5, why=f"the same, every partnership on digests {_AT}"),
-    "recompute_all_s": Goal(5, why=f"every partnership's deadlines recomputed {_AT}"),
-    "recompute_again_nothing_moves_s": Goal(5, why=f"the same when nothing moves {_AT}"),
+    "reminder_sweep_s": Goal(_LIMIT, why=f"plan and queue the day's reminders: {_AT}"),
+    "reminder_sweep_digest_s": Goal(_LIMIT, why=f"the same, all on digests: {_AT}"),
+    "recompute_all_s": Goal(_LIMIT, why=f"every partnership's deadlines recomputed: {_AT}"),
+    "recompute_again_nothing_moves_s": Goal(_LIMIT, why=f"the same, nothing moving: {_AT}"),
 }
 
 

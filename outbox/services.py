@@ -17,7 +17,6 @@ other message.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import re
 import smtplib
@@ -34,6 +33,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
+from config.bulk import insert_rows
 
 from .models import Message
 
@@ -72,49 +72,24 @@ class Email:
 def messages_queue(emails: Iterable[Email]) -> int:
     """Write the emails in the caller's transaction and ask the worker to deliver them once
     it commits. An email whose ``dedupe_key`` is already queued is left out. Returns how
-    many were offered."""
+    many were offered. (One statement a few thousand emails: a reminder sweep queues tens
+    of thousands.)"""
     emails = [e for e in emails if e.to]
     if not emails:
         return 0
-    if db_connection.vendor == "postgresql":
-        for start in range(0, len(emails), QUEUE_CHUNK):
-            _insert_postgresql(emails[start:start + QUEUE_CHUNK])
-    else:
-        Message.objects.bulk_create(
-            [Message(to=e.to, subject=e.subject[:255], body=e.body, kind=e.kind,
-                     partnership_id=e.partnership_id, reference=e.reference,
-                     related=e.related, dedupe_key=e.dedupe_key, secret=e.secret)
-             for e in emails],
-            batch_size=2000, ignore_conflicts=any(e.dedupe_key for e in emails))
+    now = timezone.now()
+    insert_rows(Message, _GIVEN, [
+        (e.to, e.subject[:255], e.body, e.kind, e.partnership_id, e.reference, e.related,
+         e.secret, e.dedupe_key) for e in emails],
+        same={"status": Message.Status.PENDING, "attempts": 0, "next_attempt_at": now,
+              "last_error": "", "created_at": now},
+        ignore_conflicts=any(e.dedupe_key for e in emails))
     _deliver_after_commit()
     return len(emails)
 
 
-QUEUE_CHUNK = 5000
-# The columns a caller gives, as jsonb_to_recordset reads them.
-_GIVEN = (("to", "text"), ("subject", "text"), ("body", "text"), ("kind", "text"),
-          ("partnership_id", "bigint"), ("reference", "text"), ("related", "jsonb"),
-          ("secret", "boolean"), ("dedupe_key", "text"))
-
-
-def _insert_postgresql(emails: list[Email]) -> None:
-    """Many emails in one INSERT from one JSON parameter: a reminder sweep queues tens of
-    thousands, and building a model instance and adapting each of its fields per email
-    (``bulk_create``) cost more than the database's work. What is stored is the same."""
-    table = Message._meta.db_table
-    given = ", ".join(f'"{name}"' for name, _type in _GIVEN)
-    typed = ", ".join(f'"{name}" {sql_type}' for name, sql_type in _GIVEN)
-    rows = json.dumps([{"to": e.to, "subject": e.subject[:255], "body": e.body,
-                        "kind": e.kind, "partnership_id": e.partnership_id,
-                        "reference": e.reference, "related": e.related,
-                        "secret": e.secret, "dedupe_key": e.dedupe_key} for e in emails])
-    now = timezone.now()
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{table}" ({given}, "status", "attempts", "next_attempt_at", '  # noqa: S608
-            f'"last_error", "created_at") SELECT {given}, %s, 0, %s, %s, %s '
-            f"FROM jsonb_to_recordset(%s::jsonb) AS r({typed}) ON CONFLICT DO NOTHING",
-            [Message.Status.PENDING, now, "", now, rows])
+_GIVEN = ("to", "subject", "body", "kind", "partnership_id", "reference", "related", "secret",
+          "dedupe_key")
 
 
 def message_queue(*, to: str | Iterable[str], subject: str, body: str, kind: str,

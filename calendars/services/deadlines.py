@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from accounts.audit import audit_record, audit_records
 from accounts.models import Agency, AuditEvent, Partnership, User
+from config.bulk import update_from_values
 
 from ..builtin_templates import DEFAULT_PLAN
-from ..bulk import update_from_values
 from ..models import (
     FUTURE_ANCHORS,
     AnchorEvent,

@@ -37,10 +37,10 @@ from django.utils import timezone
 
 from accounts.audit import audit_record, audit_records
 from accounts.models import AuditEvent, Membership, Partnership, Role, User
+from config.bulk import insert_rows, update_from_values
 from config.celery import publish_after_commit
 from outbox.services import Email, messages_queue
 
-from ..bulk import update_from_values
 from ..models import Deadline, DeadlineStatus, Reminder, SweepRun, TimelineStep
 from ..step_pages import ACTION_STEPS, action_page_of
 from ..working_days import add_working_days, is_working_day, working_days_between
@@ -92,7 +92,7 @@ def reminders_plan(*, today: datetime.date | None = None,
     if not working:
         return 0
     horizon = {pk: add_working_days(today, horizon_days, calendars[pk]) for pk in working}
-    planned: list[Reminder] = []
+    planned: list[tuple] = []
     rows = open_rows.filter(partnership_id__in=working,
                             due_date__lte=max(horizon.values())).values_list(
         "id", "partnership_id", "step_id", "due_date")
@@ -100,8 +100,9 @@ def reminders_plan(*, today: datetime.date | None = None,
         if due > horizon[partnership_id]:
             continue
         for kind, for_date in _due_kinds(steps[step_id], due, today, calendars[partnership_id]):
-            planned.append(Reminder(deadline_id=pk, kind=kind, for_date=for_date))
-    Reminder.objects.bulk_create(planned, ignore_conflicts=True, batch_size=5000)
+            planned.append((pk, kind, for_date))
+    insert_rows(Reminder, ("deadline_id", "kind", "for_date"), planned,
+                same={"created_at": timezone.now(), "recipients": []}, ignore_conflicts=True)
     return len(planned)
 
 

@@ -320,7 +320,7 @@ def test_administrator_changes_the_partnerships_settings(admin_client, partnersh
     html = admin_client.get(url).content.decode()
     assert "Who endorses the signed rapid review" in html
     assert "How should people get their deadline reminders?" in html
-    assert re.search(r'name="reminder_digest"[^>]*value="no" checked', html)  # the default
+    assert re.search(r'name="reminder_digest"[^>]*value="no"\s+checked', html)  # the default
     response = admin_client.post(url, {
         "triage_needs_executive_approval": "yes", "rapid_review_endorsement": "executive",
         "letter_signatory_name": "Sam Signer", "letter_signatory_role": "",
