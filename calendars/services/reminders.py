@@ -187,6 +187,8 @@ class _Sweep:
         self.users: dict[int, _Person] = {}
 
     def load(self, batch: list[_Due]) -> None:
+        if not batch:
+            return
         steps = {d.step_id for d in batch} - self.steps.keys()
         if steps:
             self.steps.update((s.pk, s) for s in TimelineStep.objects.filter(pk__in=steps).only(
@@ -382,22 +384,23 @@ def reminders_send(*, today: datetime.date | None = None, batch_size: int = BATC
     ids = _unsent_ids(today, partnership_id)
     digests = set(Partnership.objects.filter(reminder_digest=True).values_list("pk", flat=True))
     sweep = _Sweep()
-    held: dict[int, list[int]] = defaultdict(list)  # digest partnership: its reminders
+    held: dict[int, list[_Due]] = defaultdict(list)  # digest partnership: its reminders
     sent = 0
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             each = []
             for due in _lock(ids[start:start + batch_size]):
                 if due.partnership_id in digests:
-                    held[due.partnership_id].append(due.pk)
+                    held[due.partnership_id].append(due)
                 else:
                     each.append(due)
             if each:
                 sweep.load(each)
                 _record(each, *_emails_each(each, sweep))
         sent += len(each)
+    sweep.load([due for dues in held.values() for due in dues])  # their people, at once
     for partnership in sorted(held):
-        mine = held[partnership]
+        mine = [due.pk for due in held[partnership]]
         with transaction.atomic():
             batch = [due for start in range(0, len(mine), batch_size)
                      for due in _lock(mine[start:start + batch_size])]
