@@ -160,6 +160,22 @@ def child_setup(module: str) -> dict:
     return results
 
 
+def signed_in(client, user):
+    """The test client signed in as ``user`` with both steps done: ``force_login``, and the
+    session verified by an authenticator app made for them (as tests/two_factor.py does
+    for the tests), or every page answers with the second step's redirect."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+              or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def child_report(results: dict) -> None:
     """The child's one JSON line, which the parent reads."""
     sys.stdout.write(json.dumps(results, sort_keys=True, default=str) + "\n")

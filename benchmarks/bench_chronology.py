@@ -69,7 +69,7 @@ import time
 from collections import Counter
 from urllib.parse import urlencode
 
-from benchmarks._harness import Goal, child_main, env_int, run_child, timed
+from benchmarks._harness import Goal, child_main, env_int, run_child, signed_in, timed
 
 ENTRIES = 2_000
 AGENCIES = 15
@@ -618,8 +618,7 @@ def _measure_all(results: dict) -> None:
     results.update(entries=ENTRIES, agencies=AGENCIES, inline_entries=MID_ENTRIES)
     with timed(results, "build_data_s"):
         data = _build(random.Random(SEED))
-    client = Client()
-    client.force_login(data["officer"])
+    client = signed_in(Client(), data["officer"])
     _page(client, data, results)
     _inline(client, data, results)
     _exports(client, data, results)

@@ -31,7 +31,14 @@ import statistics
 import sys
 import time
 
-from benchmarks._harness import Goal, child_report, child_setup, run_child, timed
+from benchmarks._harness import (
+    Goal,
+    child_report,
+    child_setup,
+    run_child,
+    signed_in,
+    timed,
+)
 
 TODAY = datetime.date.today()  # the page counts from the real today
 CASES = int(os.environ.get("BENCH_OVERDUE_CASES", "2000"))
@@ -170,7 +177,7 @@ def _child() -> None:
     _measure("selector_by_holder",
              lambda: selector(overdue.Filters(group_by=overdue.GroupBy.HOLDER)), results)
     client = Client()
-    client.force_login(manager)
+    signed_in(client, manager)
     url = reverse("dashboards:overdue")
 
     def page(params=None, *, at: str = url):
