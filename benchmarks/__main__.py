@@ -1,7 +1,8 @@
 """`make bench`: run every benchmarks/bench_*.py module's ``run()`` and print one JSON object.
 
 Benchmarks report; tests gate. Whatever a benchmark does (raises, exits, times out), its
-entry says so as ``error`` and the others still run, the JSON is printed and the exit
+entry says so as ``error`` (or ``errors``, by part, beside what the other parts measured)
+and the others still run, the JSON is printed and the exit
 status is 0. A module's ``GOALS`` (figure name: ``Goal``) are printed beside its figures
 under ``goals``, each with ``pass`` (None when the figure was not measured), and
 ``goals_summary`` counts them over every module.
@@ -40,7 +41,8 @@ def main() -> int:
     judged = [g["pass"] for r in results.values() for g in r.get("goals", {}).values()]
     results["goals_summary"] = {"met": judged.count(True), "missed": judged.count(False),
                                 "not_measured": judged.count(None),
-                                "errors": sorted(k for k, r in results.items() if "error" in r)}
+                                "errors": sorted(k for k, r in results.items()
+                                                 if "error" in r or "errors" in r)}
     json.dump(results, sys.stdout, indent=2, sort_keys=True, default=str)
     sys.stdout.write("\n")
     return 0
