@@ -42,7 +42,8 @@ def main() -> int:
     results["goals_summary"] = {"met": judged.count(True), "missed": judged.count(False),
                                 "not_measured": judged.count(None),
                                 "errors": sorted(k for k, r in results.items()
-                                                 if "error" in r or "errors" in r)}
+                                                 if "error" in r
+                                                 or isinstance(r.get("errors"), dict))}
     json.dump(results, sys.stdout, indent=2, sort_keys=True, default=str)
     sys.stdout.write("\n")
     return 0
