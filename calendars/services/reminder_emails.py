@@ -26,7 +26,7 @@ DIGEST_MAX_ITEMS = 50  # a digest lists this many; the rest are on the deadlines
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """An unsent reminder and what its email needs, read with its lock in one query."""
+    """An unsent reminder and what its email needs, read with its lock."""
 
     pk: int
     kind: str
@@ -42,11 +42,11 @@ class Due:
     step_id: int
 
 
-DUE_FIELDS = ("id", "kind", "deadline_id", "deadline__partnership_id",
-               "deadline__case__reference", "deadline__related_key", "deadline__due_date",
-               "deadline__due_at", "deadline__responsible_role",
-               "deadline__responsible_agency_id", "deadline__responsible_user_id",
-               "deadline__step_id")
+# A reminder's deadline as ``Due`` needs it after the reminder's own id, kind and deadline id
+# (with the status first, to leave out deadlines no longer open).
+DUE_FIELDS = ("id", "status", "partnership_id", "case__reference", "related_key", "due_date",
+              "due_at", "responsible_role", "responsible_agency_id", "responsible_user_id",
+              "step_id")
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,11 +159,18 @@ def _unsent_ids(today: datetime.date, partnership_id: int | None) -> list[int]:
 
 def _lock(ids: list[int]) -> list[Due]:
     """These reminders and what their emails need, locked, if still unsent and their
-    deadline still open. Those another sweep holds are skipped: it is sending them."""
-    return [Due(*row) for row in Reminder.objects.filter(
-        pk__in=ids, sent_at__isnull=True, deadline__status=DeadlineStatus.OPEN,
-    ).select_for_update(skip_locked=True, of=("self",)).order_by("id").values_list(
-        *DUE_FIELDS)]
+    deadline still open. Those another sweep holds are skipped: it is sending them.
+
+    Two queries, each driven by its list of ids: joined in one, SQLite's planner started
+    from the open deadlines instead, and took seconds a batch."""
+    reminders = list(Reminder.objects.filter(pk__in=ids, sent_at__isnull=True)
+                     .select_for_update(skip_locked=True).order_by("id")
+                     .values_list("id", "kind", "deadline_id"))
+    deadlines = {row[0]: row[2:] for row in Deadline.objects.filter(
+        pk__in={deadline_id for _pk, _kind, deadline_id in reminders}).values_list(*DUE_FIELDS)
+        if row[1] == DeadlineStatus.OPEN}
+    return [Due(pk, kind, deadline_id, *deadlines[deadline_id])
+            for pk, kind, deadline_id in reminders if deadline_id in deadlines]
 
 
 def _record(batch: list[Due], emails: list[Email], told: dict) -> None:
