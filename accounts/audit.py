@@ -68,6 +68,16 @@ def audit_record(
     )
 
 
+def audit_records(*, action: str, events: list[tuple[int | None, dict]]) -> None:
+    """Many system events (no actor, no object) in one INSERT: a sweep's, one per
+    partnership, as ``(partnership id, detail)``. ``detail`` as for ``audit_record``."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(action=action, object_type="", object_id="", partnership_id=partnership_id,
+                   ip_address=client_ip_var.get(), request_id=request_id_var.get(),
+                   detail=detail)
+        for partnership_id, detail in events)
+
+
 def audit_record_of(*, action: str, actor: User, rows: QuerySet, detail: dict) -> AuditEvent:
     """Append one event about the record ``rows`` selects (at most one row, with a
     ``partnership_id``), looked up by the INSERT itself: one query where fetching the

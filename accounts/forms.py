@@ -370,15 +370,21 @@ class AgencyShareForm(forms.Form):
                                  submit="Share agency")
 
 
+def _yes_or_no(label: str, choices: list[tuple[str, str]], *, help_text: str,
+               required: str) -> forms.TypedChoiceField:
+    """A setting that is on or off, as radios that say what each means ("yes" is on)."""
+    return forms.TypedChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
+                                  coerce=lambda value: value == "yes", help_text=help_text,
+                                  error_messages={"required": required})
+
+
 class PartnershipSettingsForm(forms.Form):
-    triage_needs_executive_approval = forms.TypedChoiceField(
-        label="Does an executive group approve the review group's triage decisions?",
-        choices=[("yes", "Yes, the review group's decision is a recommendation"),
-                 ("no", "No, the review group decides")],
-        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+    triage_needs_executive_approval = _yes_or_no(
+        "Does an executive group approve the review group's triage decisions?",
+        [("yes", "Yes, the review group's decision is a recommendation"),
+         ("no", "No, the review group decides")],
         help_text="For example, an Assurance Executive",
-        error_messages={"required": "Select whether an executive group approves triage "
-                                    "decisions"})
+        required="Select whether an executive group approves triage decisions")
     rapid_review_endorsement = forms.ChoiceField(
         label="Who endorses the signed rapid review before it goes to the Panel?",
         widget=forms.RadioSelect,
@@ -389,6 +395,12 @@ class PartnershipSettingsForm(forms.Form):
     letter_signatory_role = forms.CharField(
         label="Their role, as printed under their name", max_length=200, required=False,
         help_text="For example, Safeguarding Children Partnership Business Manager")
+    reminder_digest = _yes_or_no(
+        "How should people get their deadline reminders?",
+        [("no", "One email for each reminder"),
+         ("yes", "One email a day listing all of a person's reminders")],
+        help_text="Reminders are sent each working day from 07:00",
+        required="Select how people should get their deadline reminders")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -404,6 +416,8 @@ class PartnershipSettingsForm(forms.Form):
             Fieldset(Field.text("letter_signatory_name", field_width=Fluid.TWO_THIRDS),
                      Field.text("letter_signatory_role", field_width=Fluid.TWO_THIRDS),
                      legend="Letters", legend_size="m"),
+            Fieldset(Field.radios("reminder_digest", legend_size="s"),
+                     legend="Reminders", legend_size="m"),
             submit="Save settings")
 
 

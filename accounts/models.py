@@ -85,6 +85,10 @@ class Partnership(models.Model):
     # Who signs the partnership's letters (the covering letter to the Panel among them).
     letter_signatory_name = models.CharField(max_length=200, blank=True)
     letter_signatory_role = models.CharField(max_length=200, blank=True)
+    reminder_digest = models.BooleanField(
+        default=False,
+        help_text="Each person gets one email a sweep listing all their deadline reminders, "
+                  "rather than one email for each reminder")
 
     class Meta:
         ordering = ["name"]

@@ -320,21 +320,25 @@ def agency_share(*, actor: User, agency: Agency, partnership: Partnership) -> bo
 # --------------------------------------------------------------------------- settings
 
 SETTINGS_FIELDS = ("triage_needs_executive_approval", "rapid_review_endorsement",
-                   "letter_signatory_name", "letter_signatory_role")
+                   "letter_signatory_name", "letter_signatory_role", "reminder_digest")
 
 
 @transaction.atomic
 def partnership_settings_save(*, actor: User, partnership: Partnership,
                               triage_needs_executive_approval: bool,
                               rapid_review_endorsement: str, letter_signatory_name: str = "",
-                              letter_signatory_role: str = "") -> Partnership:
-    """Executive approval of triage, endorsement of the signed rapid review, and who signs
-    the partnership's letters. Each applies from now on, to running cases too."""
+                              letter_signatory_role: str = "",
+                              reminder_digest: bool | None = None) -> Partnership:
+    """Executive approval of triage, endorsement of the signed rapid review, who signs
+    the partnership's letters, and whether reminders come as one daily digest a person.
+    Each applies from now on, to running cases too (the digest from the next sweep)."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     values = {"triage_needs_executive_approval": triage_needs_executive_approval,
               "rapid_review_endorsement": rapid_review_endorsement,
               "letter_signatory_name": letter_signatory_name.strip(),
-              "letter_signatory_role": letter_signatory_role.strip()}
+              "letter_signatory_role": letter_signatory_role.strip(),
+              "reminder_digest": partnership.reminder_digest if reminder_digest is None
+              else reminder_digest}
     if bool(values["letter_signatory_name"]) != bool(values["letter_signatory_role"]):
         missing = ("letter_signatory_role" if values["letter_signatory_name"]
                    else "letter_signatory_name")

@@ -359,7 +359,8 @@ def partnership_settings(request):
     form = PartnershipSettingsForm(request.POST or None, initial={
         **{f: getattr(partnership, f) for f in services.SETTINGS_FIELDS},
         "triage_needs_executive_approval":
-            "yes" if partnership.triage_needs_executive_approval else "no"})
+            "yes" if partnership.triage_needs_executive_approval else "no",
+        "reminder_digest": "yes" if partnership.reminder_digest else "no"})
     if request.method == "POST" and form.is_valid():
         try:
             services.partnership_settings_save(actor=request.user, partnership=partnership,

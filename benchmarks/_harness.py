@@ -17,11 +17,35 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHILD_URL_VAR = "BENCH_CHILD_DATABASE_URL"  # what the parent chose, for the child to check
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What a figure should be: at most ``limit`` (in the figure's unit), as the issue
+    that set it says. ``make bench`` prints it and whether it was met beside the figure;
+    it never fails on it (the tests gate)."""
+
+    limit: float
+    unit: str = "s"
+    why: str = ""
+
+    def judge(self, value) -> dict:
+        met = None if not isinstance(value, int | float) else value <= self.limit
+        return {"value": value, "goal": f"<= {self.limit:g}{' ' + self.unit if self.unit else ''}",
+                **({"why": self.why} if self.why else {}), "pass": met}
+
+
+def env_int(name: str, default: int) -> int:
+    """A size from the environment (the full national sizes; docs/performance.md)."""
+    return int(os.environ.get(name) or default)
 
 
 # --------------------------------------------------------------------------- parent
@@ -136,6 +160,34 @@ def child_setup(module: str) -> dict:
     return results
 
 
+def signed_in(client, user):
+    """The test client signed in as ``user`` with both steps done: ``force_login``, and the
+    session verified by an authenticator app made for them (as tests/two_factor.py does
+    for the tests), or every page answers with the second step's redirect."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+              or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def child_report(results: dict) -> None:
     """The child's one JSON line, which the parent reads."""
-    sys.stdout.write(json.dumps(results, sort_keys=True) + "\n")
+    sys.stdout.write(json.dumps(results, sort_keys=True, default=str) + "\n")
+
+
+def child_main(module: str, measure: Callable[[dict], None]) -> None:
+    """Set up, measure, report: a check that fails or a step that raises is reported as
+    ``error`` beside the figures measured before it (the traceback on stderr)."""
+    results = child_setup(module)
+    try:
+        measure(results)
+    except Exception as error:  # noqa: BLE001 - a benchmark reports what went wrong
+        traceback.print_exc()
+        results["error"] = f"{type(error).__name__}: {error}"[:2000]
+    child_report(results)

@@ -56,10 +56,16 @@ ACTION_KEY = re.compile(r"^actionplans-action-(\d+)(?:-update-\d+)?$")
 
 
 def action_page(deadline: Deadline) -> str:
-    match = ACTION_KEY.match(deadline.related_key)
+    return action_page_of(deadline.case.reference, deadline.related_key)
+
+
+def action_page_of(reference: str, related_key: str) -> str:
+    """The action's page from the case reference and the deadline's related key (the
+    reminder sweep has those, not the deadline)."""
+    match = ACTION_KEY.match(related_key)
     if match is None:
-        return reverse("cases:case-deadlines", args=[deadline.case.reference])
-    return reverse("actionplans:action", args=[deadline.case.reference, int(match[1])])
+        return reverse("cases:case-deadlines", args=[reference])
+    return reverse("actionplans:action", args=[reference, int(match[1])])
 
 
 def _key_pk(deadline: Deadline, prefix: str = REQUEST_KEY) -> int | None:

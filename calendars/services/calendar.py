@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,15 +19,22 @@ from ..working_days import WorkingDayCalendar, default_calendar, is_working_day
 def calendar_for(partnership: Partnership | int) -> WorkingDayCalendar:
     """The partnership's calendar (one query; tables are cached per distinct set of days)."""
     partnership_id = partnership if isinstance(partnership, int) else partnership.pk
-    closures, working = set(), set()
-    for date, kind in CalendarDay.objects.filter(partnership_id=partnership_id).values_list(
-        "date", "kind"
-    ):
-        (closures if kind == CalendarDay.Kind.CLOSURE else working).add(date)
-    if not closures and not working:
-        return default_calendar()
-    return WorkingDayCalendar(extra_closures=frozenset(closures),
-                              extra_working_days=frozenset(working))
+    return calendars_for([partnership_id])[partnership_id]
+
+
+def calendars_for(partnership_ids: Iterable[int]) -> dict[int, WorkingDayCalendar]:
+    """Each partnership's calendar, in one query: a sweep over every partnership's
+    deadlines asks once, not once a partnership."""
+    ids = set(partnership_ids)
+    closures: dict[int, set] = defaultdict(set)
+    working: dict[int, set] = defaultdict(set)
+    for partnership_id, date, kind in CalendarDay.objects.filter(
+            partnership_id__in=ids).values_list("partnership_id", "date", "kind"):
+        (closures if kind == CalendarDay.Kind.CLOSURE else working)[partnership_id].add(date)
+    return {pk: WorkingDayCalendar(extra_closures=frozenset(closures[pk]),
+                                   extra_working_days=frozenset(working[pk]))
+            if closures.get(pk) or working.get(pk) else default_calendar()
+            for pk in ids}
 
 
 def _queue_recompute(partnership: Partnership) -> None:

@@ -13,18 +13,19 @@ information request's pack must never disagree with its deadline), the same way
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_records
 from accounts.models import Agency, AuditEvent, Partnership, User
+from config.bulk import update_from_values
 
 from ..builtin_templates import DEFAULT_PLAN
 from ..models import (
@@ -45,7 +46,7 @@ from ..working_days import (
     next_working_day,
     previous_working_day,
 )
-from .calendar import calendar_for
+from .calendar import calendar_for, calendars_for
 
 # A case (cases.Case): the ground floor does not import the apps above it.
 Case = Model
@@ -149,9 +150,11 @@ def _tell_moved(deadline_ids: Iterable[int]) -> None:
     if not ids or not _MOVED_LISTENERS:
         return
     by_action: dict[str, list[Deadline]] = defaultdict(list)
-    for deadline in Deadline.objects.filter(
-            pk__in=ids, step__met_by__in=list(_MOVED_LISTENERS)).select_related("step"):
-        by_action[deadline.step.met_by].append(deadline)
+    for start in range(0, len(ids), 10000):  # a recompute may move a hundred thousand
+        for deadline in Deadline.objects.filter(
+                pk__in=ids[start:start + 10000], step__met_by__in=list(_MOVED_LISTENERS)
+        ).select_related("step"):
+            by_action[deadline.step.met_by].append(deadline)
     for action, deadlines in by_action.items():
         for listener in _MOVED_LISTENERS[action]:
             listener(deadlines)
@@ -406,62 +409,58 @@ def deadline_mark_done(*, actor: User, deadline: Deadline, note: str = "") -> De
     return deadline
 
 
-def _bulk_set_due(changes: list[tuple[int, datetime.date, datetime.datetime | None,
-                                      datetime.date | None]]) -> None:
-    """Write many new due dates in a few statements (UPDATE ... FROM a VALUES list)."""
-    table = Deadline._meta.db_table
-    postgres = connection.vendor == "postgresql"
-    cast_date, cast_time = ("::date", "::timestamptz") if postgres else ("", "")
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), 5000):
-            chunk = changes[start:start + 5000]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-            ops = connection.ops  # the backend's own form of dates and times
-            params = [p for pk, due, due_at, win in chunk
-                      for p in (pk, ops.adapt_datefield_value(due),
-                                ops.adapt_datetimefield_value(due_at),
-                                ops.adapt_datefield_value(win))]
-            cursor.execute(
-                f"WITH v(id, due, due_at, win) AS (VALUES {values}) "  # noqa: S608
-                f"UPDATE {table} SET due_date = v.due{cast_date}, "
-                f"due_at = v.due_at{cast_time}, window_start = v.win{cast_date} "
-                f"FROM v WHERE {table}.id = v.id{'::bigint' if postgres else ''} "
-                f"AND {table}.status = %s",
-                [*params, DeadlineStatus.OPEN],
-            )
-
-
 def deadlines_recompute(*, partnership: Partnership | int,
                         step_ids: Iterable[int] | None = None) -> int:
-    """Recompute open deadlines after a calendar or step change; returns how many moved.
-
-    Done in one pass with cached working-day tables so 100,000 deadlines take seconds.
-    """
+    """Recompute a partnership's open deadlines after a calendar or step change; returns
+    how many moved."""
     partnership_id = partnership if isinstance(partnership, int) else partnership.pk
-    calendar = calendar_for(partnership_id)
-    rows = Deadline.objects.filter(partnership_id=partnership_id, status=DeadlineStatus.OPEN)
+    return _recompute([partnership_id], step_ids)
+
+
+def deadlines_recompute_all() -> int:
+    """Recompute every partnership's open deadlines (England's bank holidays changed: a new
+    release of the holidays data); returns how many moved."""
+    return _recompute(None, None)
+
+
+def _recompute(partnership_ids: list[int] | None, step_ids: Iterable[int] | None) -> int:
+    """One pass over the open deadlines, whatever their number: the steps and every
+    partnership's calendar read once, each date compared in memory (memoised per step and
+    anchor), and only those that moved written, in a few statements."""
+    rows = Deadline.objects.filter(status=DeadlineStatus.OPEN)
+    steps = TimelineStep.objects.all()
+    if partnership_ids is None:
+        partnership_ids = list(Partnership.objects.order_by().values_list("pk", flat=True))
+    else:
+        rows = rows.filter(partnership_id__in=partnership_ids)
+        steps = steps.filter(template__partnership_id__in=partnership_ids)
     if step_ids is not None:
-        rows = rows.filter(step_id__in=list(step_ids))
-    steps = {s.pk: s for s in TimelineStep.objects.filter(
-        pk__in=rows.values("step_id").distinct())}
-    rows = rows.values_list("id", "step_id", "due_date", "due_at", "window_start",
-                            "anchor_event__occurred_on", "anchor_event__occurred_at")
+        step_ids = list(step_ids)
+        rows, steps = rows.filter(step_id__in=step_ids), steps.filter(pk__in=step_ids)
+    steps = {s.pk: s for s in steps}
+    calendars = calendars_for(partnership_ids)
     memo: dict[tuple, DueDates] = {}
-    changes = []
-    for pk, step_id, due, due_at, window, anchor_on, anchor_at in rows.iterator(
-            chunk_size=10000):
-        step = steps[step_id]
-        key = (step_id, anchor_on, anchor_at)
+    changes, moved = [], Counter()
+    for pk, partnership_id, step_id, due, due_at, window, anchor_on, anchor_at in (
+            rows.values_list("id", "partnership_id", "step_id", "due_date", "due_at",
+                             "window_start", "anchor_event__occurred_on",
+                             "anchor_event__occurred_at").iterator(chunk_size=10000)):
+        key = (partnership_id, step_id, anchor_on, anchor_at)
         dates = memo.get(key)
         if dates is None:
-            dates = memo[key] = due_dates_for(step, anchor_on, anchor_at, calendar)
+            if step_id not in steps:  # a step of another partnership's plan: never expected
+                steps[step_id] = TimelineStep.objects.get(pk=step_id)
+            step = steps[step_id]
+            dates = memo[key] = due_dates_for(step, anchor_on, anchor_at,
+                                              calendars[partnership_id])
         if (dates.due_date, dates.due_at, dates.window_start) != (due, due_at, window):
             changes.append((pk, dates.due_date, dates.due_at, dates.window_start))
+            moved[partnership_id] += 1
     with transaction.atomic():
-        _bulk_set_due(changes)
-        if changes:
-            audit_record(action=AuditEvent.Action.UPDATE, actor=None,
-                         partnership=Partnership.objects.get(pk=partnership_id),
-                         detail={"deadlines_moved": len(changes), "reason": "recompute"})
-            _tell_moved(pk for pk, *_ in changes)
+        update_from_values(Deadline, ["due_date", "due_at", "window_start"], changes,
+                           where={"status": DeadlineStatus.OPEN})
+        audit_records(action=AuditEvent.Action.UPDATE, events=[
+            (partnership_id, {"deadlines_moved": count, "reason": "recompute"})
+            for partnership_id, count in sorted(moved.items())])
+        _tell_moved(pk for pk, *_ in changes)
     return len(changes)

@@ -6,10 +6,17 @@ Two phases, both safe to run twice or concurrently:
    runs it once a day from 07:00, whenever the first sweep, worker or beat of the day after
    that comes (a ``SweepRun`` row records the day), so a beat that was down at 07:00 still
    plans the day's reminders.
-2. ``reminders_send`` locks unsent rows (``skip_locked``), queues their emails in the
-   outbox, marks them sent and writes the audit event, all in one transaction: no SMTP
-   inside it, so a crash leaves each reminder queued and marked, or neither, and the outbox
-   delivers each email once (outbox/services.py).
+2. ``reminders_send`` reads the ids of the unsent reminders once (the partial index of
+   unsent reminders), then takes them a batch of ids at a time (so each batch costs the
+   same however many are left, whatever the table's statistics say): locks them
+   (``skip_locked``), works out in memory who is told what, then in the same transaction
+   queues the emails in the outbox (one INSERT), marks the reminders sent with their
+   recipients (one UPDATE) and writes one audit event per partnership. No SMTP inside it:
+   a crash leaves each reminder queued and marked, or neither, and the outbox delivers
+   each email once (outbox/services.py).
+
+A partnership that prefers a digest (``Partnership.reminder_digest``) has its unsent
+reminders sent in one transaction, one email a person listing all theirs.
 
 ``reminders_send_now`` is a business manager's "send today's reminders now": phase 1 for
 their partnership in the request, phase 2 queued; the same rows, so nothing is sent twice.
@@ -21,23 +28,23 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_record
-from accounts.models import AuditEvent, Membership, Partnership, Role, User
+from accounts.audit import audit_record, audit_records
+from accounts.models import AuditEvent, Partnership, User
+from config.bulk import insert_rows, update_from_values
 from config.celery import publish_after_commit
 from outbox.services import Email, messages_queue
 
 from ..models import Deadline, DeadlineStatus, Reminder, SweepRun, TimelineStep
-from ..step_pages import ACTION_STEPS, action_page
 from ..working_days import add_working_days, is_working_day, working_days_between
-from .calendar import calendar_for
+from .calendar import calendar_for, calendars_for
+from .reminder_emails import DUE_FIELDS, Due, Recipients, emails_digest, emails_each
 
 SOON_HOURS = 2
 DAILY_PLAN_FROM = datetime.time(7, 0)  # the beat's daily sweep; catch-ups wait until then
+BATCH_SIZE = 2000  # reminders a transaction: a few thousand emails, one INSERT
 
 
 def _due_kinds(step: TimelineStep, due: datetime.date, today: datetime.date,
@@ -66,25 +73,31 @@ def _open_deadlines(partnership_id: int | None):
 def reminders_plan(*, today: datetime.date | None = None,
                    partnership_id: int | None = None) -> int:
     """Insert today's reminders for every open deadline (of one partnership, or all);
-    returns how many rows it tried."""
+    returns how many rows it tried. Reads only the deadlines due before the furthest
+    'remind N working days before' of any partnership (overdue ones included)."""
     today = today or timezone.localdate()
     steps = {s.pk: s for s in TimelineStep.objects.all()}
     horizon_days = max([d for s in steps.values() for d in (s.remind_days_before or [])],
                        default=0)
-    calendars, working_today, horizon = {}, {}, {}
-    planned: list[Reminder] = []
-    rows = _open_deadlines(partnership_id).values_list(
+    open_rows = _open_deadlines(partnership_id)
+    calendars = calendars_for(
+        [partnership_id] if partnership_id is not None
+        else Partnership.objects.values_list("pk", flat=True))
+    working = {pk for pk, calendar in calendars.items() if is_working_day(today, calendar)}
+    if not working:
+        return 0
+    horizon = {pk: add_working_days(today, horizon_days, calendars[pk]) for pk in working}
+    planned: list[tuple] = []
+    rows = open_rows.filter(partnership_id__in=working,
+                            due_date__lte=max(horizon.values())).values_list(
         "id", "partnership_id", "step_id", "due_date")
     for pk, partnership_id, step_id, due in rows.iterator(chunk_size=10000):
-        if partnership_id not in calendars:
-            calendar = calendars[partnership_id] = calendar_for(partnership_id)
-            working_today[partnership_id] = is_working_day(today, calendar)
-            horizon[partnership_id] = add_working_days(today, horizon_days, calendar)
-        if not working_today[partnership_id] or due > horizon[partnership_id]:
+        if due > horizon[partnership_id]:
             continue
         for kind, for_date in _due_kinds(steps[step_id], due, today, calendars[partnership_id]):
-            planned.append(Reminder(deadline_id=pk, kind=kind, for_date=for_date))
-    Reminder.objects.bulk_create(planned, ignore_conflicts=True, batch_size=5000)
+            planned.append((pk, kind, for_date))
+    insert_rows(Reminder, ("deadline_id", "kind", "for_date"), planned,
+                same={"created_at": timezone.now(), "recipients": []}, ignore_conflicts=True)
     return len(planned)
 
 
@@ -125,69 +138,7 @@ def reminders_plan_hourly(*, now: datetime.datetime | None = None,
     return len(planned)
 
 
-class _Recipients:
-    """Who is told, per partnership: the responsible people, or business managers."""
-
-    def __init__(self):
-        self.by_partnership: dict[int, dict] = {}
-
-    def _load(self, partnership_id: int) -> dict:
-        if partnership_id not in self.by_partnership:
-            roles, agencies = defaultdict(set), defaultdict(set)
-            for m in Membership.objects.filter(partnership_id=partnership_id,
-                                               user__is_active=True).select_related("user"):
-                roles[m.role].add(m.user)
-                if m.agency_id:
-                    agencies[m.agency_id].add(m.user)
-            self.by_partnership[partnership_id] = {"roles": roles, "agencies": agencies}
-        return self.by_partnership[partnership_id]
-
-    def for_reminder(self, reminder: Reminder) -> list:
-        deadline = reminder.deadline
-        people = self._load(deadline.partnership_id)
-        if reminder.kind == Reminder.Kind.ESCALATION:
-            users = set(people["roles"][Role.BUSINESS_MANAGER])
-        elif deadline.responsible_user_id:
-            users = {deadline.responsible_user}
-        elif deadline.responsible_agency_id:
-            users = set(people["agencies"][deadline.responsible_agency_id])
-        else:
-            users = set(people["roles"][deadline.responsible_role or Role.BUSINESS_UNIT_OFFICER])
-        return sorted(users, key=lambda u: u.pk)
-
-
-SUBJECTS = {
-    Reminder.Kind.BEFORE: "Due soon",
-    Reminder.Kind.ON_DAY: "Due today",
-    Reminder.Kind.OVERDUE: "Overdue",
-    Reminder.Kind.ESCALATION: "Escalation: overdue",
-}
-
-
-def _text(reminder: Reminder) -> tuple[str, str]:
-    """Subject and body. No personal details in email: the case reference, the step and
-    the date only."""
-    deadline = reminder.deadline
-    due = deadline.due_at.strftime("%H:%M on %d %B %Y") if deadline.due_at \
-        else deadline.due_date.strftime("%d %B %Y")
-    if deadline.step.met_by in ACTION_STEPS:
-        # The agency that owns an action does it on the action's page.
-        where = "Open the action"
-        link = settings.SITE_URL + action_page(deadline)
-    else:
-        where = "See the case's deadlines"
-        link = settings.SITE_URL + reverse("cases:case-deadlines",
-                                           args=[deadline.case.reference])
-    body = (
-        f"{SUBJECTS[reminder.kind]}: {deadline.step.label}\n\n"
-        f"Case: {deadline.case.reference}\nDue: {due}\n\n"
-        f"{where}: {link}\n"
-    )
-    if reminder.kind == Reminder.Kind.ESCALATION:
-        body += ("\nYou are told because this is overdue by more than "
-                 f"{deadline.step.escalate_after} working day(s).\n")
-    subject = f"{SUBJECTS[reminder.kind]}: {deadline.step.label} ({deadline.case.reference})"
-    return subject, body
+# --------------------------------------------------------------------------- sending
 
 
 def _unsent(today: datetime.date, partnership_id: int | None):
@@ -197,57 +148,84 @@ def _unsent(today: datetime.date, partnership_id: int | None):
         deadline__partnership_id=partnership_id)
 
 
-def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500,
+def _unsent_ids(today: datetime.date, partnership_id: int | None) -> list[int]:
+    """The sweep's plan: the unsent reminders due, in id order, read once over the partial
+    index of unsent reminders, without locking anything (the batches lock)."""
+    rows = Reminder.objects.filter(sent_at__isnull=True, for_date__lte=today)
+    if partnership_id is not None:
+        rows = rows.filter(deadline__partnership_id=partnership_id)
+    return list(rows.order_by("id").values_list("id", flat=True))
+
+
+def _lock(ids: list[int]) -> list[Due]:
+    """These reminders and what their emails need, locked, if still unsent and their
+    deadline still open. Those another sweep holds are skipped: it is sending them.
+
+    Two queries, each driven by its list of ids: joined in one, SQLite's planner started
+    from the open deadlines instead, and took seconds a batch."""
+    reminders = list(Reminder.objects.filter(pk__in=ids, sent_at__isnull=True)
+                     .select_for_update(skip_locked=True).order_by("id")
+                     .values_list("id", "kind", "deadline_id"))
+    deadlines = {row[0]: row[2:] for row in Deadline.objects.filter(
+        pk__in={deadline_id for _pk, _kind, deadline_id in reminders}).values_list(*DUE_FIELDS)
+        if row[1] == DeadlineStatus.OPEN}
+    return [Due(pk, kind, deadline_id, *deadlines[deadline_id])
+            for pk, kind, deadline_id in reminders if deadline_id in deadlines]
+
+
+def _record(batch: list[Due], emails: list[Email], told: dict) -> None:
+    """In the caller's transaction: the emails queued, the reminders marked sent with whom
+    they told, one audit event per partnership (the reminder ids and their count)."""
+    messages_queue(emails)
+    update_from_values(Reminder, ["recipients"], [(d.pk, told[d.pk]) for d in batch],
+                       same={"sent_at": timezone.now()})
+    by_partnership: dict[int, list[int]] = defaultdict(list)
+    for due in batch:
+        by_partnership[due.partnership_id].append(due.pk)
+    audit_records(action=AuditEvent.Action.UPDATE, events=[
+        (partnership_id, {"event": "reminders_sent", "count": len(ids), "reminders": ids})
+        for partnership_id, ids in by_partnership.items()])
+
+
+def reminders_send(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE,
                    partnership_id: int | None = None) -> int:
     """Queue the emails of every unsent reminder planned for today or before (of one
-    partnership, or all) and mark it sent, a batch per transaction; returns how many
-    reminders. Each reminder's emails are queued once: the row is locked, and marked in the
-    transaction that queues them."""
+    partnership, or all) and mark it sent; returns how many reminders. Each reminder's
+    emails are queued once: the row is locked, and marked in the transaction that queues
+    them.
+
+    The unsent reminders are read once, then sent a batch of ids a transaction; those of
+    partnerships that prefer a digest are set aside and sent afterwards, all of a
+    partnership's in one transaction, one email a person."""
     today = today or timezone.localdate()
-    recipients = _Recipients()
+    ids = _unsent_ids(today, partnership_id)
+    digests = set(Partnership.objects.filter(reminder_digest=True).values_list("pk", flat=True))
+    recipients = Recipients()
+    held: dict[int, list[Due]] = defaultdict(list)  # digest partnership: its reminders
     sent = 0
-    while True:
+    for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            batch = list(
-                _unsent(today, partnership_id)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("deadline__step", "deadline__case", "deadline__responsible_user")
-                .only("kind", "deadline__partnership_id", "deadline__due_date",
-                      "deadline__due_at", "deadline__responsible_role",
-                      "deadline__responsible_agency_id", "deadline__related_key",
-                      "deadline__step__label", "deadline__step__met_by",
-                      "deadline__step__escalate_after", "deadline__case__reference",
-                      "deadline__responsible_user__email")
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
-                return sent
-            now = timezone.now()
-            # One UPDATE per set of recipients, not a CASE over the batch: people are few.
-            told: dict[tuple[int, ...], list[int]] = defaultdict(list)
-            by_partnership: dict[int, list[int]] = defaultdict(list)
-            emails: list[Email] = []
-            for reminder in batch:
-                deadline = reminder.deadline
-                users = recipients.for_reminder(reminder)
-                subject, body = _text(reminder)  # one text per reminder, for all its people
-                related = {"reminder": reminder.pk, "deadline": deadline.pk}
-                emails += [Email(to=user.email, subject=subject, body=body, kind="reminder",
-                                 partnership_id=deadline.partnership_id,
-                                 reference=deadline.case.reference, related=related,
-                                 dedupe_key=f"reminder:{reminder.pk}:{user.pk}")
-                           for user in users]
-                told[tuple(u.pk for u in users)].append(reminder.pk)
-                by_partnership[deadline.partnership_id].append(reminder.pk)
-            messages_queue(emails)
-            for user_ids, reminder_ids in told.items():
-                Reminder.objects.filter(pk__in=reminder_ids).update(
-                    sent_at=now, recipients=list(user_ids))
-            for partnership_id, reminder_ids in by_partnership.items():
-                audit_record(action=AuditEvent.Action.UPDATE, partnership_id=partnership_id,
-                             detail={"event": "reminders_sent", "count": len(reminder_ids),
-                                     "reminders": reminder_ids})
-            sent += len(batch)
+            each = []
+            for due in _lock(ids[start:start + batch_size]):
+                if due.partnership_id in digests:
+                    held[due.partnership_id].append(due)
+                else:
+                    each.append(due)
+            if each:
+                recipients.load(each)
+                _record(each, *emails_each(each, recipients))
+        sent += len(each)
+    recipients.load([due for dues in held.values() for due in dues])  # their people, at once
+    for partnership in sorted(held):
+        mine = [due.pk for due in held[partnership]]
+        with transaction.atomic():
+            batch = [due for start in range(0, len(mine), batch_size)
+                     for due in _lock(mine[start:start + batch_size])]
+            if batch:
+                recipients.load(batch)
+                _record(batch, *emails_digest(batch, recipients))
+        sent += len(batch)
+    return sent
 
 
 @dataclass(frozen=True)

@@ -317,18 +317,23 @@ def test_an_agency_is_shared_only_with_partnerships_the_administrator_administer
 
 def test_administrator_changes_the_partnerships_settings(admin_client, partnership, admin):
     url = reverse("accounts:partnership-settings")
-    assert "Who endorses the signed rapid review" in admin_client.get(url).content.decode()
+    html = admin_client.get(url).content.decode()
+    assert "Who endorses the signed rapid review" in html
+    assert "How should people get their deadline reminders?" in html
+    assert re.search(r'name="reminder_digest"[^>]*value="no"\s+checked', html)  # the default
     response = admin_client.post(url, {
         "triage_needs_executive_approval": "yes", "rapid_review_endorsement": "executive",
-        "letter_signatory_name": "Sam Signer", "letter_signatory_role": ""})
+        "letter_signatory_name": "Sam Signer", "letter_signatory_role": "",
+        "reminder_digest": "yes"})
     assert "Enter the name and the role of the person who signs" in \
         response.content.decode()
     response = admin_client.post(url, {
         "triage_needs_executive_approval": "yes", "rapid_review_endorsement": "executive",
-        "letter_signatory_name": "Sam Signer", "letter_signatory_role": "Business manager"})
+        "letter_signatory_name": "Sam Signer", "letter_signatory_role": "Business manager",
+        "reminder_digest": "yes"})
     assert response.status_code == 302
     partnership.refresh_from_db()
-    assert partnership.triage_needs_executive_approval
+    assert partnership.triage_needs_executive_approval and partnership.reminder_digest
     assert partnership.rapid_review_endorsement == "executive"
     assert (partnership.letter_signatory_name, partnership.letter_signatory_role) == (
         "Sam Signer", "Business manager")

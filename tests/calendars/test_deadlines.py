@@ -1,10 +1,12 @@
 """Anchors create deadlines from the partnership's plan; corrections move only open ones."""
 
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from calendars.models import (
 )
 from cases.services import case_create
 
-from .conftest import d
+from .conftest import PLAN_003, d
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +218,27 @@ def test_adopting_a_plan_makes_it_the_only_active_one(partnership, plan):
     assert copy.steps.count() == other.steps.count()
     with pytest.raises(IntegrityError), transaction.atomic():
         TimelineTemplate.objects.filter(pk=plan.pk).update(is_active=True)
+
+
+@time_machine.travel(TODAY)
+def test_recomputing_every_partnership_reads_each_thing_once_and_moves_only_what_moved(
+        case, partnership, other_partnership, django_assert_max_num_queries):
+    services.template_adopt(actor=None, partnership=other_partnership, builtin=(
+        TimelineTemplate.objects.get(partnership__isnull=True, name=PLAN_003)))
+    other_case = case_create(actor=None, partnership=other_partnership)
+    for each in (case, other_case):
+        _received_and_notified(each)
+    statutory = _due(case, "submit_rapid_review")
+    theirs = dict(other_case.deadlines.values_list("pk", "due_date"))
+    CalendarDay.objects.create(partnership=partnership, date=d("2026-11-17"),
+                               kind=CalendarDay.Kind.CLOSURE, reason="Closure")
+    out = StringIO()
+    with django_assert_max_num_queries(10):  # the same for 2 partnerships or 132
+        call_command("recompute_deadlines", stdout=out)
+    moved = int(out.getvalue().split()[0])
+    assert moved > 0 and _due(case, "send_information_requests") == d("2026-11-19")
+    assert _due(case, "submit_rapid_review") == statutory  # England's bank holidays only
+    assert dict(other_case.deadlines.values_list("pk", "due_date")) == theirs
+    [event] = AuditEvent.objects.filter(detail__reason="recompute")
+    assert (event.partnership, event.detail["deadlines_moved"]) == (partnership, moved)
+    assert services.deadlines_recompute_all() == 0

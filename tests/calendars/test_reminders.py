@@ -2,6 +2,7 @@
 the outbox with the reminder marked sent, delivered by the outbox."""
 
 import datetime
+from collections import Counter
 
 import pytest
 import time_machine
@@ -9,8 +10,10 @@ from django.core import mail
 
 from accounts.models import Role
 from calendars import services
-from calendars.models import Anchor, Reminder, StepAction
+from calendars.models import Anchor, AnchorEvent, Deadline, Reminder, StepAction
 from calendars.services.reminders import reminders_plan, reminders_plan_hourly, reminders_send
+from cases.models import Case, Stage
+from outbox.models import Message
 from tests.conftest import deliver_emails
 from tests.factories import AgencyFactory, MembershipFactory
 
@@ -115,3 +118,56 @@ def test_hour_based_steps_are_chased_by_the_hourly_sweep(partnership, make_user)
             assert len(deliver_emails()) == expected, (hour, minute)
             if expected:
                 assert mail.outbox[0].to == [manager.email]
+
+
+def test_a_partnership_that_prefers_a_digest_sends_each_person_one_email(
+        agency_request, case, partnership):
+    agency_user, manager = agency_request
+    agency = agency_user.memberships.get().agency
+    with _on("2026-12-23", 12):  # a second request to the same agency, due the same day
+        services.anchor_record(actor=None, case=case, kind=Anchor.INFORMATION_REQUEST_SENT,
+                               occurred_on=d("2026-12-23"), related_key="request:2",
+                               responsible_agency=agency)
+        services.deadline_meet(actor=None, case=case, action=StepAction.RECEIPT_CONFIRMED,
+                               related_key="request:2")
+    partnership.reminder_digest = True
+    partnership.save(update_fields=["reminder_digest"])
+    with _on("2027-01-05"):
+        emails = _sweep()
+        assert _sweep() == []  # every reminder was sent once, in the digests
+    assert emails == sorted([(agency_user.email, "Deadline reminders: 2 overdue"),
+                             (manager.email, "Deadline reminders: 2 escalated")])
+    reminders = Reminder.objects.all()
+    assert reminders.count() == 4 and not reminders.filter(sent_at__isnull=True).exists()
+    assert {tuple(r.recipients) for r in reminders} == {(agency_user.pk,), (manager.pk,)}
+    [digest] = [m for m in Message.objects.filter(to=agency_user.email)]
+    assert digest.kind == "reminder_digest" and len(digest.related["reminders"]) == 2
+    assert digest.body.count(f"- {case.reference}: Agency returns due, due 04 January 2027") == 2
+    assert f"/cases/{case.reference}/deadlines/" in digest.body
+
+
+def test_the_sweep_reads_and_writes_a_batch_in_a_fixed_number_of_queries(
+        partnership, plan, make_user, django_assert_max_num_queries):
+    """Forty reminders to people found three ways (an agency, a role, one named person):
+    one batch, the same statements whatever their number."""
+    agency = AgencyFactory(partnerships=[partnership])
+    agency_user = MembershipFactory(partnership=partnership, role=Role.AGENCY_USER,
+                                    agency=agency).user
+    officer, named = make_user(Role.BUSINESS_UNIT_OFFICER), make_user(Role.SCRUTINEER)
+    step = plan.steps.first()
+    today = d("2026-11-25")
+    cases = Case.objects.bulk_create(Case(partnership=partnership, stage=Stage.RAPID_REVIEW,
+                                          reference=f"ALPHA-2026-{n:03d}") for n in range(40))
+    anchors = AnchorEvent.objects.bulk_create(
+        AnchorEvent(case=c, kind=step.anchor, occurred_on=today) for c in cases)
+    deadlines = Deadline.objects.bulk_create(
+        Deadline(partnership=partnership, case=c, step=step, anchor_event=a, due_date=today,
+                 responsible_agency=agency if n % 3 == 0 else None,
+                 responsible_user=named if n % 3 == 1 else None)
+        for n, (c, a) in enumerate(zip(cases, anchors, strict=True)))
+    Reminder.objects.bulk_create(Reminder(deadline=dl, kind=Reminder.Kind.ON_DAY,
+                                          for_date=today) for dl in deadlines)
+    with django_assert_max_num_queries(11):
+        assert reminders_send(today=today) == 40
+    told = Counter(Message.objects.values_list("to", flat=True))
+    assert told == {agency_user.email: 14, named.email: 13, officer.email: 13}
