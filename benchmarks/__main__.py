@@ -31,6 +31,20 @@ def _run(module: str) -> dict:
     return figures
 
 
+def _judged(figures):
+    """Every pass/fail in the results, wherever a benchmark put it (under ``goals``, or
+    beside a figure as the load benchmark does for each page): any ``{"goal", "pass"}``."""
+    if isinstance(figures, dict):
+        if "goal" in figures and "pass" in figures:
+            yield figures["pass"]
+            return
+        for value in figures.values():
+            yield from _judged(value)
+    elif isinstance(figures, list):
+        for value in figures:
+            yield from _judged(value)
+
+
 def main() -> int:
     results = {}
     here = Path(__file__).parent
@@ -38,7 +52,7 @@ def main() -> int:
         if module.startswith("bench_"):
             results[module.removeprefix("bench_")] = _run(module)
             sys.stderr.write(f"bench: {module} done in {results[module[6:]]['bench_s']} s\n")
-    judged = [g["pass"] for r in results.values() for g in r.get("goals", {}).values()]
+    judged = list(_judged(results))
     results["goals_summary"] = {"met": judged.count(True), "missed": judged.count(False),
                                 "not_measured": judged.count(None),
                                 "errors": sorted(k for k, r in results.items()
