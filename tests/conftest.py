@@ -447,13 +447,16 @@ def sign_in(page, email: str, password: str, *, code: bool = True) -> None:
     page.check_accessibility()
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Each step waits for the answer to its own POST: the page in hand is loaded already, so
+    # waiting for a load state could return before the answer came, and the next step then
+    # saw the old address (skipping the code) or cut the code's POST short.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.check_accessibility()
     if code and "/sign-in/code/" in page.url:
         page.get_by_label("Code from your authenticator app").fill(app_code(user))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
         page.check_accessibility()
 
 

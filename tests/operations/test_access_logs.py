@@ -86,15 +86,28 @@ def test_gunicorn_logs_paths_without_query_strings_or_referrers(tmp_path):
     assert NAME not in access and NAME not in errors
 
 
-def test_make_runs_server_logs_paths_without_query_strings(tmp_path):
-    port = _free_port()
+def _runserver(tmp_path) -> tuple[subprocess.Popen, int]:
+    """``runserver`` as make run starts it, once it says it is serving: a port free when
+    probed may be taken (by another test's server) before runserver binds it, and a
+    request sent before runserver answers would reach that other server."""
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "REDIS_URL")}  # make run's SQLite, in tmp_path
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
-         "--skip-checks"],
-        cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(3):
+        port = _free_port()
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
+             "--skip-checks"],
+            cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in server.stdout:
+            if "Quit the server" in line:
+                return server, port
+        server.communicate(timeout=30)  # it stopped: the port was taken; another
+    raise AssertionError("runserver did not start")
+
+
+def test_make_runs_server_logs_paths_without_query_strings(tmp_path):
+    server, port = _runserver(tmp_path)
     try:
         assert _get(f"http://127.0.0.1:{port}/static/css/service.css?search={NAME}") == 200
     finally:
