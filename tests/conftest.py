@@ -458,6 +458,7 @@ def sign_in(page, email: str, password: str, *, code: bool = True) -> None:
         with page.expect_navigation():
             page.get_by_role("button", name="Continue").click()
         page.check_accessibility()
+        assert "/sign-in/code/" not in page.url, f"The code was refused for {email}"
 
 
 def sign_out(page) -> None:
