@@ -143,6 +143,9 @@ def retention_keep(*, actor: User, case: Case, years: int, reason: str,
         raise ValidationError("The case is on legal hold: release the hold first")
     today = today or timezone.localdate()
     keep_until = selectors.years_before(today, -years)
+    if retention.keep_until == keep_until and retention.flagged_on is None:
+        # The same decision again (a double click): it is recorded once.
+        return case.retention_decisions.filter(kind=RetentionDecision.Kind.KEEP).latest("pk")
     retention.keep_until, retention.flagged_on, retention.reviewed_on = keep_until, None, None
     return _decide(actor=actor, case=case, retention=retention, kind=RetentionDecision.Kind.KEEP,
                    reason=reason, keep_until=keep_until)

@@ -95,8 +95,11 @@ def test_keeping_releasing_and_reviewing_are_audited_with_their_reason(partnersh
     manager = make_user(Role.BUSINESS_MANAGER)
     case = _closed(partnership, years_ago=41)
     services.retention_sweep(today=TODAY)
-    services.retention_keep(actor=manager, case=case, years=5, reason="Inquest pending",
-                            today=TODAY)
+    first = services.retention_keep(actor=manager, case=case, years=5, reason="Inquest pending",
+                                    today=TODAY)
+    again = services.retention_keep(actor=manager, case=case, years=5,  # a double click
+                                    reason="Inquest pending", today=TODAY)
+    assert again == first and case.retention_decisions.count() == 1
     retention = CaseRetention.objects.get(case=case)
     assert retention.flagged_on is None and retention.keep_until == datetime.date(2031, 12, 6)
     assert services.retention_sweep(today=TODAY) == 0  # kept: not flagged before 2031
