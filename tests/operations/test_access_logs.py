@@ -35,6 +35,41 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _listening(server: subprocess.Popen, port: int) -> bool:
+    """Whether this very process holds the listening socket on ``port`` (Linux's /proc): a
+    port free when probed may be taken by another test's server before ours binds it, and
+    a request would then reach that other server."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                listening.add(f"socket:[{fields[9]}]")
+    fds = Path(f"/proc/{server.pid}/fd")
+    try:
+        return any(os.readlink(fd) in listening for fd in fds.iterdir())
+    except FileNotFoundError:  # it has just stopped
+        return False
+
+
+def _serving(command: list[str], **popen) -> tuple[subprocess.Popen, int]:
+    """Start a server on a free port and return once it listens there itself; a port taken
+    first by another server is given up for another."""
+    for _ in range(5):
+        port = _free_port()
+        server = subprocess.Popen(  # noqa: S603
+            [arg.replace("{port}", str(port)) for arg in command],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline:
+            if _listening(server, port):
+                return server, port
+            time.sleep(0.1)
+        server.kill()
+        server.communicate(timeout=30)
+    raise AssertionError(f"{command[:3]} did not start")
+
+
 def _get(url: str, **headers) -> int:
     deadline = time.monotonic() + 30
     while True:
@@ -68,12 +103,10 @@ def test_gunicorn_logs_paths_without_query_strings_or_referrers(tmp_path):
     command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())[
         "services"]["web"]["command"]
     assert command[:3] == ["gunicorn", "-c", "config/gunicorn.py"]
-    port = _free_port()
-    args = [{"config.wsgi:application": "probe_app:app", "0.0.0.0:8000": f"127.0.0.1:{port}",
+    args = [{"config.wsgi:application": "probe_app:app", "0.0.0.0:8000": "127.0.0.1:{port}",
              "3": "1"}.get(arg, arg) for arg in command[1:]]
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", *args, "--pythonpath", str(tmp_path)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server, port = _serving(
+        [sys.executable, "-m", "gunicorn", *args, "--pythonpath", str(tmp_path)], cwd=ROOT)
     try:
         base = f"http://127.0.0.1:{port}"
         assert _get(f"{base}/cases/?search={NAME}+Quill&page=2",
@@ -87,23 +120,13 @@ def test_gunicorn_logs_paths_without_query_strings_or_referrers(tmp_path):
 
 
 def _runserver(tmp_path) -> tuple[subprocess.Popen, int]:
-    """``runserver`` as make run starts it, once it says it is serving: a port free when
-    probed may be taken (by another test's server) before runserver binds it, and a
-    request sent before runserver answers would reach that other server."""
+    """``runserver`` as make run starts it, with make run's SQLite in ``tmp_path``."""
     env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL")}  # make run's SQLite, in tmp_path
-    for _ in range(3):
-        port = _free_port()
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
-             "--skip-checks"],
-            cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for line in server.stdout:
-            if "Quit the server" in line:
-                return server, port
-        server.communicate(timeout=30)  # it stopped: the port was taken; another
-    raise AssertionError("runserver did not start")
+           if key not in ("DATABASE_URL", "REDIS_URL")}
+    return _serving(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:{port}", "--noreload",
+         "--skip-checks"],
+        cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
 
 
 def test_make_runs_server_logs_paths_without_query_strings(tmp_path):
