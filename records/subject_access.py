@@ -15,6 +15,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -38,6 +39,8 @@ from lcspr.models import FamilyMember
 from notifications.models import PanelNotification
 from rapid_review.chronology_io import neutralise
 from rapid_review.models import ChronologyEntry, InformationRequest
+
+from .subject_access_records import held_files, other_records, record_kinds
 
 MAX_MATCHES = 50
 AUDIT_CHUNK = 2000
@@ -265,8 +268,8 @@ def _sheets(partnership: Partnership, subjects: Subjects) -> list[_Sheet]:
         chronology.add(reference[e.review.case_id], e.agency.name, e.date, e.subjects,
                        e.contact_type, e.by_whom, e.details, e.comments)
 
-    documents = _Sheet("07-documents.csv", "Documents made on their cases (listed; each can "
-                       "be downloaded from the case)", [
+    documents = _Sheet("07-documents.csv", "Documents made on their cases (each version is "
+                       "in the files folder)", [
                            "Case", "Document", "Version", "Made", "SHA-256 of the Word file"])
     for doc in CaseDocument.objects.filter(case_id__in=ids).order_by("case_id", "kind",
                                                                       "version"):
@@ -295,12 +298,22 @@ def _sheets(partnership: Partnership, subjects: Subjects) -> list[_Sheet]:
                    member.contact_agreed_on, member.contact_arrangement, member.contribution_on,
                    member.get_contribution_display(), member.feedback_on, member.declined_on,
                    member.declined_note)
-    return [person, case_sheet, referral_sheet, history, requests, chronology, documents,
-            access, family]
+    sheets = [person, case_sheet, referral_sheet, history, requests, chronology, documents,
+              access, family]
+    whole = {c.case_id for c in subjects.children}
+    for kind in record_kinds():
+        header, rows = other_records(kind, whole_cases=whole, named_cases=set(ids) - whole,
+                                     names=[p.full_name for p in subjects.people])
+        sheet = _Sheet(f"{len(sheets) + 1:02d}-{kind.file_name}", kind.title, header)
+        for row in rows:
+            sheet.add(*row)
+        if sheet.rows:  # a kind of record the cases do not have is left out
+            sheets.append(sheet)
+    return sheets
 
 
-def _summary(partnership: Partnership, actor: User, subjects: Subjects, sheets: list[_Sheet],
-             references: list[str]) -> str:
+def _summary(partnership: Partnership, actor: User, sheets: list[_Sheet],
+             references: list[str], attached: int) -> str:
     made = timezone.localtime()
     lines = [
         f"Subject access export: {partnership.name}",
@@ -314,30 +327,41 @@ def _summary(partnership: Partnership, actor: User, subjects: Subjects, sheets: 
         "Before anything is disclosed, check every file for other people's information",
         "(relatives, practitioners, other children) and redact what the law requires.",
         "A referral an agency is still drafting is that agency's, not the partnership's,",
-        "and is not in this export. The documents themselves are on each case.",
+        "and is not in this export.",
+        "",
+        f"The files folder holds every file kept on the cases ({attached}): each version",
+        "of every document made from the record, agencies' attachments, evidence of actions",
+        "and reviewers' drafts. On a case where only a relative was chosen, the records",
+        "are those naming them, but the files are all the case's: read them for the",
+        "person's name.",
+        "",
         "The request must be answered within one month of receiving it.",
     ]
     return "\n".join(lines) + "\n"
 
 
-def subject_access_export(*, actor: User, partnership: Partnership,
-                          subjects: Subjects) -> tuple[bytes, int]:
-    """The ZIP and how many records it holds; audited (a download, with counts and ids)."""
+def subject_access_export(*, actor: User, partnership: Partnership, subjects: Subjects,
+                          out: BinaryIO) -> int:
+    """Write the ZIP to ``out`` (a temporary file: the files can be large) and return how
+    many records it holds; audited (a download, with counts and ids, never the name)."""
     sheets = _sheets(partnership, subjects)
     references = list(Case.objects.filter(pk__in=subjects.case_ids).order_by("reference")
                       .values_list("reference", flat=True))
     records = sum(s.rows for s in sheets)
-    out = io.BytesIO()
+    attached = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("00-summary.txt", _summary(partnership, actor, subjects, sheets,
-                                                    references))
         for sheet in sheets:
             # A byte-order mark, so a spreadsheet opens the file as UTF-8.
             archive.writestr(sheet.name, "\ufeff" + sheet.buffer.getvalue())
+        for held in held_files(subjects.case_ids):
+            archive.writestr(held.path, held.data)
+            attached += 1
+        archive.writestr("00-summary.txt", _summary(partnership, actor, sheets, references,
+                                                    attached))
     audit_record(action=AuditEvent.Action.DOWNLOAD, actor=actor, partnership=partnership,
                  detail={"export": "subject_access", "records": records,
-                         "files": {s.name: s.rows for s in sheets},
+                         "files": {s.name: s.rows for s in sheets}, "attached": attached,
                          "cases": subjects.case_ids,
                          "children": [c.pk for c in subjects.children],
                          "people": [p.pk for p in subjects.people]})
-    return out.getvalue(), records
+    return records
