@@ -188,8 +188,16 @@ class PublicationForm(forms.Form):
                                           "invalid": "Enter the address in the correct format, "
                                                      "like https://www.example.org/report"})
 
+    early_reason = LongTextField(
+        label="Why was it published sooner? (only if it was)", required=False,
+        what="The reason", widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The Panel, the Secretary of State and Ofsted must have the final report at "
+                  "least 7 working days before publication. Say why, if it was published "
+                  "sooner than that after the report was sent")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field("published_on", legend_size=Size.SMALL),
                                  Field.text("link", label_size=Size.SMALL),
+                                 Field.textarea("early_reason", label_size=Size.SMALL),
                                  submit="Record the publication")

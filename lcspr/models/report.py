@@ -278,6 +278,10 @@ class Publication(models.Model):
     reason = models.TextField(blank=True, help_text="Why it is not published")
     published_on = models.DateField(null=True, blank=True)
     link = models.URLField(max_length=500, blank=True)
+    early_reason = models.TextField(
+        blank=True, verbose_name="why it was published sooner",
+        help_text="Why the report was published fewer than 7 working days after the final "
+                  "report was sent to the Panel, the Secretary of State and Ofsted")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,6 +17,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role, User
 from calendars.models import Anchor, Deadline, DeadlineStatus
 from calendars.services import deadline_mark_done, deadlines_close
+from calendars.working_days import add_working_days, default_calendar
 from cases.documents import document_generate
 from cases.models import Case, CaseDocument, Stage
 from cases.services import CaseError, case_stage_change
@@ -115,11 +116,18 @@ def publication_decide(*, actor: User, lcspr: Lcspr, decision: str,
     return publication
 
 
+FINAL_REPORT_WORKING_DAYS = 7  # the full report, no later than 7 working days before
+
+
 @transaction.atomic
 def publication_record(*, actor: User, lcspr: Lcspr, published_on: datetime.date,
-                       link: str) -> Publication:
+                       link: str, early_reason: str = "") -> Publication:
     """The report was published: after the decision to publish, the final report sent to
-    all three, and the anonymised copy marked ready. The case moves to its action plan."""
+    all three, and the anonymised copy marked ready. The case moves to its action plan.
+
+    The Panel, the Secretary of State and Ofsted must have the full report no later than 7
+    working days before publication (statutory days: England's bank holidays only). A
+    report already published sooner is recorded as it happened, with the reason why."""
     lcspr = _locked(actor, lcspr)
     publication = Publication.objects.filter(lcspr=lcspr).first()
     if publication is None or publication.decision != Publication.Decision.PUBLISH:
@@ -140,14 +148,25 @@ def publication_record(*, actor: User, lcspr: Lcspr, published_on: datetime.date
             f"{'final report was sent' if sent else 'partners decided'}, and today")
     if not link.strip():
         errors["link"] = "Enter the address of the published report"
+    early = (lcspr.is_lcspr and sent and "published_on" not in errors
+             and max(d.sent_on for d in sent) > add_working_days(
+                 published_on, -FINAL_REPORT_WORKING_DAYS, default_calendar()))
+    if early and not early_reason.strip():
+        errors["early_reason"] = (
+            f"The final report was sent on {max(d.sent_on for d in sent):%-d %B %Y}, fewer "
+            f"than {FINAL_REPORT_WORKING_DAYS} working days before {published_on:%-d %B %Y}: "
+            "enter why the report was published sooner")
     if errors:
         raise CaseError(errors)
     publication.published_on, publication.link = published_on, link.strip()
+    publication.early_reason = early_reason.strip() if early else ""
     publication.recorded_by = actor
-    publication.save(update_fields=["published_on", "link", "recorded_by", "updated_at"])
+    publication.save(update_fields=["published_on", "link", "early_reason", "recorded_by",
+                                    "updated_at"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=publication,
                  partnership=lcspr.case.partnership,
-                 detail={"case": lcspr.case_id, "published_on": published_on.isoformat()})
+                 detail={"case": lcspr.case_id, "published_on": published_on.isoformat(),
+                         "sooner_than_7_working_days": bool(early)})
     _to_action_plan(actor, lcspr, publication, "The report is published")
     return publication
 

@@ -5,6 +5,7 @@ and the statement; both move the case to its action plan."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -117,7 +118,8 @@ def test_publishing_after_the_copy_is_ready_moves_the_case_to_its_action_plan(
                            link=" ")
     assert "Enter the address of the published report" in str(refused.value)
     publication_record(actor=manager, lcspr=approved, published_on=TODAY,
-                       link="https://www.example.org/report")
+                       link="https://www.example.org/report",
+                       early_reason="Published with the inquest's findings")
     case.refresh_from_db()
     assert case.stage == Stage.ACTION_PLAN
     assert Publication.objects.get(lcspr=approved).published_on == TODAY
@@ -155,3 +157,55 @@ def test_the_pages_record_the_publication(client, approved, manager, reps, make_
                               args=[reference])).status_code == 404
     client.force_login(make_user(Role.SCRUTINEER))
     assert client.get(reverse("lcspr:publication-record", args=[reference])).status_code == 404
+
+
+def test_publishing_sooner_than_7_statutory_working_days_after_the_final_report_says_why(
+        approved, manager, partnership):
+    """Sent on Monday 22 March 2027: with Good Friday and Easter Monday, the 7th working day
+    after is Friday 2 April. A closure of the partnership's own does not move it."""
+    from calendars.models import CalendarDay
+
+    case = approved.case
+    CalendarDay.objects.create(partnership=partnership, date=datetime.date(2027, 3, 23),
+                               kind=CalendarDay.Kind.CLOSURE, reason="Office move (fictional)")
+    publication_decide(actor=manager, lcspr=approved, decision="publish", decided_on=TODAY,
+                       decided_by="The three safeguarding partners")
+    copy = anonymised_copy_make(actor=manager, lcspr=approved)
+    anonymised_copy_ready(actor=manager, copy=copy, content_sha256=copy.content_sha256)
+    with time_machine.travel(datetime.date(2027, 3, 22), tick=False):
+        lcspr_final_report_sent(actor=manager, case=case, sent_on=datetime.date(2027, 3, 22))
+    with time_machine.travel(datetime.date(2027, 4, 2), tick=False):
+        with pytest.raises(ValidationError) as refused:
+            publication_record(actor=manager, lcspr=approved,
+                               published_on=datetime.date(2027, 4, 1),
+                               link="https://www.example.org/report", early_reason=" ")
+        assert refused.value.message_dict == {"early_reason": [
+            "The final report was sent on 22 March 2027, fewer than 7 working days before "
+            "1 April 2027: enter why the report was published sooner"]}
+        publication_record(actor=manager, lcspr=approved, published_on=datetime.date(2027, 4, 2),
+                           link="https://www.example.org/report",
+                           early_reason="Not needed: kept only when it was sooner")
+    publication = Publication.objects.get(lcspr=approved)
+    assert publication.published_on == datetime.date(2027, 4, 2)
+    assert publication.early_reason == ""
+
+
+def test_the_publication_page_asks_why_and_shows_the_reason(client, approved, manager):
+    reference = approved.case.reference
+    publication_decide(actor=manager, lcspr=approved, decision="publish", decided_on=TODAY,
+                       decided_by="The three safeguarding partners")
+    lcspr_final_report_sent(actor=manager, case=approved.case, sent_on=TODAY)
+    copy = anonymised_copy_make(actor=manager, lcspr=approved)
+    anonymised_copy_ready(actor=manager, copy=copy, content_sha256=copy.content_sha256)
+    client.force_login(manager)
+    url = reverse("lcspr:publication-record", args=[reference])
+    posted = {"published_on_0": "6", "published_on_1": "1", "published_on_2": "2027",
+              "link": "https://www.example.org/report", "early_reason": ""}
+    page = client.post(url, posted).content.decode()
+    assert "enter why the report was published sooner" in page
+    assert 'value="https://www.example.org/report"' in page  # nothing typed is lost
+    response = client.post(url, {**posted, "early_reason": "Published with the inquest"})
+    assert response.status_code == 302
+    page = client.get(reverse("lcspr:publication", args=[reference])).content.decode()
+    assert "Sooner than 7 working days after the final report was sent, because: " \
+           "Published with the inquest" in page
