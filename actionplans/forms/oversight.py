@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
 from accounts.fields import LongTextField
-from accounts.forms import FormTokenField, GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, RevisionField, gds_helper
 
 
 class PlanReviewForm(forms.Form):
@@ -23,6 +23,22 @@ class PlanReviewForm(forms.Form):
                                  Field.textarea("decisions", label_size=Size.SMALL),
                                  Field.checkbox("plan_agreed"), Field("form_token"),
                                  submit="Record the review")
+
+
+class GroupNameForm(forms.Form):
+    group_name = forms.CharField(
+        label="Which group monitors the plan?", max_length=200,
+        help_text="The name the partnership gives it, for example the Practice Review Group. "
+                  "Reviews already recorded keep the name they were held under",
+        error_messages={"required": "Enter the name of the group that monitors the plan",
+                        "max_length": "The group's name must be 200 characters or fewer"})
+    revision = RevisionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.text("group_name", field_width=Fluid.TWO_THIRDS,
+                                            label_size=Size.SMALL),
+                                 Field("revision"), submit="Save the name")
 
 
 class ScrutinyAuditForm(forms.Form):

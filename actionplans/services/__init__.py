@@ -14,6 +14,7 @@ from .plan import (
     action_plan_start,
     action_save,
     plan_candidates,
+    plan_group_rename,
     plan_take_up,
     recommendation_save,
 )
@@ -29,7 +30,7 @@ __all__ = [
     "Candidate", "SmartRefused", "action_impact_review", "action_not_implemented",
     "action_plan_start",
     "action_save", "action_update_give", "actions_unfinished", "evidence_add",
-    "not_yet_smart", "plan_candidates", "plan_review_record", "plan_sign_off",
+    "not_yet_smart", "plan_candidates", "plan_group_rename", "plan_review_record", "plan_sign_off",
     "plan_take_up", "recommendation_save", "scrutiny_audit_complete",
     "scrutiny_audit_request", "updates_request",
 ]

@@ -65,6 +65,34 @@ def action_plan_start(*, actor: User, case: Case,
     return plan
 
 
+@transaction.atomic
+def plan_group_rename(*, actor: User, plan: ActionPlan, group_name: str,
+                      revision: int | None = None) -> ActionPlan:
+    """The group that monitors the plan, by the name the partnership gives it (its reviews
+    already recorded keep the name they were held under). Refused if the plan changed since
+    the page was opened, so two people never overwrite each other."""
+    group_name = (group_name or "").strip()
+    if not group_name:
+        raise CaseError({"group_name": "Enter the name of the group that monitors the plan"})
+    if len(group_name) > 200:
+        raise CaseError({"group_name": "The group's name must be 200 characters or fewer"})
+    plan = _locked_plan(plan)
+    if revision is not None and revision != plan.revision:
+        raise EditConflict(
+            f"{plan.updated_by.full_name} changed the plan after you opened the page. Check "
+            "the group's name now before you save", who=plan.updated_by.full_name,
+            when=plan.updated_at, theirs=[("Now", plan.group_name)], current=plan.revision)
+    if group_name == plan.group_name:
+        return plan
+    before, plan.group_name = plan.group_name, group_name
+    plan.save(update_fields=["group_name"])
+    audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=plan,
+                 partnership_id=plan.case.partnership_id,
+                 detail={"case": plan.case_id, "group_name": {"from": before, "to": group_name}})
+    plan_touched(actor, plan)
+    return plan
+
+
 # Taking up the reviews' learning ------------------------------------------------------------
 @dataclass(frozen=True)
 class Candidate:

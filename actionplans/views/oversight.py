@@ -8,15 +8,22 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import apply_service_errors
+from accounts.forms import apply_service_errors, edit_conflict
 from accounts.rules import require
 
 from ..documents import plan_content, plan_recommendations
-from ..forms.oversight import AuditFindingsForm, PlanReviewForm, ScrutinyAuditForm, SignOffForm
+from ..forms.oversight import (
+    AuditFindingsForm,
+    GroupNameForm,
+    PlanReviewForm,
+    ScrutinyAuditForm,
+    SignOffForm,
+)
 from ..models import Action, ScrutinyAudit
 from ..selectors import plan_manageable
 from ..services import (
     actions_unfinished,
+    plan_group_rename,
     plan_review_record,
     plan_sign_off,
     scrutiny_audit_complete,
@@ -29,6 +36,23 @@ def _page(request, plan, form, title: str, intro: str = "", **extra):
     return render(request, "actionplans/form.html", {
         "form": form, "case": plan.case, "title": title, "intro": intro,
         **back_to_plan(plan.case.reference), **extra})
+
+
+@require_http_methods(["GET", "POST"])
+def group_name(request, reference: str):
+    plan = plan_manageable(request.user, reference)
+    form = GroupNameForm(request.POST or None,
+                         initial={"group_name": plan.group_name, "revision": plan.revision})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_group_rename(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            conflict = edit_conflict(form, error)
+        else:
+            messages.success(request, "The group's name is saved")
+            return redirect("actionplans:plan", reference=reference)
+    return _page(request, plan, form, "The group that monitors the plan", conflict=conflict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,6 +130,7 @@ def sign_off(request, reference: str):
 
 
 urlpatterns = [
+    path("<str:reference>/action-plan/group/", group_name, name="group-name"),
     path("<str:reference>/action-plan/reviews/add/", review_record, name="review-add"),
     path("<str:reference>/action-plan/audits/add/", audit_request, name="audit-add"),
     path("<str:reference>/action-plan/audits/<int:pk>/", audit_findings, name="audit-findings"),

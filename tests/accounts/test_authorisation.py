@@ -239,7 +239,7 @@ MATRIX = {
     **{f"actionplans:{name}": set(rules.BUSINESS_UNIT) for name in (
         "take-up", "recommendation-add", "recommendation", "action-add", "action-edit",
         "impact-review", "not-implemented", "updates-request", "review-add", "audit-add",
-        "audit-findings", "sign-off")},
+        "audit-findings", "sign-off", "group-name")},
     "actionplans:action": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
     "actionplans:evidence-download": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
     "actionplans:action-update": {Role.AGENCY_USER},
@@ -619,7 +619,7 @@ def _action_plan_urls(partnership, manager, agency, agency_user) -> dict:
     return {
         **{f"actionplans:{name}": {"reference": ref} for name in (
             "plan", "take-up", "recommendation-add", "updates-request", "review-add",
-            "audit-add", "sign-off", "progress-spreadsheet", "progress-upload",
+            "group-name", "audit-add", "sign-off", "progress-spreadsheet", "progress-upload",
             "dissemination", "dissemination-add", "briefing")},
         "actionplans:plan-download": {"reference": ref, "fmt": "xlsx"},
         "actionplans:briefing-download": {"reference": ref, "fmt": "pdf"},

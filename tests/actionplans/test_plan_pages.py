@@ -113,3 +113,42 @@ def test_evidence_downloads_as_it_was_sent_whatever_its_name_and_is_audited(clie
                                      object_id=str(evidence.pk)).count() == 1
     client.force_login(story.health.user)
     assert client.get(url).status_code == 404
+
+
+def test_the_business_unit_names_the_group_that_monitors_the_plan(client, partnership):
+    """Partnerships call the group by their own name; a rename is audited, blank is
+    explained next to the field, and a rename over someone else's change is refused with
+    what they saved, nothing typed lost."""
+    from accounts.models import AuditEvent
+    from actionplans.services import plan_group_rename
+
+    story = plan_from_rapid_review(partnership)
+    reference = story.plan.case.reference
+    url = reverse("actionplans:group-name", args=[reference])
+    client.force_login(story.officer)
+    page = client.get(reverse("actionplans:plan", args=[reference])).content.decode()
+    assert url in page and "Serious Incident Review Group" in page
+    assert 'value="Serious Incident Review Group"' in client.get(url).content.decode()
+    revision = ActionPlan.objects.get(pk=story.plan.pk).revision
+    response = client.post(url, {"group_name": "  ", "revision": revision})
+    assert "Enter the name of the group that monitors the plan" in response.content.decode()
+
+    manager = user_with_role(partnership, Role.BUSINESS_MANAGER)
+    plan_group_rename(actor=manager, plan=story.plan, group_name="Learning and Improvement Group")
+    response = client.post(url, {"group_name": "Practice Review Group", "revision": revision})
+    body = response.content.decode()
+    assert f"{manager.full_name} changed the plan after you opened the page" in body
+    assert 'value="Practice Review Group"' in body and "Learning and Improvement Group" in body
+    assert ActionPlan.objects.get(pk=story.plan.pk).group_name == \
+        "Learning and Improvement Group"
+    current = ActionPlan.objects.get(pk=story.plan.pk).revision
+    response = client.post(url, {"group_name": "Practice Review Group", "revision": current})
+    assert response.status_code == 302
+    plan = ActionPlan.objects.get(pk=story.plan.pk)
+    assert plan.group_name == "Practice Review Group" and plan.revision == current + 1
+    event = AuditEvent.objects.filter(detail__group_name__to="Practice Review Group").get()
+    assert event.actor == story.officer
+    assert "Record the Practice Review Group's review" in client.get(
+        reverse("actionplans:plan", args=[reference])).content.decode()
+    client.force_login(story.police.user)
+    assert client.get(url).status_code == 404
