@@ -278,6 +278,7 @@ def test_the_beat_schedule_runs_the_sweeps_every_minute_and_drops_stale_messages
 
     entries = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     for task in ("cases.tasks.document_preparations_requeue",
+                 "cases.tasks.spreadsheet_uploads_requeue",
                  "calendars.tasks.deadlines_recompute_requeue", "operations.tasks.heartbeat"):
         assert entries[task]["schedule"] == 60
         assert entries[task]["options"]["expires"] == 60
