@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from cases.models import SpreadsheetUpload
@@ -234,3 +236,16 @@ def test_the_sweep_requeues_a_lost_upload_then_gives_it_up_and_empties_it(client
     assert upload.status == "refused" and bytes(upload.data) == b""
     assert "could not be read" in upload.message
     assert ChronologyEntry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_finished_upload_that_keeps_its_file(client, setup):
+    request, user, _other = setup
+    client.force_login(user)
+    _post(client, request, xlsx_bytes(_rows(600)))
+    upload = SpreadsheetUpload.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SpreadsheetUpload.objects.filter(pk=upload.pk).update(
+            status="done", finished_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SpreadsheetUpload.objects.filter(pk=upload.pk).update(status="done", data=b"")
