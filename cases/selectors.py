@@ -226,3 +226,12 @@ def spreadsheet_upload_of(*, kind: str, target_id: int, pk: int) -> SpreadsheetU
     without its file."""
     return (SpreadsheetUpload.objects.defer("data")
             .filter(pk=pk, kind=kind, target_id=target_id).first())
+
+
+def spreadsheet_upload_unfinished(*, kind: str, target_id: int, user: User
+                                  ) -> SpreadsheetUpload | None:
+    """The person's latest upload of this return or plan the worker has not finished, for
+    the upload page to link (they may have left its page)."""
+    return (SpreadsheetUpload.objects.defer("data")
+            .filter(kind=kind, target_id=target_id, uploaded_by=user, finished_at=None)
+            .order_by("-uploaded_at", "-pk").first())

@@ -17,7 +17,7 @@ from accounts.forms import apply_service_errors
 from accounts.models import AuditEvent
 from accounts.rules import require
 from cases.models import CaseDocument, SpreadsheetUpload
-from cases.selectors import spreadsheet_upload_of
+from cases.selectors import spreadsheet_upload_of, spreadsheet_upload_unfinished
 from cases.spreadsheet_jobs import spreadsheet_upload_request
 from cases.uploads import spreadsheet_is_large
 from cases.views.documents import stored_version_redirect
@@ -135,9 +135,13 @@ def progress_upload_page(request, reference: str):
             return redirect("actionplans:my-actions")
     else:
         audit_page(request, plan, "progress-upload")
+    unfinished = spreadsheet_upload_unfinished(
+        kind=SpreadsheetUpload.Kind.PROGRESS, target_id=plan.pk, user=request.user)
     return render(request, "actionplans/progress_upload.html", {
         "form": form, "case": plan.case, "plan": plan, "title": UPLOAD_TITLE,
-        "closed": closed})
+        "closed": closed, "unfinished_upload": unfinished,
+        "unfinished_url": unfinished and reverse("actionplans:progress-upload-status",
+                                                 args=[reference, unfinished.pk])})
 
 
 @require_GET

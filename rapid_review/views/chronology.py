@@ -30,7 +30,7 @@ from accounts.saved_filters import PARAM as FILTERS
 from accounts.saved_filters import filters_redirect, filters_saved
 from cases.documents import document_preparation_latest
 from cases.models import CaseDocument, DocumentPreparation, SpreadsheetUpload
-from cases.selectors import spreadsheet_upload_of
+from cases.selectors import spreadsheet_upload_of, spreadsheet_upload_unfinished
 from cases.spreadsheet_jobs import spreadsheet_upload_request
 from cases.uploads import spreadsheet_is_large
 from cases.views.documents import stored_version_redirect
@@ -222,7 +222,11 @@ def upload(request, pk: int):
                 else:
                     messages.success(request, _imported(saved))
                     return redirect("rapid_review:return-chronology", pk=pk)
-    return _upload_page(request, info_request, form)
+    unfinished = spreadsheet_upload_unfinished(
+        kind=SpreadsheetUpload.Kind.CHRONOLOGY, target_id=agency_return.pk, user=request.user)
+    return _upload_page(request, info_request, form, unfinished_upload=unfinished,
+                        unfinished_url=unfinished and reverse(
+                            "rapid_review:chronology-upload-status", args=[pk, unfinished.pk]))
 
 
 @require_GET

@@ -301,6 +301,8 @@ def test_only_the_uploaders_agency_sees_a_large_uploads_page(client, settings, b
         "2.1": {"Status": "On track", "Progress note": "Going well (fictional)"}})
     url = reverse("actionplans:progress-upload-status",
                   args=[built.plan.case.reference, upload.pk])
+    page = client.get(reverse("actionplans:progress-upload", args=[built.plan.case.reference]))
+    assert f'href="{url}"' in page.content.decode()  # the way back to it
     for outsider in (built.school.user, built.officer):
         client.force_login(outsider)
         assert client.get(url).status_code == 404

@@ -184,6 +184,9 @@ def test_another_agency_or_the_business_unit_gets_404_on_the_waiting_page(
     upload = SpreadsheetUpload.objects.get()
     url = _status_url(request, upload)
     assert BEING_CHECKED in client.get(url).content.decode()
+    # Back on the upload page later, the uploader is shown the way to it.
+    upload_page = reverse("rapid_review:chronology-upload", args=[request.pk])
+    assert f'href="{url}"' in client.get(upload_page).content.decode()
     for outsider in (other, make_user(Role.BUSINESS_UNIT_OFFICER)):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
@@ -208,6 +211,11 @@ def test_a_return_submitted_before_the_worker_reads_the_file_imports_nothing(cli
     assert ChronologyEntry.objects.count() == 2
     html = client.get(_status_url(request, upload)).content.decode()
     assert "has been submitted, so its chronology cannot be changed" in html
+    # Finished: the upload page no longer points to it.
+    AgencyReturn.objects.filter(pk=request.agency_return.pk).update(
+        status=AgencyReturn.Status.DRAFT)
+    html = client.get(reverse("rapid_review:chronology-upload", args=[request.pk])).content
+    assert _status_url(request, upload) not in html.decode()
 
 
 @pytest.mark.django_db
