@@ -22,7 +22,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,7 +32,6 @@ from config.celery import publish_after_commit
 
 from .documents import pending_work_requeue
 from .models import Case, SpreadsheetUpload
-from .services import CaseError
 
 logger = logging.getLogger(__name__)
 # Longer than a task's hard time limit, so one still running is never taken for a lost one.
@@ -71,20 +70,27 @@ def spreadsheet_upload_processor(kind: str) -> Callable[[Processor], Processor]:
 def spreadsheet_upload_request(*, actor: User, kind: str, case: Case, target_id: int,
                                name: str, data: bytes, options: dict,
                                form_token: uuid.UUID | None) -> SpreadsheetUpload:
-    """Keep a large upload and queue its task once the request commits. The same form
-    posted twice (the page's token) returns the first upload and queues nothing."""
-    upload, created = SpreadsheetUpload.objects.get_or_create(
-        form_token=form_token or uuid.uuid4(),
-        defaults={"kind": kind, "case": case, "target_id": target_id, "options": options,
-                  "filename": name[:200], "content_type": "", "size": len(data),
-                  "sha256": hashlib.sha256(data).hexdigest(), "data": data,
-                  "uploaded_by": actor, "queued_at": timezone.now(), "times_queued": 1})
-    if not created:
-        if (upload.uploaded_by_id, upload.kind, upload.target_id) != (actor.pk, kind,
-                                                                     target_id):
-            raise CaseError("This page has already been used for another upload. Go back, "
-                            "reload the page and upload the file again")
-        return upload
+    """Keep a large upload and queue its task once the request commits. The same file
+    posted twice from the same page (its token: a double click, a second submit) returns
+    the first upload and queues nothing; another file from a page used again (the back
+    button) is a new upload."""
+    digest = hashlib.sha256(data).hexdigest()
+    token = form_token or uuid.uuid4()
+    earlier = SpreadsheetUpload.objects.defer("data").filter(form_token=token).first()
+    if earlier is not None:
+        if (earlier.uploaded_by_id, earlier.kind, earlier.target_id, earlier.sha256) == (
+                actor.pk, kind, target_id, digest):
+            return earlier
+        token = uuid.uuid4()
+    try:
+        with transaction.atomic():
+            upload = SpreadsheetUpload.objects.create(
+                form_token=token, kind=kind, case=case, target_id=target_id,
+                options=options, filename=name[:200], content_type="", size=len(data),
+                sha256=digest, data=data, uploaded_by=actor, queued_at=timezone.now(),
+                times_queued=1)
+    except IntegrityError:  # the same form posted twice at once: the first one stands
+        return SpreadsheetUpload.objects.defer("data").get(form_token=token)
     audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=upload,
                  partnership=case.partnership,
                  detail={"case": case.pk, "kind": kind, "target": target_id,

@@ -257,3 +257,19 @@ def test_the_database_refuses_a_finished_upload_that_keeps_its_file(client, setu
             status="done", finished_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         SpreadsheetUpload.objects.filter(pk=upload.pk).update(status="done", data=b"")
+
+
+@pytest.mark.django_db
+def test_another_file_from_a_page_used_again_is_a_new_upload(client, setup):
+    """The back button keeps the page's token: the same file is one upload, another file
+    another."""
+    request, user, _other = setup
+    client.force_login(user)
+    data = xlsx_bytes(_rows(600))
+    first = _post(client, request, data)
+    assert _post(client, request, data)["Location"] == first["Location"]
+    second = _post(client, request, xlsx_bytes(_rows(700)))
+    assert second["Location"] != first["Location"]
+    assert SpreadsheetUpload.objects.count() == 2
+    assert AuditEvent.objects.filter(object_type="cases.spreadsheetupload",
+                                     action=AuditEvent.Action.CREATE).count() == 2
