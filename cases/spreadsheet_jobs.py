@@ -130,7 +130,7 @@ def spreadsheet_upload_run(*, upload_id: int) -> SpreadsheetUpload:
     uploads = (SpreadsheetUpload.objects.select_for_update(of=("self",))
                .select_related("case", "uploaded_by"))
     with transaction.atomic():  # "being read", seen by the page while it is
-        upload = uploads.get(pk=upload_id)
+        upload = uploads.defer("data").get(pk=upload_id)
         if upload.finished_at is not None:
             return upload
         upload.status, upload.started_at = SpreadsheetUpload.Status.RUNNING, timezone.now()

@@ -10,8 +10,10 @@ cells per row and their columns, elements), and its first sheet read in openpyxl
 streaming mode, refused as soon as it passes the row or column cap, blank rows counted.
 CSV uploads get the same row and column caps. The limits are settings (config/settings.py,
 "Uploads"; docs/decisions/0016-safe-uploads.md). Both spreadsheet uploads (the chronology,
-action plan progress) read through :func:`spreadsheet_rows`; every stored attachment goes
-through :func:`zip_problem`. Nothing here touches the database.
+action plan progress) read through :func:`spreadsheet_rows`, after the request has judged
+the file by :func:`spreadsheet_is_large` (the same checks without openpyxl: a large file is
+read by the worker, cases/spreadsheet_jobs.py); every stored attachment goes through
+:func:`zip_problem`. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -266,11 +268,9 @@ def _extension(name: str, data: bytes, *, max_bytes: int) -> str:
     if not data:
         raise UnreadableFile("The selected file is empty")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension == "xlsx":
-        if not data.startswith(b"PK\x03\x04"):
-            raise UnreadableFile(XLSX_UNREADABLE)
-        return extension
-    if extension == "csv":
+    if extension == "xlsx" and not data.startswith(b"PK\x03\x04"):
+        raise UnreadableFile(XLSX_UNREADABLE)
+    if extension in ("xlsx", "csv"):
         return extension
     raise UnreadableFile("The selected file must be an XLSX or CSV spreadsheet")
 
