@@ -66,6 +66,16 @@ def _post(client, request, data: bytes, *, name: str = "chronology.xlsx",
                         "form_token": token})
 
 
+@pytest.fixture
+def waiting(client, setup) -> SpreadsheetUpload:
+    """The agency's large upload (600 rows) kept for the worker (none runs here), the
+    uploader signed in."""
+    request, user, _other = setup
+    client.force_login(user)
+    _post(client, request, xlsx_bytes(_rows(600)))
+    return SpreadsheetUpload.objects.get()
+
+
 def _status_url(request, upload: SpreadsheetUpload) -> str:
     return reverse("rapid_review:chronology-upload-status", args=[request.pk, upload.pk])
 
@@ -177,11 +187,9 @@ def test_the_task_run_twice_imports_once(celery_worker, client, setup):
 
 @pytest.mark.django_db
 def test_another_agency_or_the_business_unit_gets_404_on_the_waiting_page(
-        client, setup, make_user):
-    request, user, other = setup
-    client.force_login(user)
-    _post(client, request, xlsx_bytes(_rows(600)))
-    upload = SpreadsheetUpload.objects.get()
+        client, setup, waiting, make_user):
+    request, _user, other = setup
+    upload = waiting
     url = _status_url(request, upload)
     assert BEING_CHECKED in client.get(url).content.decode()
     # Back on the upload page later, the uploader is shown the way to it.
@@ -199,13 +207,12 @@ def test_another_agency_or_the_business_unit_gets_404_on_the_waiting_page(
 
 
 @pytest.mark.django_db
-def test_a_return_submitted_before_the_worker_reads_the_file_imports_nothing(client, setup):
-    request, user, _other = setup
-    client.force_login(user)
-    _post(client, request, xlsx_bytes(_rows(600)))
+def test_a_return_submitted_before_the_worker_reads_the_file_imports_nothing(
+        client, setup, waiting):
+    request = setup[0]
     AgencyReturn.objects.filter(pk=request.agency_return.pk).update(
         status=AgencyReturn.Status.SUBMITTED)
-    upload = spreadsheet_upload_run(upload_id=SpreadsheetUpload.objects.get().pk)
+    upload = spreadsheet_upload_run(upload_id=waiting.pk)
     assert upload.status == "refused" and bytes(upload.data) == b""
     assert "has been submitted, so its chronology cannot be changed" in upload.message
     assert ChronologyEntry.objects.count() == 2
@@ -231,11 +238,8 @@ def test_small_files_are_still_imported_in_the_request(client, setup):
 
 
 @pytest.mark.django_db
-def test_the_sweep_requeues_a_lost_upload_then_gives_it_up_and_empties_it(client, setup):
-    request, user, _other = setup
-    client.force_login(user)
-    _post(client, request, xlsx_bytes(_rows(600)))
-    upload = SpreadsheetUpload.objects.get()
+def test_the_sweep_requeues_a_lost_upload_then_gives_it_up_and_empties_it(waiting):
+    upload = waiting
     SpreadsheetUpload.objects.filter(pk=upload.pk).update(queued_at=None)  # broker was down
     assert spreadsheet_uploads_requeue() == {"queued": 1, "given_up": 0}
     SpreadsheetUpload.objects.filter(pk=upload.pk).update(queued_at=None, times_queued=3)
@@ -247,11 +251,8 @@ def test_the_sweep_requeues_a_lost_upload_then_gives_it_up_and_empties_it(client
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_finished_upload_that_keeps_its_file(client, setup):
-    request, user, _other = setup
-    client.force_login(user)
-    _post(client, request, xlsx_bytes(_rows(600)))
-    upload = SpreadsheetUpload.objects.get()
+def test_the_database_refuses_a_finished_upload_that_keeps_its_file(waiting):
+    upload = waiting
     with pytest.raises(IntegrityError), transaction.atomic():
         SpreadsheetUpload.objects.filter(pk=upload.pk).update(
             status="done", finished_at=timezone.now())
