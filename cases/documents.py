@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -369,35 +369,48 @@ def _publish(preparation: DocumentPreparation) -> None:
     publish_after_commit(document_prepare, preparation.pk, on_failure=not_queued)
 
 
-def document_preparations_requeue(*, limit: int = 200) -> dict[str, int]:
-    """The sweep: queue again each pending preparation whose task has not run, because the
-    broker was down when it was asked for or lost it since (a restart). One a worker is
-    preparing is locked, so skipped. One queued ``PREPARATION_MAX_QUEUED`` times without
-    finishing is given up as failed, so a document that kills the worker is not retried
-    for ever (its task does not ask to be redelivered when its worker dies)."""
+def pending_work_requeue(pending: QuerySet, *, stale_after: datetime.timedelta,
+                         max_queued: int, publish: Callable, give_up: Callable,
+                         limit: int = 200) -> dict[str, int]:
+    """The sweep of durable work rows (``pending``, oldest first: unfinished rows with
+    ``queued_at`` and ``times_queued``): queue again each one the broker never took or lost
+    (a restart); one a worker is busy with is locked, so skipped. One queued ``max_queued``
+    times without finishing is handed to ``give_up`` instead, so work that kills the worker
+    is not retried for ever (its task does not ask to be redelivered when its worker
+    dies)."""
     now = timezone.now()
     counts = {"queued": 0, "given_up": 0}
     with transaction.atomic():
-        due = (DocumentPreparation.objects.select_for_update(skip_locked=True)
-               .filter(finished_at=None)
-               .filter(Q(queued_at=None) | Q(queued_at__lt=now - PREPARATION_STALE_AFTER))
-               .order_by("requested_at")[:limit])
-        for preparation in due:
-            if preparation.times_queued >= PREPARATION_MAX_QUEUED:
-                logger.error("Document preparation %s given up after %s tries",
-                             preparation.pk, preparation.times_queued)
-                preparation.failed, preparation.finished_at = True, now
-                preparation.message = ("The document could not be prepared after several "
-                                       "tries. Try again, and tell the service team if it "
-                                       "fails again")
-                preparation.save(update_fields=["failed", "finished_at", "message"])
+        due = (pending.select_for_update(of=("self",), skip_locked=True)
+               .filter(Q(queued_at=None) | Q(queued_at__lt=now - stale_after))[:limit])
+        for row in due:
+            if row.times_queued >= max_queued:
+                give_up(row, now)
                 counts["given_up"] += 1
                 continue
-            preparation.queued_at, preparation.times_queued = now, preparation.times_queued + 1
-            preparation.save(update_fields=["queued_at", "times_queued"])
-            _publish(preparation)
+            row.queued_at, row.times_queued = now, row.times_queued + 1
+            row.save(update_fields=["queued_at", "times_queued"])
+            publish(row)
             counts["queued"] += 1
     return counts
+
+
+def _preparation_give_up(preparation: DocumentPreparation, now: datetime.datetime) -> None:
+    logger.error("Document preparation %s given up after %s tries", preparation.pk,
+                 preparation.times_queued)
+    preparation.failed, preparation.finished_at = True, now
+    preparation.message = ("The document could not be prepared after several tries. Try "
+                           "again, and tell the service team if it fails again")
+    preparation.save(update_fields=["failed", "finished_at", "message"])
+
+
+def document_preparations_requeue(*, limit: int = 200) -> dict[str, int]:
+    """The sweep of pending preparations (:func:`pending_work_requeue`): one queued
+    ``PREPARATION_MAX_QUEUED`` times without finishing is given up as failed."""
+    return pending_work_requeue(
+        DocumentPreparation.objects.filter(finished_at=None).order_by("requested_at"),
+        stale_after=PREPARATION_STALE_AFTER, max_queued=PREPARATION_MAX_QUEUED,
+        publish=_publish, give_up=_preparation_give_up, limit=limit)
 
 
 def document_preparation_run(*, preparation_id: int) -> DocumentPreparation:

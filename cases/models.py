@@ -598,3 +598,68 @@ class DocumentPreparation(models.Model):
     def waiting(self) -> bool:
         """Pending but not queued: the broker was down when it was asked for."""
         return self.finished_at is None and self.queued_at is None
+
+
+class SpreadsheetUpload(StoredFile):
+    """A large spreadsheet upload (an agency's chronology, its action plan progress) waiting
+    to be read and imported by the worker (cases/spreadsheet_jobs.py), not in the request.
+
+    The file is kept only until the task has finished (it holds a child's details): then
+    ``data`` is emptied and what happened is kept instead (the count imported, or the row
+    errors or the message to show). ``target_id`` is the return or plan it is for; the app
+    that registered ``kind`` knows which, and checks who may see it.
+    """
+
+    class Kind(models.TextChoices):
+        CHRONOLOGY = "chronology", "An agency's chronology"
+        PROGRESS = "progress", "An agency's action plan progress"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be read"
+        RUNNING = "running", "Being read"
+        DONE = "done", "Imported"
+        REFUSED = "refused", "Refused: nothing imported"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveIntegerField(help_text="The return or plan it is for")
+    options = models.JSONField(default=dict, blank=True,
+                               help_text="What was chosen with the file (ids and choices)")
+    form_token = models.UUIDField(
+        unique=True, help_text="The upload page's token: the same form posted twice does one "
+                               "thing")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    count = models.PositiveIntegerField(null=True, blank=True,
+                                        help_text="Rows imported, once done")
+    row_errors = models.JSONField(default=list, blank=True,
+                                  help_text="Each row's problem, in words for the page")
+    message = models.CharField(max_length=500, blank=True,
+                               help_text="Why the whole file was refused, in words")
+    queued_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its task was last queued; empty while the broker could not take it "
+                  "(the sweep queues it)")
+    times_queued = models.PositiveSmallIntegerField(
+        default=0, help_text="Times its task was queued: the sweep gives up after a few")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status__in=["done", "refused"], finished_at__isnull=False,
+                             data=b"")
+                           | (Q(status__in=["pending", "running"], finished_at__isnull=True))),
+                name="spreadsheet_upload_file_kept_until_finished"),
+        ]
+        indexes = [models.Index(fields=["kind", "target_id"], name="spreadsheet_upload_target")]
+
+    @property
+    def pending(self) -> bool:
+        return self.finished_at is None
+
+    @property
+    def waiting(self) -> bool:
+        """Pending but not queued: the broker was down when it was uploaded."""
+        return self.finished_at is None and self.queued_at is None

@@ -21,6 +21,7 @@ from .models import (
     Involvement,
     Referral,
     ReferralQuery,
+    SpreadsheetUpload,
     Stage,
     TriageDecision,
 )
@@ -218,3 +219,19 @@ def case_by_draft_key(kwargs: dict) -> QuerySet[Case]:
 
 def case_by_challenge(kwargs: dict) -> QuerySet[Case]:
     return Case.objects.filter(triage_decisions__challenges=kwargs["pk"])
+
+
+def spreadsheet_upload_of(*, kind: str, target_id: int, pk: int) -> SpreadsheetUpload | None:
+    """An upload of this return or plan (the caller has checked the person may see it),
+    without its file."""
+    return (SpreadsheetUpload.objects.defer("data")
+            .filter(pk=pk, kind=kind, target_id=target_id).first())
+
+
+def spreadsheet_upload_unfinished(*, kind: str, target_id: int, user: User
+                                  ) -> SpreadsheetUpload | None:
+    """The person's latest upload of this return or plan the worker has not finished, for
+    the upload page to link (they may have left its page)."""
+    return (SpreadsheetUpload.objects.defer("data")
+            .filter(kind=kind, target_id=target_id, uploaded_by=user, finished_at=None)
+            .order_by("-uploaded_at", "-pk").first())

@@ -21,3 +21,21 @@ def document_preparations_requeue() -> dict:
     from .documents import document_preparations_requeue as requeue
 
     return requeue()
+
+
+# As document_prepare: a file that kills its worker is not redelivered; the sweep queues it
+# again a few times at most, then refuses it.
+@shared_task(acks_late=True, reject_on_worker_lost=False)
+def spreadsheet_upload_read(upload_id: int) -> int | None:
+    """A large spreadsheet upload read and imported off the request."""
+    from .spreadsheet_jobs import spreadsheet_upload_run
+
+    return spreadsheet_upload_run(upload_id=upload_id).count
+
+
+@shared_task(acks_late=True, ignore_result=False)
+def spreadsheet_uploads_requeue() -> dict:
+    """Every minute: queue the uploads the broker never took or lost."""
+    from .spreadsheet_jobs import spreadsheet_uploads_requeue as requeue
+
+    return requeue()

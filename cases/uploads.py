@@ -10,8 +10,10 @@ cells per row and their columns, elements), and its first sheet read in openpyxl
 streaming mode, refused as soon as it passes the row or column cap, blank rows counted.
 CSV uploads get the same row and column caps. The limits are settings (config/settings.py,
 "Uploads"; docs/decisions/0016-safe-uploads.md). Both spreadsheet uploads (the chronology,
-action plan progress) read through :func:`spreadsheet_rows`; every stored attachment goes
-through :func:`zip_problem`. Nothing here touches the database.
+action plan progress) read through :func:`spreadsheet_rows`, after the request has judged
+the file by :func:`spreadsheet_is_large` (the same checks without openpyxl: a large file is
+read by the worker, cases/spreadsheet_jobs.py); every stored attachment goes through
+:func:`zip_problem`. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -132,18 +135,29 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _count_problem(archive: zipfile.ZipFile) -> UnreadableFile | None:
+@dataclass(frozen=True)
+class SheetMeasure:
+    """What the counting pass found in a file it let through: the rows holding a value
+    (in the part with most; formatted empty rows are not entries) and the XML elements of
+    the whole file (for a CSV, its rows that are not blank; no elements)."""
+
+    rows: int
+    elements: int = 0
+
+
+def _counted(archive: zipfile.ZipFile) -> SheetMeasure:
     """The XML parts' elements, rows and each row's cells, counted as they are
-    decompressed, stopping at the first cap passed: openpyxl builds every shared string
-    and style before the first row comes back, and looks through a sheet that states no
-    size for one."""
+    decompressed, raising :class:`UnreadableFile` at the first cap passed: openpyxl builds
+    every shared string and style before the first row comes back, and looks through a
+    sheet that states no size for one."""
     max_rows, max_columns = settings.UPLOAD_SHEET_MAX_ROWS, settings.UPLOAD_SHEET_MAX_COLUMNS
     max_elements = settings.UPLOAD_SHEET_MAX_ELEMENTS
-    elements = 0
+    elements = most_rows = 0
     for member in archive.infolist():
         if not member.filename.lower().endswith((".xml", ".rels")):
             continue
-        rows = row_cells = 0
+        rows = row_cells = value_rows = 0
+        row_has_value = False
         carry = b""
         with archive.open(member) as part:
             while chunk := part.read(_CHUNK_BYTES):
@@ -154,38 +168,45 @@ def _count_problem(archive: zipfile.ZipFile) -> UnreadableFile | None:
                     elements += 1
                     name = tag.group(1)
                     if name == b"row":
-                        rows, row_cells = rows + 1, 0
+                        rows, row_cells, row_has_value = rows + 1, 0, False
+                    elif name in (b"v", b"is") and not row_has_value:
+                        value_rows, row_has_value = value_rows + 1, True
                     elif name == b"c":
                         row_cells += 1
                         ref = _CELL_COLUMN.match(text, tag.end())
                         if ref and _column_number(ref.group(1)) > max_columns:
-                            return _too_many_columns()
+                            raise _too_many_columns()
                     if rows > max_rows:
-                        return _too_many_rows()
+                        raise _too_many_rows()
                     if row_cells > max_columns:
-                        return _too_many_columns()
+                        raise _too_many_columns()
                     if elements > max_elements:
-                        return UnreadableFile(
+                        raise UnreadableFile(
                             "The selected file holds too much to be read. Copy your entries "
                             "into a new spreadsheet and upload that")
-    return None
+        most_rows = max(most_rows, value_rows)
+    return SheetMeasure(rows=most_rows, elements=elements)
 
 
-def xlsx_rows(data: bytes) -> Iterator[tuple]:
-    """The first sheet's rows as values, streamed, each cut to the column cap. Raises
-    :class:`UnreadableFile` before openpyxl opens a file that is too large once opened or
-    has too many rows or cells, and while iterating past the row or column cap."""
+def xlsx_measure(data: bytes) -> SheetMeasure:
+    """The checks made before openpyxl opens an XLSX: its ZIP directory, then the counting
+    pass. Raises :class:`UnreadableFile`; well under a second on any file (no openpyxl)."""
     problem = zip_problem(data, max_uncompressed=settings.UPLOAD_OPENED_MAX_UNCOMPRESSED_BYTES,
                           kind="XLSX")
     if problem:
         raise UnreadableFile(XLSX_UNREADABLE if problem == not_real("XLSX") else problem)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            refused = _count_problem(archive)
+            return _counted(archive)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise UnreadableFile(XLSX_UNREADABLE) from error
-    if refused:
-        raise refused
+
+
+def xlsx_rows(data: bytes) -> Iterator[tuple]:
+    """The first sheet's rows as values, streamed, each cut to the column cap. Raises
+    :class:`UnreadableFile` before openpyxl opens a file that is too large once opened or
+    has too many rows or cells, and while iterating past the row or column cap."""
+    xlsx_measure(data)
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -239,19 +260,48 @@ def csv_rows(data: bytes) -> Iterator[list[str]]:
         raise UnreadableFile(f"The selected CSV file could not be read: {error}") from error
 
 
-def spreadsheet_rows(name: str, data: bytes, *, max_bytes: int) -> Iterator:
-    """An uploaded XLSX or CSV's rows, the header first, after the checks every upload gets
-    (size, empty, type by extension and content). Raises :class:`UnreadableFile`, also
-    while iterating."""
+def _extension(name: str, data: bytes, *, max_bytes: int) -> str:
+    """The checks every spreadsheet upload gets first (size, empty, type by extension and
+    content): "xlsx" or "csv", or :class:`UnreadableFile`."""
     if len(data) > max_bytes:
         raise UnreadableFile(f"The selected file must be smaller than {megabytes(max_bytes)}")
     if not data:
         raise UnreadableFile("The selected file is empty")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension == "xlsx":
-        if not data.startswith(b"PK\x03\x04"):
-            raise UnreadableFile(XLSX_UNREADABLE)
-        return xlsx_rows(data)
-    if extension == "csv":
-        return csv_rows(data)
+    if extension == "xlsx" and not data.startswith(b"PK\x03\x04"):
+        raise UnreadableFile(XLSX_UNREADABLE)
+    if extension in ("xlsx", "csv"):
+        return extension
     raise UnreadableFile("The selected file must be an XLSX or CSV spreadsheet")
+
+
+def spreadsheet_rows(name: str, data: bytes, *, max_bytes: int) -> Iterator:
+    """An uploaded XLSX or CSV's rows, the header first, after the checks every upload gets
+    (size, empty, type by extension and content). Raises :class:`UnreadableFile`, also
+    while iterating."""
+    if _extension(name, data, max_bytes=max_bytes) == "xlsx":
+        return xlsx_rows(data)
+    return csv_rows(data)
+
+
+def spreadsheet_measure(name: str, data: bytes, *, max_bytes: int) -> SheetMeasure:
+    """The cheap checks of :func:`spreadsheet_rows`, made in the web request before a file
+    is read or handed to the worker: an XLSX's ZIP directory and counting pass (no
+    openpyxl), a CSV read through with its caps (a CSV is cheap to read). Raises
+    :class:`UnreadableFile` with the message the reader would give; otherwise says how
+    much the file holds, so the caller can judge it large (:func:`spreadsheet_is_large`)."""
+    if _extension(name, data, max_bytes=max_bytes) == "xlsx":
+        return xlsx_measure(data)
+    return SheetMeasure(rows=sum(1 for row in csv_rows(data)
+                                 if any(cell.strip() for cell in row)))
+
+
+def spreadsheet_is_large(name: str, data: bytes, *, max_bytes: int) -> bool:
+    """Whether a file that passes :func:`spreadsheet_measure` (which raises
+    :class:`UnreadableFile` otherwise) holds too much to read and import inside a web
+    request: the worker reads it instead (cases/spreadsheet_jobs.py). The thresholds are
+    settings, measured in docs/decisions/0016-safe-uploads.md."""
+    measure = spreadsheet_measure(name, data, max_bytes=max_bytes)
+    return (measure.rows > settings.UPLOAD_INLINE_MAX_ROWS
+            or measure.elements > settings.UPLOAD_INLINE_MAX_ELEMENTS
+            or len(data) > settings.UPLOAD_INLINE_MAX_BYTES)

@@ -55,7 +55,7 @@ def health_report(*, require_worker: bool = False) -> tuple[bool, dict]:
     """(healthy, report). Healthy when the database and the broker answer, which is what a
     web server needs; with ``require_worker``, also when the worker beat recently."""
     from calendars.models import DeadlineRecompute, SweepRun
-    from cases.models import DocumentPreparation
+    from cases.models import DocumentPreparation, SpreadsheetUpload
 
     now = timezone.now()
     database, broker = _database_answers(), _broker_answers()
@@ -78,6 +78,8 @@ def health_report(*, require_worker: bool = False) -> tuple[bool, dict]:
             "documents": DocumentPreparation.objects.filter(finished_at=None,
                                                             queued_at=None).count(),
             "deadline_recomputes": DeadlineRecompute.objects.filter(queued_at=None).count(),
+            "spreadsheet_uploads": SpreadsheetUpload.objects.filter(finished_at=None,
+                                                                    queued_at=None).count(),
         }
     healthy = database and broker and (report["worker"]["ok"] or not require_worker)
     report["status"] = "ok" if healthy else "unavailable"

@@ -19,4 +19,4 @@ class RapidReviewConfig(AppConfig):
                 "return", "return-section", "return-nil", "return-attachments",
                 "return-submit", "return-attachment", "return-attachment-remove",
                 "return-chronology", "chronology-entry-add", "chronology-entry-edit",
-                "chronology-entry-remove", "chronology-upload")])
+                "chronology-entry-remove", "chronology-upload", "chronology-upload-status")])

@@ -9,13 +9,26 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 
 from accounts.models import User
+from cases.models import SpreadsheetUpload
 from cases.services import CaseError
+from cases.spreadsheet_jobs import UploadRefused, spreadsheet_upload_processor
 
+from ..learning_selectors import plan_actions, plan_for_agency
 from ..models import Action, ActionPlan, Evidence
-from ..spreadsheet import HEADERS, ProgressRow, ProgressUpload, RowError
+from ..spreadsheet import (
+    HEADERS,
+    ProgressRow,
+    ProgressUpload,
+    RowError,
+    UnreadableFile,
+    progress_read,
+)
 from .progress import action_update_give, evidence_add
+
+PLAN_SIGNED_OFF = "The board has signed this plan off: progress can no longer be uploaded"
 
 # The services' field names as the spreadsheet's columns.
 COLUMN_OF = {"status": HEADERS["status"], "note": HEADERS["note"],
@@ -80,3 +93,45 @@ def progress_upload(*, actor: User, plan: ActionPlan, upload: ProgressUpload,
     if errors:
         raise ProgressUploadRefused(errors)
     return len(upload.rows)
+
+
+def progress_upload_file(*, actor: User, plan: ActionPlan, agencies: set[int], name: str,
+                         data: bytes, form_token: uuid.UUID | None = None) -> int:
+    """Read a whole progress spreadsheet against the plan's actions of ``agencies`` (the
+    uploader's), then save it with :func:`progress_upload`. Raises
+    :class:`~cases.uploads.UnreadableFile`, :class:`ProgressUploadRefused` or
+    ``ValidationError``; nothing is saved unless every row is."""
+    if plan.status == ActionPlan.Status.SIGNED_OFF:
+        raise CaseError(PLAN_SIGNED_OFF)
+    actions = list(plan_actions(plan))
+    mine = {a.reference: a for a in actions if a.agency_id in agencies}
+    parsed = progress_read(name, data, mine=mine,
+                           others={a.reference for a in actions} - set(mine))
+    return progress_upload(actor=actor, plan=plan, upload=parsed, form_token=form_token)
+
+
+@spreadsheet_upload_processor(SpreadsheetUpload.Kind.PROGRESS)
+def progress_upload_process(upload: SpreadsheetUpload) -> int:
+    """A large progress upload, read and saved by the worker as the upload page would, for
+    the person who uploaded it: for the agencies they uploaded for that they still belong
+    to, while the plan is open."""
+    user = upload.uploaded_by
+    plan = ActionPlan.objects.filter(pk=upload.target_id).select_related("case").first()
+    try:
+        if plan is None or not user.is_active:
+            raise Http404
+        plan, agencies = plan_for_agency(user, plan.case.reference)
+    except Http404 as lost:
+        raise UploadRefused("Nothing was saved because the person who uploaded the file can "
+                            "no longer update this plan's actions") from lost
+    agencies &= set(upload.options.get("agencies", []))
+    try:
+        return progress_upload_file(actor=user, plan=plan, agencies=agencies,
+                                    name=upload.filename, data=bytes(upload.data),
+                                    form_token=upload.form_token)
+    except UnreadableFile as unreadable:
+        raise UploadRefused(str(unreadable)) from unreadable
+    except ProgressUploadRefused as refused:
+        raise UploadRefused(row_errors=[str(e) for e in refused.row_errors]) from refused
+    except ValidationError as refused:
+        raise UploadRefused(" ".join(refused.messages)) from refused

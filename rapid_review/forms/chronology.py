@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.fields import LongTextField
-from accounts.forms import GdsDateField, gds_helper
+from accounts.forms import FormTokenField, GdsDateField, gds_helper
 
 from ..chronology_io import MAX_UPLOAD_BYTES, REQUIRED
 
@@ -78,12 +78,14 @@ class ChronologyUploadForm(forms.Form):
                  ("replace", "Replace the entries with the spreadsheet's rows")],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether to add to or replace the entries"})
+    # A large file is kept for the worker under this token: posted twice, it is kept once.
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field("file"),
                                  Field.radios("mode", legend_size=Size.SMALL, template=RADIOS),
-                                 submit="Upload spreadsheet")
+                                 Field("form_token"), submit="Upload spreadsheet")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -25,10 +25,17 @@ from cases.documents import (
     document_get_or_prepare,
     document_preparer,
 )
-from cases.models import CaseDocument, DocumentPreparation
+from cases.models import CaseDocument, DocumentPreparation, SpreadsheetUpload
 from cases.services import CaseError
+from cases.spreadsheet_jobs import UploadRefused, spreadsheet_upload_processor
 
-from ..chronology_io import MAX_LENGTHS, REQUIRED, ChronologyUpload
+from ..chronology_io import (
+    MAX_LENGTHS,
+    REQUIRED,
+    ChronologyUpload,
+    UnreadableFile,
+    chronology_read,
+)
 from ..models import AgencyReturn, ChronologyEntry, RapidReview
 
 ENTRY_FIELDS = ("date", "source", "agency_department", "subjects", "contact_type",
@@ -147,6 +154,33 @@ def chronology_upload(*, actor: User, agency_return: AgencyReturn,
                  detail={"chronology_upload": len(upload.rows), "mode": mode,
                          "removed": removed, "case": request.review.case_id})
     return len(upload.rows)
+
+
+@spreadsheet_upload_processor(SpreadsheetUpload.Kind.CHRONOLOGY)
+def chronology_upload_process(upload: SpreadsheetUpload) -> int:
+    """A large chronology upload, read by the worker as the upload page reads a small one
+    (same reader, caps and messages), then imported by :func:`chronology_upload` for the
+    person who uploaded it, if they can still change the chronology."""
+    user = upload.uploaded_by
+    agency_return = (AgencyReturn.objects.select_related(
+        "request__review__case__partnership", "request__agency")
+        .filter(pk=upload.target_id).first())
+    if (agency_return is None or not user.is_active
+            or not rules.can_view_information_request(user, agency_return.request)):
+        raise UploadRefused("Nothing was imported because the person who uploaded the file "
+                            "can no longer change this chronology")
+    try:
+        parsed = chronology_read(upload.filename, bytes(upload.data),
+                                 today=timezone.localdate())
+    except UnreadableFile as unreadable:
+        raise UploadRefused(str(unreadable)) from unreadable
+    if not parsed.is_clean:
+        raise UploadRefused(row_errors=[str(e) for e in parsed.errors])
+    try:
+        return chronology_upload(actor=user, agency_return=agency_return, upload=parsed,
+                                 mode=upload.options.get("mode", ""))
+    except CaseError as refused:
+        raise UploadRefused(" ".join(refused.messages)) from refused
 
 
 def _master_content(review: RapidReview, filters):

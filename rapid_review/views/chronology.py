@@ -29,11 +29,16 @@ from accounts.rules import require
 from accounts.saved_filters import PARAM as FILTERS
 from accounts.saved_filters import filters_redirect, filters_saved
 from cases.documents import document_preparation_latest
-from cases.models import CaseDocument, DocumentPreparation
+from cases.models import CaseDocument, DocumentPreparation, SpreadsheetUpload
+from cases.selectors import spreadsheet_upload_of, spreadsheet_upload_unfinished
+from cases.spreadsheet_jobs import spreadsheet_upload_request
+from cases.uploads import spreadsheet_is_large
 from cases.views.documents import stored_version_redirect
+from cases.views.uploads import spreadsheet_upload_status, upload_row_errors_show
 
 from ..chronology_io import (
     CSV_TYPE,
+    MAX_UPLOAD_BYTES,
     XLSX_TYPE,
     UnreadableFile,
     chronology_read,
@@ -168,29 +173,46 @@ def entry_remove(request, pk: int, entry_pk: int):
         "info_request": info_request, "entry": entry, "error": error})
 
 
+def _upload_page(request, info_request, form, **context):
+    return render(request, "rapid_review/chronology/upload.html", {
+        "form": form, "info_request": info_request,
+        "existing": info_request.agency_return.chronology_entries.count(), **context})
+
+
+def _imported(count: int) -> str:
+    return f"{count} chronology entr{'ies' if count != 1 else 'y'} imported"
+
+
 @require_http_methods(["GET", "POST"])
 def upload(request, pk: int):
+    """A small file is read and imported here; a large one, once the cheap checks pass,
+    by the worker (cases/spreadsheet_jobs.py), and the person is sent to its page."""
     info_request = _editable_request(request, pk)
     agency_return = info_request.agency_return
     posted = request.method == "POST"
     form = ChronologyUploadForm(request.POST if posted else None,
                                 request.FILES if posted else None)
-    row_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
+        data = file.read()
         try:
-            parsed = chronology_read(file.name, file.read(), today=timezone.localdate())
+            if spreadsheet_is_large(file.name, data, max_bytes=MAX_UPLOAD_BYTES):
+                pending = spreadsheet_upload_request(
+                    actor=request.user, kind=SpreadsheetUpload.Kind.CHRONOLOGY,
+                    case=info_request.review.case, target_id=agency_return.pk,
+                    name=file.name, data=data, options={"mode": form.cleaned_data["mode"]},
+                    form_token=form.cleaned_data["form_token"])
+                return redirect("rapid_review:chronology-upload-status", pk=pk,
+                                upload_pk=pending.pk)
+            parsed = chronology_read(file.name, data, today=timezone.localdate())
         except UnreadableFile as unreadable:
             form.add_error("file", str(unreadable))
+        except ValidationError as error:
+            apply_service_errors(form, error)
         else:
             if not parsed.is_clean:
-                row_errors = [str(e) for e in parsed.errors]
-                count = len(row_errors)
-                form.add_error("file", f"The selected file has {count} "
-                                       f"error{'s' if count != 1 else ''}. Nothing has been "
-                                       "imported: correct the file and upload it again")
-                for message in row_errors:  # next to the file field and in the summary
-                    form.add_error("file", message)
+                upload_row_errors_show(form, [str(e) for e in parsed.errors],
+                                       nothing="imported")
             else:
                 try:
                     saved = chronology_upload(actor=request.user, agency_return=agency_return,
@@ -198,12 +220,32 @@ def upload(request, pk: int):
                 except ValidationError as error:
                     apply_service_errors(form, error)
                 else:
-                    messages.success(request, f"{saved} chronology "
-                                              f"entr{'ies' if saved != 1 else 'y'} imported")
+                    messages.success(request, _imported(saved))
                     return redirect("rapid_review:return-chronology", pk=pk)
-    return render(request, "rapid_review/chronology/upload.html", {
-        "form": form, "info_request": info_request, "row_errors": row_errors,
-        "existing": agency_return.chronology_entries.count()})
+    unfinished = spreadsheet_upload_unfinished(
+        kind=SpreadsheetUpload.Kind.CHRONOLOGY, target_id=agency_return.pk, user=request.user)
+    return _upload_page(request, info_request, form, unfinished_upload=unfinished,
+                        unfinished_url=unfinished and reverse(
+                            "rapid_review:chronology-upload-status", args=[pk, unfinished.pk]))
+
+
+@require_GET
+def upload_status(request, pk: int, upload_pk: int):
+    """A large upload's page: for the agency asked only (anyone else: 404)."""
+    info_request = _visible_request(request, pk)
+    require(rules.can_answer_information_request(request.user, info_request))
+    upload = spreadsheet_upload_of(kind=SpreadsheetUpload.Kind.CHRONOLOGY,
+                                   target_id=info_request.agency_return.pk, pk=upload_pk)
+    chosen = upload.options.get("mode") if upload else None
+    return spreadsheet_upload_status(
+        request, upload, case=info_request.review.case,
+        form=ChronologyUploadForm(initial={"mode": chosen}),
+        upload_url=reverse("rapid_review:chronology-upload", args=[pk]),
+        done_url=reverse("rapid_review:return-chronology", args=[pk]),
+        done_message=_imported, nothing="imported",
+        template="rapid_review/chronology/upload.html",
+        context={"info_request": info_request,
+                 "existing": info_request.agency_return.chronology_entries.count()})
 
 
 @require_GET
@@ -370,6 +412,8 @@ urlpatterns = [
          name="chronology-entry-remove"),
     path("information-requests/<int:pk>/chronology/upload/", upload,
          name="chronology-upload"),
+    path("information-requests/<int:pk>/chronology/upload/<int:upload_pk>/", upload_status,
+         name="chronology-upload-status"),
     path("cases/<str:reference>/rapid-review/chronology/", master,
          name="master-chronology"),
     path("cases/<str:reference>/rapid-review/chronology/export.<str:fmt>", master_export,

@@ -197,6 +197,7 @@ MATRIX = {
     "rapid_review:chronology-entry-edit": {Role.AGENCY_USER},
     "rapid_review:chronology-entry-remove": {Role.AGENCY_USER},
     "rapid_review:chronology-upload": {Role.AGENCY_USER},
+    "rapid_review:chronology-upload-status": {Role.AGENCY_USER},
     "rapid_review:chronology-template": set(rules.BUSINESS_UNIT) | {Role.AGENCY_USER},
     "rapid_review:master-chronology": set(rules.REVIEW_PAPER_READERS),
     "rapid_review:master-chronology-export": set(rules.REVIEW_PAPER_READERS),
@@ -250,6 +251,7 @@ MATRIX = {
     "actionplans:plan-download": set(rules.PLAN_READERS),
     "actionplans:progress-spreadsheet": {Role.AGENCY_USER},
     "actionplans:progress-upload": {Role.AGENCY_USER},
+    "actionplans:progress-upload-status": {Role.AGENCY_USER},
     "actionplans:dissemination": set(rules.PLAN_READERS) | {Role.AGENCY_USER},
     "actionplans:dissemination-add": set(rules.BUSINESS_UNIT),
     "actionplans:dissemination-done": set(rules.BUSINESS_UNIT),
@@ -467,6 +469,10 @@ def url_for(partnership):
         "rapid_review:chronology-entry-edit": {"pk": open_request.pk, "entry_pk": entry.pk},
         "rapid_review:chronology-entry-remove": {"pk": open_request.pk, "entry_pk": entry.pk},
         "rapid_review:chronology-upload": {"pk": open_request.pk},
+        "rapid_review:chronology-upload-status": {
+            "pk": open_request.pk, "upload_pk": _pending_upload(
+                referrer, "chronology", reviewed, open_request.agency_return.pk,
+                {"mode": "add"}).pk},
         "rapid_review:chronology-template": {"fmt": "xlsx"},
         "rapid_review:master-chronology": {"reference": reviewed.reference},
         "rapid_review:master-chronology-export": {"reference": reviewed.reference,
@@ -634,7 +640,19 @@ def _action_plan_urls(partnership, manager, agency, agency_user) -> dict:
         "actionplans:evidence-download": {"reference": ref, "pk": action.pk,
                                           "evidence_pk": evidence.pk},
         "actionplans:audit-findings": {"reference": ref, "pk": audit.pk},
+        "actionplans:progress-upload-status": {"reference": ref, "upload_pk": _pending_upload(
+            agency_user, "progress", case, plan.pk, {"agencies": [agency.pk]}).pk},
     }
+
+
+def _pending_upload(user, kind: str, case, target_id: int, options: dict):
+    """A large spreadsheet upload waiting for the worker (its page is the uploader's)."""
+    from cases.models import SpreadsheetUpload
+
+    return SpreadsheetUpload.objects.create(
+        kind=kind, case=case, target_id=target_id, options=options, form_token=uuid.uuid4(),
+        filename="upload.csv", content_type="", size=3, sha256="", data=b"a,b",
+        uploaded_by=user)
 
 
 def _named_patterns(resolver=None, namespace="", converters=None):

@@ -35,7 +35,7 @@ REFUSED_FIRST = [Role.AGENCY_USER, Role.BUSINESS_MANAGER, Role.REVIEWER]
 REQUEST_PAGES = {"return", "return-section", "return-nil", "return-attachments",
                  "return-submit", "return-attachment", "return-chronology",
                  "chronology-entry-add", "chronology-entry-edit", "chronology-entry-remove",
-                 "chronology-upload"}
+                 "chronology-upload", "chronology-upload-status"}
 
 
 def test_the_pages_said_to_show_no_child_data_exist_and_show_none():

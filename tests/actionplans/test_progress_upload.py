@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from actionplans.models import Action, ActionUpdate, Evidence
+from cases.models import SpreadsheetUpload
+from cases.spreadsheet_jobs import spreadsheet_upload_run
 from tests.actionplans.doc_builders import evidence_link, plan_with_actions
 from tests.factories import MembershipFactory
 from tests.hostile_files import blank_rows_bomb, shared_strings_bomb
@@ -236,3 +238,71 @@ def test_the_agency_pages_link_the_upload(client, built, django_assert_max_num_q
         response = client.get(url)
     assert response.status_code == 200
     assert reverse("actionplans:progress-spreadsheet", args=[ref]) in response.content.decode()
+
+
+# Large files: read and saved by the worker (cases/spreadsheet_jobs.py) -------------------
+def _large_upload(client, settings, built, changes: dict[str, dict]) -> SpreadsheetUpload:
+    """The police's upload, made large by lowering the threshold (the plan has 3 actions);
+    the request keeps it for the worker."""
+    settings.UPLOAD_INLINE_MAX_ROWS = 1
+    ref = built.plan.case.reference
+    data = _fill(_download(client, built.police.user, ref), changes)
+    response = _upload(client, ref, data)
+    upload = SpreadsheetUpload.objects.get()
+    assert response["Location"] == reverse("actionplans:progress-upload-status",
+                                           args=[ref, upload.pk])
+    assert upload.options == {"agencies": [built.police.agency.pk]}
+    assert not ActionUpdate.objects.exists()  # nothing saved in the request
+    return upload
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_large_clean_upload_is_saved_by_the_worker(celery_worker, client, settings, built):
+    upload = _large_upload(client, settings, built, {
+        "2.1": {"Status": "At risk", "Progress note": "Audit delayed (fictional)"}})
+    deadline = time.monotonic() + 120
+    while upload.finished_at is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        upload.refresh_from_db()
+    assert (upload.status, upload.count, bytes(upload.data)) == ("done", 1, b"")
+    assert ActionUpdate.objects.get(action=built.actions["2.1"]).note == \
+        "Audit delayed (fictional)"
+    assert Action.objects.get(pk=built.actions["2.1"].pk).status == Action.Status.AT_RISK
+    response = client.get(reverse("actionplans:progress-upload-status",
+                                  args=[built.plan.case.reference, upload.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("actionplans:my-actions")
+    assert "1 action updated from your spreadsheet" in response.content.decode()
+
+
+def test_a_large_upload_with_row_errors_saves_nothing_and_lists_them(client, settings,
+                                                                     built):
+    upload = _large_upload(client, settings, built, {
+        "1.1": {"Status": "On track", "Progress note": "Fine (fictional)"},
+        "2.1": {"Status": "Finished", "Progress note": "Unknown status"}})
+    url = reverse("actionplans:progress-upload-status",
+                  args=[built.plan.case.reference, upload.pk])
+    assert "Your spreadsheet is being checked" in client.get(url).content.decode()
+    upload = spreadsheet_upload_run(upload_id=upload.pk)
+    assert upload.status == "refused" and bytes(upload.data) == b""
+    assert not ActionUpdate.objects.exists()
+    html = client.get(url).content.decode()
+    summary = html[html.index("govuk-error-summary"):html.index("<h1")]
+    assert ('href="#id_file">The selected file has 1 error. Nothing has been saved: correct '
+            "the file and upload it again") in summary
+    assert ('href="#id_file">Row 3, Status: choose Not started, On track, At risk, Complete '
+            "or Not implemented") in summary
+    assert f'action="{reverse("actionplans:progress-upload", args=[built.plan.case.reference])}"' \
+        in html
+
+
+def test_only_the_uploaders_agency_sees_a_large_uploads_page(client, settings, built):
+    upload = _large_upload(client, settings, built, {
+        "2.1": {"Status": "On track", "Progress note": "Going well (fictional)"}})
+    url = reverse("actionplans:progress-upload-status",
+                  args=[built.plan.case.reference, upload.pk])
+    page = client.get(reverse("actionplans:progress-upload", args=[built.plan.case.reference]))
+    assert f'href="{url}"' in page.content.decode()  # the way back to it
+    for outsider in (built.school.user, built.officer):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404

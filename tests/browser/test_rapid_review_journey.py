@@ -1,6 +1,7 @@
 """Issue 5 end to end: the business unit records the Panel notification and sees the clock,
 sends requests to three agencies; one agency returns two chronology entries typed online,
-one uploads a spreadsheet (a bad row first, then the fixed file), one makes a nil return;
+one uploads a spreadsheet (a bad row first, in a small file then in a large one the worker
+checks, then the fixed file), one makes a nil return;
 the master chronology merges them in date order and downloads as DOCX and PDF that open;
 an agency never sees another agency's return."""
 
@@ -172,6 +173,23 @@ def test_information_is_gathered_and_merged_into_the_master_chronology(
     page.check_accessibility()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Row 3, Date: enter a real date, like 27/03/2026")
+    assert hospital_request.agency_return.chronology_entries.count() == 0
+    # A large file (600 rows) is checked by the worker: a page says so, then lists its error.
+    page.get_by_label("Upload a chronology spreadsheet").set_input_files(
+        _csv(tmp_path / "hospital-large.csv", [good] * 599 + [bad]))
+    page.get_by_label("Add the spreadsheet's rows to the entries").check()
+    page.get_by_role("button", name="Upload spreadsheet").click()
+    expect(page.locator("#upload-pending")).to_contain_text(
+        "Your spreadsheet is being checked")
+    page.check_accessibility()
+    for _ in range(60):
+        page.get_by_role("button", name="Check again").click()
+        if not page.locator("#upload-pending").count():
+            break
+        page.wait_for_timeout(500)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Row 601, Date: enter a real date, like 27/03/2026")
+    page.check_accessibility()
     assert hospital_request.agency_return.chronology_entries.count() == 0
     page.get_by_label("Upload a chronology spreadsheet").set_input_files(
         _csv(tmp_path / "hospital-fixed.csv", [good]))

@@ -10,6 +10,7 @@ import logging
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,19 +33,28 @@ from cases.documents import (
     document_preparation_request,
     document_preparations_requeue,
 )
-from cases.models import CaseDocument, DocumentPreparation
+from cases.models import CaseDocument, DocumentPreparation, SpreadsheetUpload
 from cases.services import case_create
 from cases.tasks import document_preparations_requeue as document_preparations_requeue_task
+from cases.tasks import spreadsheet_uploads_requeue as spreadsheet_uploads_requeue_task
 from rapid_review.models import AgencyReturn
 from tests.factories import AgencyFactory
-from tests.rapid_review.builders import review_for
-from tests.rapid_review.chronology_builders import add_entries, request_to, scoped
+from tests.rapid_review.builders import agency_with_user, review_for
+from tests.rapid_review.chronology_builders import (
+    add_entries,
+    csv_bytes,
+    good_row,
+    request_to,
+    scoped,
+)
 
 from .conftest import broker_down, broker_hung
 
 d = datetime.date.fromisoformat
 WAITING_DOCUMENT = ("The document is waiting to be prepared: the background service is not "
                     "answering. It will be prepared automatically when the service is back")
+WAITING_UPLOAD = ("Your spreadsheet is waiting to be checked: the background service is not "
+                  "answering. It will be checked automatically when the service is back")
 WAITING_DEADLINES = ("Calendar changed. Open deadlines keep their old dates for now: the "
                      "background service is not answering, and they will be recalculated "
                      "automatically when it is back")
@@ -139,6 +149,30 @@ def plan_case(partnership):
 def _due_dates(case) -> dict[int, datetime.date]:
     return dict(Deadline.objects.filter(case=case, status=DeadlineStatus.OPEN)
                 .values_list("pk", "due_date"))
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_with_redis_down_waits_and_the_sweep_queues_it_later(
+        celery_worker, client, partnership):
+    review = review_for(partnership)
+    scoped(review, "2025-01-01", "2026-06-30")
+    health = agency_with_user(partnership, "Health visiting (fictional)")
+    request = request_to(review, health.agency)
+    client.force_login(health.user)
+    rows = [good_row(details=f"Visit {i} (fictional)") for i in range(600)]
+    with broker_down():
+        response = client.post(
+            reverse("rapid_review:chronology-upload", args=[request.pk]),
+            {"file": SimpleUploadedFile("c.csv", csv_bytes(rows)), "mode": "add"})
+        upload = SpreadsheetUpload.objects.get()
+        assert (upload.queued_at, upload.times_queued) == (None, 0)
+        assert WAITING_UPLOAD in client.get(response["Location"]).content.decode()
+
+    # Redis is back: the sweep (beat runs it every minute) queues it, the worker imports it.
+    assert spreadsheet_uploads_requeue_task.apply().get() == {"queued": 1, "given_up": 0}
+    _until(lambda: SpreadsheetUpload.objects.filter(pk=upload.pk, status="done").exists())
+    assert request.agency_return.chronology_entries.count() == 600
 
 
 @pytest.mark.celery
@@ -278,6 +312,7 @@ def test_the_beat_schedule_runs_the_sweeps_every_minute_and_drops_stale_messages
 
     entries = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     for task in ("cases.tasks.document_preparations_requeue",
+                 "cases.tasks.spreadsheet_uploads_requeue",
                  "calendars.tasks.deadlines_recompute_requeue", "operations.tasks.heartbeat"):
         assert entries[task]["schedule"] == 60
         assert entries[task]["options"]["expires"] == 60

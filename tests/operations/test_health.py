@@ -38,7 +38,8 @@ def test_health_answers_200_with_every_check_and_no_personal_data(client, make_u
     assert report["worker"] == {"ok": False, "last_heartbeat": None}
     assert datetime.datetime.fromisoformat(report["reminder_sweep"]["last_run"]) == finished
     assert report["retention_sweep"] == {"last_run": None}  # not run yet
-    assert report["waiting"] == {"documents": 0, "deadline_recomputes": 0}
+    assert report["waiting"] == {"documents": 0, "deadline_recomputes": 0,
+                                 "spreadsheet_uploads": 0}
     body = response.content.decode()
     assert user.email not in body and user.full_name not in body
 

@@ -162,8 +162,8 @@ def test_task_time_limits_fit_the_sweeps_and_the_broker():
 
 def test_tasks_that_may_run_twice_are_acknowledged_late_but_not_redelivered_when_they_kill():
     from calendars.tasks import deadlines_recompute_for_partnership
-    from cases.tasks import document_prepare
+    from cases.tasks import document_prepare, spreadsheet_upload_read
 
-    for task in (document_prepare, deadlines_recompute_for_partnership):
+    for task in (document_prepare, spreadsheet_upload_read, deadlines_recompute_for_partnership):
         assert task.acks_late is True
         assert task.reject_on_worker_lost is False  # the sweep queues it again, a few times

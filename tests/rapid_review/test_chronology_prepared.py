@@ -3,18 +3,14 @@ the web request: the page says they are being prepared, a second click queues no
 stored version is what is downloaded, and a failure is shown."""
 
 import datetime
-import socket
-import time
 
 import pytest
-import redis
-from django.conf import settings as django_settings
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from cases.models import CaseDocument, DocumentPreparation
-from config.celery import app
 from rapid_review.models import AgencyReturn
+from tests.celery_control import finished, paused, resumed, waiting_in_broker
 from tests.factories import AgencyFactory
 from tests.rapid_review.builders import review_for
 from tests.rapid_review.chronology_builders import (
@@ -52,40 +48,13 @@ def _url(review, name, *args):
     return reverse(f"rapid_review:{name}", args=[review.case.reference, *args])
 
 
-def _worker_name(queue: str) -> str:
-    return f"{queue}@{socket.gethostname()}"
-
-
-def _paused(queue: str) -> None:
-    """The worker stops taking tasks from the queue (they wait in Redis)."""
-    app.control.cancel_consumer(queue, destination=[_worker_name(queue)], reply=True)
-
-
-def _resumed(queue: str) -> None:
-    app.control.add_consumer(queue, destination=[_worker_name(queue)], reply=True)
-
-
-def _waiting_in_broker(queue: str) -> int:
-    return redis.Redis.from_url(django_settings.CELERY_BROKER_URL).llen(queue)
-
-
-def _finished(preparation: DocumentPreparation, timeout: float = 120) -> DocumentPreparation:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        preparation.refresh_from_db()
-        if preparation.finished_at is not None:
-            return preparation
-        time.sleep(0.2)
-    pytest.fail("The worker did not finish the document")
-
-
 def test_long_master_chronology_is_prepared_by_the_worker_then_downloaded(
         celery_worker, client, review, make_user):
     queue, _mail = celery_worker
     officer = make_user(Role.BUSINESS_UNIT_OFFICER)
     client.force_login(officer)
     page = _url(review, "master-chronology")
-    _paused(queue)
+    paused(queue)
 
     response = client.post(_url(review, "master-chronology-export", "pdf"))
     assert response.status_code == 302 and response["Location"] == page
@@ -95,13 +64,13 @@ def test_long_master_chronology_is_prepared_by_the_worker_then_downloaded(
     # A second click (either format) while it is pending queues nothing new.
     assert client.post(_url(review, "master-chronology-export", "docx")).status_code == 302
     preparation = DocumentPreparation.objects.get()
-    assert _waiting_in_broker(queue) == 1
+    assert waiting_in_broker(queue) == 1
     assert not CaseDocument.objects.exists()
     assert AuditEvent.objects.filter(object_type="cases.documentpreparation",
                                      object_id=str(preparation.pk), actor=officer).count() == 1
 
-    _resumed(queue)
-    preparation = _finished(preparation)
+    resumed(queue)
+    preparation = finished(preparation)
     assert not preparation.failed and preparation.document is not None
     html = client.get(page).content.decode()
     assert BEING_PREPARED not in html
@@ -126,7 +95,7 @@ def test_filtered_download_is_prepared_with_its_filters(celery_worker, client, r
     assert query.startswith("filters=") and "child" not in query
     response = client.post(_url(review, "master-chronology-export", "docx") + "?" + query)
     assert response["Location"] == _url(review, "master-chronology") + "?" + query
-    preparation = _finished(DocumentPreparation.objects.get())
+    preparation = finished(DocumentPreparation.objects.get())
     assert preparation.related_key.startswith("filtered-")
     assert preparation.filters["date_from"] == "2026-03-01"
     text = docx_text(preparation.document.docx)
@@ -150,11 +119,11 @@ def test_requester_who_lost_access_gets_no_document_and_the_page_says_so(
     queue, _mail = celery_worker
     officer, manager = make_user(Role.BUSINESS_UNIT_OFFICER), make_user(Role.BUSINESS_MANAGER)
     client.force_login(officer)
-    _paused(queue)
+    paused(queue)
     assert client.post(_url(review, "master-chronology-export", "pdf")).status_code == 302
     officer.memberships.all().delete()  # leaves the partnership before the task runs
-    _resumed(queue)
-    preparation = _finished(DocumentPreparation.objects.get())
+    resumed(queue)
+    preparation = finished(DocumentPreparation.objects.get())
     assert preparation.failed and preparation.document is None
     assert not CaseDocument.objects.exists()
 
@@ -165,7 +134,7 @@ def test_requester_who_lost_access_gets_no_document_and_the_page_says_so(
     assert BEING_PREPARED not in html
     # Asking again makes a new preparation, which succeeds for someone who can read.
     assert client.post(_url(review, "master-chronology-export", "pdf")).status_code == 302
-    again = _finished(DocumentPreparation.objects.exclude(pk=preparation.pk).get())
+    again = finished(DocumentPreparation.objects.exclude(pk=preparation.pk).get())
     assert not again.failed and again.document is not None
     html = client.get(_url(review, "master-chronology")).content.decode()
     assert "could not be prepared" not in html
@@ -176,15 +145,15 @@ def test_long_collated_returns_are_prepared_by_the_worker(celery_worker, client,
     queue, _mail = celery_worker
     client.force_login(make_user(Role.BUSINESS_UNIT_OFFICER))
     page = _url(review, "collated-returns")
-    _paused(queue)
+    paused(queue)
     assert client.post(page).status_code == 302
     html = client.get(page).content.decode()
     assert BEING_PREPARED in html and "Not generated yet" in html
     assert "Generate the collated returns" not in html  # no second click while pending
     assert client.post(page).status_code == 302
-    assert DocumentPreparation.objects.count() == 1 and _waiting_in_broker(queue) == 1
-    _resumed(queue)
-    preparation = _finished(DocumentPreparation.objects.get())
+    assert DocumentPreparation.objects.count() == 1 and waiting_in_broker(queue) == 1
+    resumed(queue)
+    preparation = finished(DocumentPreparation.objects.get())
     document = preparation.document
     assert document.kind == CaseDocument.Kind.COLLATED_RETURNS
     html = client.get(page).content.decode()
