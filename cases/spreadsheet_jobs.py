@@ -99,6 +99,33 @@ def spreadsheet_upload_request(*, actor: User, kind: str, case: Case, target_id:
     return upload
 
 
+def spreadsheet_upload_imported(*, actor: User, kind: str, case: Case, target_id: int,
+                                name: str, data: bytes, options: dict,
+                                form_token: uuid.UUID | None,
+                                import_rows: Callable[[], int]) -> int:
+    """A small upload, imported in the request by ``import_rows``, once per page: the same
+    file posted again from the same page (a double click) imports nothing more and gives
+    the first count. Call it inside the transaction that holds the lock on the target (the
+    second post waits for the first to commit, then finds it), which is where the import's
+    own service takes it. Recorded as a finished upload with no file kept."""
+    digest = hashlib.sha256(data).hexdigest()
+    if form_token is not None:
+        earlier = SpreadsheetUpload.objects.defer("data").filter(form_token=form_token).first()
+        if earlier is not None and (earlier.uploaded_by_id, earlier.kind, earlier.target_id,
+                                    earlier.sha256) == (actor.pk, kind, target_id, digest):
+            return earlier.count or 0
+        if earlier is not None:  # another file from a page used again: a new upload
+            form_token = None
+    count = import_rows()
+    now = timezone.now()
+    SpreadsheetUpload.objects.create(
+        form_token=form_token or uuid.uuid4(), kind=kind, case=case, target_id=target_id,
+        options=options, filename=name[:200], content_type="", size=len(data), sha256=digest,
+        data=b"", uploaded_by=actor, status=SpreadsheetUpload.Status.DONE, count=count,
+        started_at=now, finished_at=now)
+    return count
+
+
 def _publish(upload: SpreadsheetUpload) -> None:
     """Queue the task after commit; if the broker does not take it, the upload is marked
     not queued (the page says it is waiting) and the sweep queues it."""

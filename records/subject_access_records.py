@@ -35,6 +35,7 @@ from cases.models import (
     Person,
     Referral,
     ReferralQuery,
+    SpreadsheetUpload,
     TriageDecision,
 )
 from lcspr.models import FamilyMember
@@ -45,10 +46,12 @@ from rapid_review.models import AgencyReturn, ChronologyEntry, InformationReques
 CASE_APPS = ("cases", "notifications", "rapid_review", "lcspr", "actionplans", "calendars",
              "records")
 # In the hand-written sheets already, or how the service works rather than what it holds
-# about anyone (a document being prepared, a reminder email's schedule).
+# about anyone (a document being prepared, a reminder email's schedule, a spreadsheet
+# being read into the chronology: its entries are in the chronology, its file is deleted).
 NOT_HERE = {Case, Child, Person, Incident, Referral, ReferralQuery, TriageDecision,
             CaseStageChange, PanelNotification, InformationRequest, AgencyReturn,
-            ChronologyEntry, CaseDocument, FamilyMember, DocumentPreparation, Reminder}
+            ChronologyEntry, CaseDocument, FamilyMember, DocumentPreparation, Reminder,
+            SpreadsheetUpload}
 # Links shown by name; a link to another record of the case is the case itself.
 NAMED = {User: "full_name", Agency: "name", Partnership: "name", TimelineStep: "label"}
 MAX_DEPTH = 4

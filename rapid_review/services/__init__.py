@@ -6,6 +6,7 @@ from .chronology import (  # noqa: F401
     chronology_entry_change,
     chronology_entry_remove,
     chronology_upload,
+    chronology_upload_once,
     collated_returns_generate,
     master_chronology_generate,
 )

@@ -9,6 +9,7 @@ all or nothing: it is read and checked whole first, then saved in one transactio
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,7 +28,11 @@ from cases.documents import (
 )
 from cases.models import CaseDocument, DocumentPreparation, SpreadsheetUpload
 from cases.services import CaseError
-from cases.spreadsheet_jobs import UploadRefused, spreadsheet_upload_processor
+from cases.spreadsheet_jobs import (
+    UploadRefused,
+    spreadsheet_upload_imported,
+    spreadsheet_upload_processor,
+)
 
 from ..chronology_io import (
     MAX_LENGTHS,
@@ -154,6 +159,22 @@ def chronology_upload(*, actor: User, agency_return: AgencyReturn,
                  detail={"chronology_upload": len(upload.rows), "mode": mode,
                          "removed": removed, "case": request.review.case_id})
     return len(upload.rows)
+
+
+@transaction.atomic
+def chronology_upload_once(*, actor: User, agency_return: AgencyReturn,
+                           upload: ChronologyUpload, mode: str, name: str, data: bytes,
+                           form_token: uuid.UUID | None) -> int:
+    """:func:`chronology_upload` for the upload page: a double click on "Upload" adds the
+    entries once (the return is locked first, so the second post waits for the first and
+    then finds it done)."""
+    locked = _lock_open_return(actor, agency_return)
+    return spreadsheet_upload_imported(
+        actor=actor, kind=SpreadsheetUpload.Kind.CHRONOLOGY, case=locked.request.review.case,
+        target_id=locked.pk, name=name, data=data, options={"mode": mode},
+        form_token=form_token,
+        import_rows=lambda: chronology_upload(actor=actor, agency_return=locked,
+                                              upload=upload, mode=mode))
 
 
 @spreadsheet_upload_processor(SpreadsheetUpload.Kind.CHRONOLOGY)

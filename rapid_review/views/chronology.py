@@ -64,7 +64,7 @@ from ..services.chronology import (
     chronology_entry_add,
     chronology_entry_change,
     chronology_entry_remove,
-    chronology_upload,
+    chronology_upload_once,
     collated_returns_request,
     master_chronology_document,
 )
@@ -215,8 +215,10 @@ def upload(request, pk: int):
                                        nothing="imported")
             else:
                 try:
-                    saved = chronology_upload(actor=request.user, agency_return=agency_return,
-                                              upload=parsed, mode=form.cleaned_data["mode"])
+                    saved = chronology_upload_once(
+                        actor=request.user, agency_return=agency_return, upload=parsed,
+                        mode=form.cleaned_data["mode"], name=file.name, data=data,
+                        form_token=form.cleaned_data["form_token"])
                 except ValidationError as error:
                     apply_service_errors(form, error)
                 else:

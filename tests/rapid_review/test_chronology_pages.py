@@ -207,6 +207,30 @@ def test_upload_a_clean_spreadsheet_adds_after_the_existing_entries(client, setu
     assert event.detail["chronology_upload"] == 2 and event.detail["mode"] == "add"
 
 
+def test_a_double_click_on_upload_adds_the_entries_once(client, setup):
+    """The page's token: the same file posted twice from one page is one upload (the
+    second post answers as the first did); another file from the page used again (the
+    back button) is a new one."""
+    import uuid
+
+    _review, request, user = setup
+    client.force_login(user)
+    token = str(uuid.uuid4())
+    data = csv_bytes([good_row(), good_row("2025-12-01")])
+    for _ in range(2):
+        response = client.post(url("chronology-upload", request), {
+            "file": SimpleUploadedFile("chronology.csv", data), "mode": "add",
+            "form_token": token}, follow=True)
+        assert "2 chronology entries imported" in response.content.decode()
+    assert ChronologyEntry.objects.filter(agency_return=request.agency_return).count() == 2
+    response = client.post(url("chronology-upload", request), {
+        "file": SimpleUploadedFile("more.csv", csv_bytes([good_row("2025-11-01")])),
+        "mode": "add", "form_token": token})
+    assert response.status_code == 302
+    assert ChronologyEntry.objects.filter(agency_return=request.agency_return).count() == 3
+    assert AuditEvent.objects.filter(detail__has_key="chronology_upload").count() == 2
+
+
 def test_upload_can_replace_the_entries(client, setup):
     _review, request, user = setup
     add_entries(request.agency_return, 3)
