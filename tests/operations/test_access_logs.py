@@ -52,21 +52,46 @@ def _listening(server: subprocess.Popen, port: int) -> bool:
         return False
 
 
-def _serving(command: list[str], **popen) -> tuple[subprocess.Popen, int]:
+class Server:
+    """A server started by a test, its output in files (read while it runs)."""
+
+    def __init__(self, process: subprocess.Popen, port: int, logs: Path):
+        self.process, self.port, self.logs = process, port, logs
+
+    def output(self) -> tuple[str, str]:
+        return ((self.logs / "stdout").read_text(), (self.logs / "stderr").read_text())
+
+    def stop_once_logged(self, *lines: str) -> tuple[str, str]:
+        """Stop once each line is in its output, or after 30 s: a server writes a request's
+        log line after sending the response, so the client can have it before the line is
+        written, and stopping at once would lose the line."""
+        deadline = time.monotonic() + 30
+        while not all(line in "".join(self.output()) for line in lines) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        return self.output()
+
+
+def _serving(command: list[str], logs: Path, **popen) -> Server:
     """Start a server on a free port and return once it listens there itself; a port taken
     first by another server is given up for another."""
-    for _ in range(5):
+    for attempt in range(5):
         port = _free_port()
-        server = subprocess.Popen(  # noqa: S603
-            [arg.replace("{port}", str(port)) for arg in command],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+        folder = logs / f"server-{attempt}"
+        folder.mkdir(parents=True)
+        with (folder / "stdout").open("w") as out, (folder / "stderr").open("w") as err:
+            process = subprocess.Popen(  # noqa: S603
+                [arg.replace("{port}", str(port)) for arg in command],
+                stdout=out, stderr=err, text=True, **popen)
         deadline = time.monotonic() + 60
-        while server.poll() is None and time.monotonic() < deadline:
-            if _listening(server, port):
-                return server, port
+        while process.poll() is None and time.monotonic() < deadline:
+            if _listening(process, port):
+                return Server(process, port, folder)
             time.sleep(0.1)
-        server.kill()
-        server.communicate(timeout=30)
+        process.kill()
+        process.wait(timeout=30)
     raise AssertionError(f"{command[:3]} did not start")
 
 
@@ -85,12 +110,6 @@ def _get(url: str, **headers) -> int:
             time.sleep(0.2)
 
 
-def _stop(server: subprocess.Popen) -> tuple[str, str]:
-    server.send_signal(signal.SIGTERM)
-    out, err = server.communicate(timeout=30)
-    return out, err
-
-
 def test_the_image_and_compose_start_gunicorn_alike():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     [cmd] = [line for line in (ROOT / "Dockerfile").read_text().splitlines()
@@ -105,35 +124,38 @@ def test_gunicorn_logs_paths_without_query_strings_or_referrers(tmp_path):
     assert command[:3] == ["gunicorn", "-c", "config/gunicorn.py"]
     args = [{"config.wsgi:application": "probe_app:app", "0.0.0.0:8000": "127.0.0.1:{port}",
              "3": "1"}.get(arg, arg) for arg in command[1:]]
-    server, port = _serving(
-        [sys.executable, "-m", "gunicorn", *args, "--pythonpath", str(tmp_path)], cwd=ROOT)
+    server = _serving([sys.executable, "-m", "gunicorn", *args, "--pythonpath", str(tmp_path)],
+                      tmp_path, cwd=ROOT)
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{server.port}"
         assert _get(f"{base}/cases/?search={NAME}+Quill&page=2",
                     Referer=f"{base}/cases/?search={NAME}") == 200
         assert _get(f"{base}/boom/?search={NAME}") == 500
     finally:
-        access, errors = _stop(server)
+        access, errors = server.stop_once_logged('"GET /cases/ HTTP/1.1" 200', '" 500 ',
+                                                 "Error handling request GET /boom/")
     assert '"GET /cases/ HTTP/1.1" 200' in access and '" 500 ' in access
     assert "Error handling request GET /boom/\n" in errors
     assert NAME not in access and NAME not in errors
 
 
-def _runserver(tmp_path) -> tuple[subprocess.Popen, int]:
+def _runserver(tmp_path) -> Server:
     """``runserver`` as make run starts it, with make run's SQLite in ``tmp_path``."""
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "REDIS_URL")}
     return _serving(
         [sys.executable, "manage.py", "runserver", "127.0.0.1:{port}", "--noreload",
          "--skip-checks"],
-        cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
+        tmp_path, cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
 
 
 def test_make_runs_server_logs_paths_without_query_strings(tmp_path):
-    server, port = _runserver(tmp_path)
+    server = _runserver(tmp_path)
+    logged = '"GET /static/css/service.css HTTP/1.1" 200'
     try:
-        assert _get(f"http://127.0.0.1:{port}/static/css/service.css?search={NAME}") == 200
+        assert _get(f"http://127.0.0.1:{server.port}/static/css/service.css?search={NAME}"
+                    ) == 200
     finally:
-        out, err = _stop(server)
-    assert '"GET /static/css/service.css HTTP/1.1" 200' in err
+        out, err = server.stop_once_logged(logged)
+    assert logged in err
     assert NAME not in out + err
