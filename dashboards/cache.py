@@ -62,8 +62,9 @@ UNSHOWN = frozenset({
 # Signing in records when (``update_last_login``); no page shows it.
 _LAST_LOGIN_ONLY = re.compile(
     r'^\s*UPDATE\s+"accounts_user"\s+SET\s+"last_login"\s*=\s*(?:%s|NULL)\s+WHERE', re.IGNORECASE)
-_WRITTEN = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?"?(\w+)"?',
-                      re.IGNORECASE)
+_WRITTEN = re.compile(  # the table written, after an optional schema ("public".)
+    r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?(?:"?\w+"?\.)?"?(\w+)"?',
+    re.IGNORECASE)
 _UPSERT = (f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, 1) "  # noqa: S608 - a constant
            f"ON CONFLICT (id) DO UPDATE SET version = {VERSION_TABLE}.version + 1")
 

@@ -26,6 +26,7 @@ from cases.models import Stage
 from cases.services import case_stage_change
 from config.bulk import insert_rows, update_from_values
 from dashboards import cache as page_cache
+from dashboards import views as dashboard_views
 from dashboards import views_overdue
 from dashboards.figures import views as figures_views
 from dashboards.national.bulk import copy_in
@@ -43,6 +44,7 @@ from .overdue_builders import AWARE_ON, REQUEST_ON, TODAY, late_case
 pytestmark = pytest.mark.django_db(transaction=True)
 NOON = datetime.datetime(2026, 12, 30, 12, 0, tzinfo=datetime.UTC)
 OVERDUE, AGENCY, FIGURES = "dashboards:overdue", "dashboards:overdue-agency", "dashboards:figures"
+HOME = "dashboards:home"
 
 
 @pytest.fixture(autouse=True)
@@ -220,6 +222,17 @@ def test_the_figures_follow_a_change(client, partnership):
     assert AuditEvent.objects.filter(detail__export="figures").count() == 3
 
 
+def test_the_officers_home_follows_a_met_step(client, partnership):
+    case = late_case(partnership, stage=Stage.RAPID_REVIEW)
+    client.force_login(_manager(partnership, Role.BUSINESS_UNIT_OFFICER))
+    first = _get(client, HOME)
+    assert case.reference in _html(first) and not _built(_get(client, HOME))
+    for action in set(Deadline.objects.filter(case=case).values_list("step__met_by", flat=True)):
+        deadline_meet(actor=None, case=case, action=action)
+    after = _get(client, HOME)
+    assert _built(after) and case.reference not in _html(after)
+
+
 # Nobody is served another person's page; each filter and page number is its own ---------
 
 def test_people_with_different_scopes_never_share_a_page(client, partnership):
@@ -350,7 +363,11 @@ def test_the_pages_read_only_tables_whose_writes_raise_the_version(partnership):
         return req
 
     readable = [partnership]
+    officer = _manager(partnership, Role.BUSINESS_UNIT_OFFICER)
     builds = {
+        "home (business unit)": lambda: dashboard_views._home_page(request(officer, HOME)),
+        "home (agency)": lambda: dashboard_views._home_page(request(police.user, HOME)),
+        "home (manager)": lambda: dashboard_views._home_page(request(manager, HOME)),
         "overdue": lambda: views_overdue._overdue_page(request(manager, OVERDUE)),
         "agency": lambda: views_overdue._agency_page(request(police.user, AGENCY)),
         "figures": lambda: figures_views._figures_page(
