@@ -178,9 +178,19 @@ def page_key(name: str, request, version: int) -> str:
         hashlib.sha256(query.encode()).hexdigest()[:32]])
 
 
+def _writes_pending(connection) -> bool:
+    """Whether the connection's transaction has written a shown table, not yet committed."""
+    return connection.in_atomic_block and any(isinstance(func, _Bump) for _sids, func, _robust
+                                              in connection.run_on_commit)
+
+
 def cached_page(name: str, request, build: Callable[[], dict]) -> dict:
     """The page's stored part for this request, built (and stored) when there is none. The
-    version is read before ``build`` reads the data (see the module's docstring)."""
+    version is read before ``build`` reads the data (see the module's docstring). Inside a
+    transaction that has written and not committed, the page is built and not stored: it
+    must show those writes, which may yet be rolled back (the version would then not move)."""
+    if _writes_pending(connections["default"]):
+        return build()
     key = page_key(name, request, current_version())
     cache = caches[CACHE_ALIAS]
     entry = cache.get(key)

@@ -29,9 +29,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
 d = datetime.date.fromisoformat
 HOME = "/"
-# The home page is served from the page cache (dashboards/cache.py), which a write refreshes
-# when it commits: a test that changes the data between two looks commits its writes.
-LOOKS_TWICE = pytest.mark.django_db(transaction=True)
 
 
 def _rows(html: str, section: str) -> str:
@@ -39,7 +36,6 @@ def _rows(html: str, section: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
-@LOOKS_TWICE
 @time_machine.travel(TODAY)
 def test_the_officer_sees_each_cases_next_step_one_click_away(client, partnership, make_user,
                                                               django_assert_max_num_queries):
@@ -84,7 +80,6 @@ def _out_for_signature(partnership, officer):
     return review, version
 
 
-@LOOKS_TWICE
 def test_a_partner_finds_the_version_to_sign_and_the_terms_to_agree(
         client, partnership, make_user, django_assert_max_num_queries):
     officer = make_user(Role.BUSINESS_UNIT_OFFICER)
@@ -121,7 +116,6 @@ def test_a_partner_finds_the_version_to_sign_and_the_terms_to_agree(
     assert f"Sign version {version.number}" in _rows(html, "sign-off")
 
 
-@LOOKS_TWICE
 @time_machine.travel(TODAY)
 def test_an_agency_user_finds_its_requests_and_questions(client, partnership, make_user,
                                                         django_assert_max_num_queries):

@@ -43,14 +43,13 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data_size(
         late_case(partnership, agency=agencies[i % 3])
     manager = make_user(Role.BUSINESS_MANAGER)
     client.force_login(manager)
-    responses = []
     for params in ({}, {"group_by": "holder", "page": "2"}, {"agency": agencies[0].pk}):
         with django_assert_max_num_queries(15):
-            responses.append(_page(client, **params))
-        assert responses[-1].status_code == 200
+            response = _page(client, **params)
+        assert response.status_code == 200
     # Paged by the counts at the top, which add up to every row listed.
     listed = overdue_dashboard(manager, Filters()).deadlines.count()
-    assert responses[0].context["page"].paginator.count == listed > 0
+    assert _page(client).context["page"].paginator.count == listed > 0
 
 
 @pytest.mark.parametrize("cases", [2, 25])

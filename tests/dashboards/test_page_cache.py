@@ -222,11 +222,15 @@ def test_the_figures_follow_a_change(client, partnership):
     assert AuditEvent.objects.filter(detail__export="figures").count() == 3
 
 
-def test_the_officers_home_follows_a_met_step(client, partnership):
+def test_the_officers_home_follows_a_met_step(client, partnership,
+                                              django_assert_max_num_queries):
     case = late_case(partnership, stage=Stage.RAPID_REVIEW)
     client.force_login(_manager(partnership, Role.BUSINESS_UNIT_OFFICER))
     first = _get(client, HOME)
-    assert case.reference in _html(first) and not _built(_get(client, HOME))
+    with django_assert_max_num_queries(4):  # session, user, memberships, the data version
+        again = _get(client, HOME)
+    assert case.reference in _html(first) and not _built(again)
+    assert _html(again).count("<tr") == _html(first).count("<tr")
     for action in set(Deadline.objects.filter(case=case).values_list("step__met_by", flat=True)):
         deadline_meet(actor=None, case=case, action=action)
     after = _get(client, HOME)
@@ -274,6 +278,26 @@ def test_filters_and_pages_are_stored_apart(client, partnership):
     a = _get(client, agency=police.pk, group_by="holder")
     b = _get(client, group_by="holder", agency=police.pk)
     assert _built(a) and not _built(b)
+
+
+def test_a_page_read_after_an_uncommitted_write_is_built_and_not_stored(partnership, make_user):
+    request = RequestFactory().get(reverse(OVERDUE))
+    request.user, request.partnership = make_user(Role.BUSINESS_MANAGER), partnership
+    built = []
+
+    def build():
+        built.append(partnership.name)
+        return {"body": partnership.name}
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        partnership.name = "Rolled back (fictional)"
+        partnership.save(update_fields=["name"])
+        assert page_cache.cached_page("test", request, build) == {"body": partnership.name}
+        raise RuntimeError
+    partnership.refresh_from_db()
+    for _ in range(2):
+        assert page_cache.cached_page("test", request, build) == {"body": partnership.name}
+    assert built == ["Rolled back (fictional)", partnership.name]
 
 
 # The version -----------------------------------------------------------------------------
