@@ -42,7 +42,7 @@ def overdue_dashboard(request):
     page = cached_page("overdue", request, lambda: _overdue_page(request))
     _audit(request, "overdue_dashboard", **page["audit"])
     return render(request, "dashboards/overdue.html", {
-        **page, "form": {"errors": page["errors"]},
+        **page, "form": {"errors": page["errors"]},  # base.html's title: "Error: ..."
         # Per request, never stored: the CSRF token and the chase's own token.
         "chase": ChaseForm(initial={"agency": page["chase_agency"]}, prefix="chase"),
     })

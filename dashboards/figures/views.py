@@ -45,8 +45,8 @@ def figures(request):
     if page["audit"] is not None:
         audit_record(action=AuditEvent.Action.VIEW, actor=user, partnership=partnership,
                      detail=page["audit"])
-    return render(request, "dashboards/figures.html", {**page,
-                                                       "form": {"errors": page["errors"]}})
+    return render(request, "dashboards/figures.html", {
+        **page, "form": {"errors": page["errors"]}})  # base.html's title: "Error: ..."
 
 
 def _chosen(request, params, today, readable):
