@@ -6,6 +6,7 @@ Transactional: the data version is raised when a write commits, as in the servic
 
 import datetime
 import re
+import time
 
 import pytest
 import time_machine
@@ -19,9 +20,10 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Membership, Role
 from accounts.services import role_remove
-from calendars.models import Anchor, CalendarDay, Deadline, StepAction
+from calendars.models import Anchor, CalendarDay, Deadline, DeadlineRecompute, StepAction
 from calendars.services import anchor_record, deadline_meet
 from calendars.services.deadlines import deadlines_recompute
+from calendars.services.recompute import deadlines_recompute_request
 from cases.models import Stage
 from cases.services import case_stage_change
 from config.bulk import insert_rows, update_from_values
@@ -191,6 +193,29 @@ def test_the_bulk_recompute_shows_on_the_next_look(client, partnership):
     version = page_cache.current_version()
     assert deadlines_recompute(partnership=partnership) > 0
     assert page_cache.current_version() == version + 1  # one raise for the whole pass
+    after = _html(_get(client, owner="agency"))
+    assert "1 working day late" in after and "2 working days late" not in after
+
+
+@pytest.mark.celery
+def test_a_recompute_by_the_worker_in_its_own_process_shows_on_the_next_look(
+        celery_worker, client, partnership):
+    """The worker is another process with its own memory: only the version in the database
+    can tell this one that the page it stored is out of date."""
+    late_case(partnership, agency=AgencyFactory(partnerships=[partnership], name="Police"))
+    client.force_login(_manager(partnership))
+    CalendarDay.objects.create(partnership=partnership, date=datetime.date(2026, 12, 24),
+                               kind=CalendarDay.Kind.CLOSURE, reason="Closed (fictional)")
+    assert "2 working days late" in _html(_get(client, owner="agency"))  # stored
+    version = page_cache.current_version()
+    with transaction.atomic():  # a job row only: nothing shown changes in this process
+        deadlines_recompute_request(partnership=partnership)
+    assert page_cache.current_version() == version
+    waited = time.monotonic() + 90
+    while DeadlineRecompute.objects.exists():
+        assert time.monotonic() < waited, "The worker did not recompute the deadlines"
+        time.sleep(0.3)
+    assert page_cache.current_version() > version
     after = _html(_get(client, owner="agency"))
     assert "1 working day late" in after and "2 working days late" not in after
 
