@@ -12,7 +12,8 @@ grouped by holder, then filtered to one agency.
 
 Reports p50/p95 seconds of ``overdue_dashboard`` + one page's rows grouped, and of the whole
 page through the test client, with their query counts; the figures page for this financial
-year (its timeliness read from the same deadlines); and the framework's floor, a trivial
+year (its timeliness read from the same deadlines); the business manager's home page (the
+business unit's queues, reported without a goal); and the framework's floor, a trivial
 authenticated page (the partnership's own page) measured the same way, with each page's p95
 as a ratio to the floor's. Each page twice: as people repeat it (``page_by_case`` and so on:
 the same page again, the data unchanged, served from the page cache, dashboards/cache.py;
@@ -194,9 +195,11 @@ def _child() -> None:
         assert response.status_code == 200, (at, response.status_code)
 
     figures_url = reverse("dashboards:figures")
+    home_url = reverse("dashboards:home")
     pages = {"page_by_case": page,
              "page_one_agency": lambda: page({"agency": data["agency"].pk}),
-             "figures_page": lambda: page(at=figures_url)}
+             "figures_page": lambda: page(at=figures_url),
+             "home_page": lambda: page(at=home_url)}  # the business unit's queues; no goal
     empty = caches[CACHE_ALIAS].clear
     for label, fn in pages.items():
         _measure(label, fn, results)  # the first request (not counted) stores the page
