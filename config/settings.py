@@ -144,6 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15) * 1000}",
         f"-c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Caches: each process's own memory. "pages" holds the managers' dashboards, rendered, kept
+# right by a version in the database (dashboards/cache.py, docs/decisions/0020-page-cache.md):
+# a web worker's cache is its own, so no page's HTML is kept outside the process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+              "TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 500}},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

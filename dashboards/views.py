@@ -6,6 +6,7 @@ import csv
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -18,12 +19,20 @@ from config.pagination import paginate
 
 from . import selectors
 from .audit import describe, people_in
+from .cache import cached_page
 from .forms import AuditFilterForm
 
 
 @require_GET
 def home(request):
-    """One page, with the queues of each role the user holds in the current partnership."""
+    """One page, with the queues of each role the user holds in the current partnership,
+    from the page cache (``dashboards.cache``; the page shows no child's data and is not
+    audited as read, docs/decisions/0018-read-audit.md)."""
+    return render(request, "dashboards/home.html",
+                  cached_page("home", request, lambda: _home_page(request)))
+
+
+def _home_page(request) -> dict:
     user, partnership = request.user, request.partnership
     roles = rules.roles_in(user, partnership)
     queues = {}
@@ -49,7 +58,7 @@ def home(request):
         queues.update(records=selectors.records_to_review(user, partnership))
     if roles - rules.BUSINESS_UNIT - {Role.MANAGER, Role.SCRUTINEER, Role.ADMINISTRATOR}:
         queues.update(mine=selectors.my_deadlines_queue(user, partnership))
-    return render(request, "dashboards/home.html", {
+    return {"body": render_to_string("dashboards/_home_body.html", {
         "roles": roles, "Role": Role, "queues": queues, "today": timezone.localdate(),
         "is_business_unit": bool(roles & rules.BUSINESS_UNIT),
         "manages_records": bool(roles & rules.RECORDS_MANAGERS),
@@ -58,7 +67,7 @@ def home(request):
         "my_partners": [m.get_statutory_partner_display() for m in rules.memberships_of(user)
                         if m.role == Role.PARTNER_REPRESENTATIVE
                         and m.partnership == partnership],
-    })
+    }, request)}
 
 
 @require_GET

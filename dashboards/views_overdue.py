@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rules
@@ -19,6 +20,7 @@ from config.pagination import paginate
 from rapid_review.services import returns_chase
 
 from . import overdue
+from .cache import cached_page
 from .forms_overdue import ChaseForm, OverdueFilterForm
 
 
@@ -31,11 +33,24 @@ def _audit(request, page: str, **detail) -> None:
 @require_http_methods(["GET", "POST"])
 def overdue_dashboard(request):
     """Everything late or due in the next 5 working days, in the partnerships the user
-    oversees; POST chases the late returns shown."""
+    oversees; POST chases the late returns shown. The page's lists come from the page cache
+    (``dashboards.cache``); the read is audited every time."""
     user = request.user
     require(overdue.can_view_overdue(user))
     if request.method == "POST":
         return _chase(request)
+    page = cached_page("overdue", request, lambda: _overdue_page(request))
+    _audit(request, "overdue_dashboard", **page["audit"])
+    return render(request, "dashboards/overdue.html", {
+        **page, "form": {"errors": page["errors"]},  # base.html's title: "Error: ..."
+        # Per request, never stored: the CSRF token and the chase's own token.
+        "chase": ChaseForm(initial={"agency": page["chase_agency"]}, prefix="chase"),
+    })
+
+
+def _overdue_page(request) -> dict:
+    """The dashboard's counts and lists as HTML, with what the view needs around them."""
+    user = request.user
     partnerships = overdue.partnerships_overseen(user)
     params = request.GET.copy()
     params.pop("page", None)
@@ -46,19 +61,24 @@ def overdue_dashboard(request):
     page = paginate(request, dashboard.deadlines, per_page=overdue.PAGE_SIZE)
     chase_in = [p for p in partnerships if rules.can_chase_returns(user, p)
                 and (filters.partnership in (None, p.pk))]
-    _audit(request, "overdue_dashboard", stage=filters.stage, agency=filters.agency,
-           owner=filters.owner, partnership=filters.partnership,
-           due_from=filters.due_from and filters.due_from.isoformat(),
-           due_to=filters.due_to and filters.due_to.isoformat())
-    return render(request, "dashboards/overdue.html", {
+    context = {
         "form": form, "filtered": form.is_bound, "page": page,
         "groups": overdue.grouped(dashboard, list(page.object_list)),
         "counts": dashboard.counts, "today": dashboard.today, "group_by": dashboard.group_by,
         "by_holder": dashboard.group_by == overdue.GroupBy.HOLDER,
         "several_partnerships": len(partnerships) > 1,
+    }
+    return {
+        "top": render_to_string("dashboards/_overdue_counts.html", context, request),
+        "lists": render_to_string("dashboards/_overdue_lists.html", context, request),
+        "errors": bool(form.errors),
         "can_chase": bool(chase_in) and dashboard.counts.agencies_late > 0,
-        "chase": ChaseForm(initial={"agency": filters.agency}, prefix="chase"),
-    })
+        "chase_agency": filters.agency,
+        "audit": {"stage": filters.stage, "agency": filters.agency, "owner": filters.owner,
+                  "partnership": filters.partnership,
+                  "due_from": filters.due_from and filters.due_from.isoformat(),
+                  "due_to": filters.due_to and filters.due_to.isoformat()},
+    }
 
 
 def _chase(request):
@@ -98,11 +118,17 @@ def _returns(count: int) -> str:
 @require_GET
 def agency_overdue(request):
     """An agency's own late returns and actions, in every partnership where the user acts
-    for it; nothing of any other agency."""
+    for it; nothing of any other agency. From the page cache; audited every time."""
     user = request.user
     require(bool(overdue.agency_pairs(user)))
-    view = overdue.agency_overdue(user)
+    page = cached_page("overdue_agency", request, lambda: _agency_page(request))
     _audit(request, "agency_overdue")
+    return render(request, "dashboards/overdue_agency.html", page)
+
+
+def _agency_page(request) -> dict:
+    user = request.user
+    view = overdue.agency_overdue(user)
     parts = [
         {"id": "late-returns", "title": "Late returns", "rows": view.returns,
          "more": view.returns_total - len(view.returns),
@@ -111,6 +137,7 @@ def agency_overdue(request):
          "more": view.actions_total - len(view.actions),
          "empty": "Your agency has no late action plan actions."},
     ]
-    return render(request, "dashboards/overdue_agency.html", {
-        "parts": parts, "agencies": sorted({m.agency.name for m in rules.memberships_of(user)
-                                            if m.role == Role.AGENCY_USER and m.agency_id})})
+    context = {"parts": parts, "agencies": sorted({
+        m.agency.name for m in rules.memberships_of(user)
+        if m.role == Role.AGENCY_USER and m.agency_id})}
+    return {"body": render_to_string("dashboards/_overdue_agency_body.html", context, request)}

@@ -120,6 +120,17 @@ def _test_databases_copied_from_one_migrated_template(config) -> None:
     os.environ[TEMPLATE_VARIABLE] = template  # the workers start after this, with it
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with the dashboards' page cache empty (it is the process's memory,
+    and a flushed database numbers its data version from 0 again)."""
+    from django.core.cache import caches
+
+    from dashboards.cache import CACHE_ALIAS
+
+    caches[CACHE_ALIAS].clear()
+
+
 @pytest.fixture
 def partnership(db):
     return PartnershipFactory(name="Alphashire Safeguarding Children Partnership", code="ALPHA")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,6 +15,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.rules import require
 
+from ..cache import cached_page
 from . import documents
 from .charts import bar_chart
 from .forms import ALL, FiguresForm
@@ -36,27 +38,55 @@ def figures(request):
     readable = figures_partnerships(user)
     if params.get("partnership", ALL) not in {ALL, *(p.code for p in readable)}:
         raise Http404  # another partnership's figures: as if it did not exist
-    form = FiguresForm(params or None, today=today, current=partnership,
-                       partnerships=readable)
-    chosen = form.chosen()
-    if chosen is None:
-        if fmt:
-            raise Http404
-        return render(request, "dashboards/figures.html", {"form": form})
-    period, partnerships = chosen
-    result = figures_build(partnerships, period, today, yearly=bool(fmt))
-    detail = {"export": "figures", "from": period.start.isoformat(),
-              "to": period.end.isoformat(), "partnerships": [p.pk for p in partnerships]}
     if fmt:
-        return _download(request, result, fmt, table_key, detail)
-    audit_record(action=AuditEvent.Action.VIEW, actor=user, partnership=partnership,
-                 detail=detail)
-    tables = [(t, bar_chart(id=f"chart-{t.key}", title=f"{t.title}: {period.label}",
-                            data=t.chart, unit=t.chart_unit, table_caption=t.title))
-              for t in result.tables]
+        return _document(request, params, fmt, table_key, today, readable)
+    page = cached_page("figures", request,
+                       lambda: _figures_page(request, params, today, readable))
+    if page["audit"] is not None:
+        audit_record(action=AuditEvent.Action.VIEW, actor=user, partnership=partnership,
+                     detail=page["audit"])
     return render(request, "dashboards/figures.html", {
-        "form": form, "figures": result, "tables": tables, "query": params.urlencode(),
-        "table_keys": TABLE_KEYS})
+        **page, "form": {"errors": page["errors"]}})  # base.html's title: "Error: ..."
+
+
+def _chosen(request, params, today, readable):
+    form = FiguresForm(params or None, today=today, current=request.partnership,
+                       partnerships=readable)
+    return form, form.chosen()
+
+
+def _detail(period, partnerships) -> dict:
+    return {"export": "figures", "from": period.start.isoformat(),
+            "to": period.end.isoformat(), "partnerships": [p.pk for p in partnerships]}
+
+
+def _figures_page(request, params, today, readable) -> dict:
+    """The page below the header as HTML (the form is a GET form: no CSRF token), and what
+    to audit; stored in the page cache (``dashboards.cache``)."""
+    form, chosen = _chosen(request, params, today, readable)
+    if chosen is None:
+        context = {"form": form}
+        audit = None
+    else:
+        period, partnerships = chosen
+        result = figures_build(partnerships, period, today, yearly=False)
+        tables = [(t, bar_chart(id=f"chart-{t.key}", title=f"{t.title}: {period.label}",
+                                data=t.chart, unit=t.chart_unit, table_caption=t.title))
+                  for t in result.tables]
+        context = {"form": form, "figures": result, "tables": tables,
+                   "query": params.urlencode(), "table_keys": TABLE_KEYS}
+        audit = _detail(period, partnerships)
+    return {"body": render_to_string("dashboards/_figures_body.html", context, request),
+            "errors": bool(form.errors), "audit": audit}
+
+
+def _document(request, params, fmt: str, table_key: str, today, readable) -> HttpResponse:
+    _form, chosen = _chosen(request, params, today, readable)
+    if chosen is None:
+        raise Http404
+    period, partnerships = chosen
+    result = figures_build(partnerships, period, today, yearly=True)
+    return _download(request, result, fmt, table_key, _detail(period, partnerships))
 
 
 def _download(request, result, fmt: str, table_key: str, detail: dict) -> HttpResponse:

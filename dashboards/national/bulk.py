@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from django.db import connection, models
 from django.utils import timezone
 
+from dashboards.cache import UNSHOWN, bump
+
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` ids from ``model``'s sequence, never handed out again."""
@@ -52,4 +54,6 @@ def copy_in(model: type[models.Model], objs: Iterable[models.Model], *,
             obj._prepare_related_fields_for_save(operation_name="copy_in")
             copy.write_row([_value(obj, field, now) for field in fields])
             count += 1
+    if model._meta.db_table not in UNSHOWN:
+        bump()  # COPY does not pass Django's cursor, which raises it for every other write
     return count
