@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from accounts.models import Membership, Role, User
 from outbox.services import Email
@@ -125,6 +125,12 @@ _REFERENCE = "REFERENCE0"  # stands for the case reference in a reversed URL
 def _deadlines_page(site_url: str) -> str:
     """The case's deadlines page with a stand-in for its reference: a sweep links tens of
     thousands of emails, and reversing a URL for each cost more than writing them."""
+    return _deadlines_page_under(site_url, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=8)
+def _deadlines_page_under(site_url: str, prefix: str) -> str:
+    """Reversed once a process (per address and prefix), not once an email."""
     return site_url + reverse("cases:case-deadlines", args=[_REFERENCE])
 
 
