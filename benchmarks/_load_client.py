@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import random
 import re
 import struct
 import time
@@ -117,10 +118,15 @@ class Gate:
 
 
 async def person(host: str, port: int, entry: dict, password: str, rounds: int,
-                 samples: list[Sample], gate: Gate, turn: int = 0) -> None:
+                 samples: list[Sample], gate: Gate, turn: int = 0, think: float = 0.0
+                 ) -> None:
     """Sign in, wait for everyone else to, then open the pages ``rounds`` times, each
     after the floor (the first of ``entry['pages']``), starting at the ``turn``-th page so
-    that people who all start together do not all ask for the same page at once."""
+    that people who all start together do not all ask for the same page at once. With
+    ``think``, a pause after each page (exponential, that many seconds on average), as a
+    person reads: the service is then not asked without pause, and a page's own cost shows
+    instead of the queue every page waits in."""
+    pauses = random.Random(turn)  # noqa: S311 - timing, not security
     browser = Browser(host, port)
     try:
         async with gate.signing_in:
@@ -144,14 +150,16 @@ async def person(host: str, port: int, entry: dict, password: str, rounds: int,
                 except Exception as error:  # noqa: BLE001
                     ok, detail = False, f"{type(error).__name__}: {error}"
                 samples.append(Sample(shown, time.perf_counter() - started, ok, detail))
+                if think:
+                    await asyncio.sleep(pauses.expovariate(1 / think))
 
 
-async def drive(host: str, port: int, plan: list[dict], password: str, rounds: int
-                ) -> tuple[list[Sample], float]:
+async def drive(host: str, port: int, plan: list[dict], password: str, rounds: int,
+                think: float = 0.0) -> tuple[list[Sample], float]:
     """All the people at once; returns every sample and the seconds the whole run took."""
     samples: list[Sample] = []
     gate = Gate(len(plan))
     started = time.perf_counter()
-    await asyncio.gather(*(person(host, port, entry, password, rounds, samples, gate, turn)
-                           for turn, entry in enumerate(plan)))
+    await asyncio.gather(*(person(host, port, entry, password, rounds, samples, gate, turn,
+                                  think) for turn, entry in enumerate(plan)))
     return samples, time.perf_counter() - started
