@@ -66,6 +66,21 @@ def spreadsheet_upload_processor(kind: str) -> Callable[[Processor], Processor]:
     return register
 
 
+def _posted_before(form_token: uuid.UUID | None, *, actor: User, kind: str,
+                   target_id: int, digest: str) -> tuple[SpreadsheetUpload | None, uuid.UUID]:
+    """The upload this page's token already made with the same file (a double click, a
+    second submit), and the token for a new one: the page's, or a fresh one when the page
+    was used again (the back button) for another file."""
+    token = form_token or uuid.uuid4()
+    earlier = SpreadsheetUpload.objects.defer("data").filter(form_token=token).first()
+    if earlier is None:
+        return None, token
+    if (earlier.uploaded_by_id, earlier.kind, earlier.target_id, earlier.sha256) == (
+            actor.pk, kind, target_id, digest):
+        return earlier, token
+    return None, uuid.uuid4()
+
+
 @transaction.atomic
 def spreadsheet_upload_request(*, actor: User, kind: str, case: Case, target_id: int,
                                name: str, data: bytes, options: dict,
@@ -75,13 +90,10 @@ def spreadsheet_upload_request(*, actor: User, kind: str, case: Case, target_id:
     the first upload and queues nothing; another file from a page used again (the back
     button) is a new upload."""
     digest = hashlib.sha256(data).hexdigest()
-    token = form_token or uuid.uuid4()
-    earlier = SpreadsheetUpload.objects.defer("data").filter(form_token=token).first()
+    earlier, token = _posted_before(form_token, actor=actor, kind=kind, target_id=target_id,
+                                    digest=digest)
     if earlier is not None:
-        if (earlier.uploaded_by_id, earlier.kind, earlier.target_id, earlier.sha256) == (
-                actor.pk, kind, target_id, digest):
-            return earlier
-        token = uuid.uuid4()
+        return earlier
     try:
         with transaction.atomic():
             upload = SpreadsheetUpload.objects.create(
@@ -109,17 +121,14 @@ def spreadsheet_upload_imported(*, actor: User, kind: str, case: Case, target_id
     second post waits for the first to commit, then finds it), which is where the import's
     own service takes it. Recorded as a finished upload with no file kept."""
     digest = hashlib.sha256(data).hexdigest()
-    if form_token is not None:
-        earlier = SpreadsheetUpload.objects.defer("data").filter(form_token=form_token).first()
-        if earlier is not None and (earlier.uploaded_by_id, earlier.kind, earlier.target_id,
-                                    earlier.sha256) == (actor.pk, kind, target_id, digest):
-            return earlier.count or 0
-        if earlier is not None:  # another file from a page used again: a new upload
-            form_token = None
+    earlier, token = _posted_before(form_token, actor=actor, kind=kind, target_id=target_id,
+                                    digest=digest)
+    if earlier is not None:
+        return earlier.count or 0
     count = import_rows()
     now = timezone.now()
     SpreadsheetUpload.objects.create(
-        form_token=form_token or uuid.uuid4(), kind=kind, case=case, target_id=target_id,
+        form_token=token, kind=kind, case=case, target_id=target_id,
         options=options, filename=name[:200], content_type="", size=len(data), sha256=digest,
         data=b"", uploaded_by=actor, status=SpreadsheetUpload.Status.DONE, count=count,
         started_at=now, finished_at=now)

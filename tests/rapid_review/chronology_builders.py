@@ -25,7 +25,7 @@ from rapid_review.models import (
     TermsOfReference,
 )
 from tests.factories import AgencyFactory, MembershipFactory
-from tests.rapid_review.builders import officer_of
+from tests.rapid_review.builders import agency_with_user, officer_of, review_for
 
 d = datetime.date.fromisoformat
 
@@ -64,6 +64,19 @@ def request_to(review: RapidReview, agency: Agency, *, status: str = AgencyRetur
         authorised_by="Pat Example-Lead" if submitted else "", **return_fields)
     return InformationRequest.objects.select_related("agency", "agency_return", "review__case",
                                                      "return_deadline").get(pk=request.pk)
+
+
+def health_visiting_return(partnership, *, entries: int = 0
+                           ) -> tuple[RapidReview, InformationRequest, User]:
+    """A review scoped June 2025 to October 2026 with one open return, the health visiting
+    agency's (with ``entries`` already), and its user: what the upload tests start from."""
+    review = review_for(partnership)
+    scoped(review, "2025-06-01", "2026-10-31")
+    health = agency_with_user(partnership, "Health visiting (fictional)")
+    request = request_to(review, health.agency)
+    if entries:
+        add_entries(request.agency_return, entries)
+    return review, request, health.user
 
 
 def agency_user_for(agency: Agency, partnership) -> User:

@@ -13,13 +13,13 @@ from rapid_review.chronology_io import chronology_read
 from rapid_review.models import AgencyReturn, ChronologyEntry
 from rapid_review.services import chronology_entry_add, chronology_upload
 from tests.factories import AgencyFactory
-from tests.rapid_review.builders import agency_with_user, review_for
+from tests.rapid_review.builders import agency_with_user
 from tests.rapid_review.chronology_builders import (
     add_entries,
     csv_bytes,
     good_row,
+    health_visiting_return,
     request_to,
-    scoped,
     xlsx_bytes,
 )
 
@@ -29,11 +29,7 @@ d = datetime.date.fromisoformat
 
 @pytest.fixture
 def setup(partnership):
-    review = review_for(partnership)
-    scoped(review, "2025-06-01", "2026-10-31")
-    health = agency_with_user(partnership, "Health visiting (fictional)")
-    request = request_to(review, health.agency)
-    return review, request, health.user
+    return health_visiting_return(partnership)
 
 
 def url(name, request, **kwargs):

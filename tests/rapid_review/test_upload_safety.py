@@ -33,11 +33,9 @@ from tests.hostile_files import blank_rows_bomb, shared_strings_bomb, xlsx
 from tests.rapid_review.builders import agency_with_user, review_for, send_requests
 from tests.rapid_review.chronology_builders import (
     HEADER,
-    add_entries,
     csv_bytes,
     good_row,
-    request_to,
-    scoped,
+    health_visiting_return,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +46,8 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 @pytest.fixture
 def setup(partnership):
-    review = review_for(partnership)
-    scoped(review, "2025-06-01", "2026-10-31")
-    health = agency_with_user(partnership, "Health visiting (fictional)")
-    request = request_to(review, health.agency)
-    add_entries(request.agency_return, 2)
-    return request, health.user
+    _review, request, user = health_visiting_return(partnership, entries=2)
+    return request, user
 
 
 def _upload(client, request, data: bytes, name: str = "chronology.xlsx"):

@@ -22,13 +22,12 @@ from cases.spreadsheet_jobs import spreadsheet_upload_run, spreadsheet_uploads_r
 from cases.tasks import spreadsheet_upload_read
 from rapid_review.models import AgencyReturn, ChronologyEntry
 from tests.celery_control import finished, paused, resumed, waiting_in_broker
-from tests.rapid_review.builders import agency_with_user, review_for
+from tests.rapid_review.builders import agency_with_user
 from tests.rapid_review.chronology_builders import (
-    add_entries,
     csv_bytes,
     good_row,
+    health_visiting_return,
     request_to,
-    scoped,
     xlsx_bytes,
 )
 
@@ -39,14 +38,10 @@ TOKEN = "6a0d5f7e-2f3c-4a57-9d7e-0a1b2c3d4e5f"
 @pytest.fixture
 def setup(partnership):
     """An agency's open return with 2 entries; another agency of the same review."""
-    review = review_for(partnership)
-    scoped(review, "2025-06-01", "2026-10-31")
-    health = agency_with_user(partnership, "Health visiting (fictional)")
-    request = request_to(review, health.agency)
-    add_entries(request.agency_return, 2)
+    review, request, user = health_visiting_return(partnership, entries=2)
     police = agency_with_user(partnership, "Police (fictional)")
     request_to(review, police.agency)
-    return request, health.user, police.user
+    return request, user, police.user
 
 
 def _rows(count: int, *, bad: dict[int, list] | None = None) -> list[list]:
