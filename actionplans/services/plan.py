@@ -77,13 +77,13 @@ def plan_group_rename(*, actor: User, plan: ActionPlan, group_name: str,
     if len(group_name) > 200:
         raise CaseError({"group_name": "The group's name must be 200 characters or fewer"})
     plan = _locked_plan(plan)
+    if group_name == plan.group_name:  # already so (a double click): nothing to overwrite
+        return plan
     if revision is not None and revision != plan.revision:
         raise EditConflict(
             f"{plan.updated_by.full_name} changed the plan after you opened the page. Check "
             "the group's name now before you save", who=plan.updated_by.full_name,
             when=plan.updated_at, theirs=[("Now", plan.group_name)], current=plan.revision)
-    if group_name == plan.group_name:
-        return plan
     before, plan.group_name = plan.group_name, group_name
     plan.save(update_fields=["group_name"])
     audit_record(action=AuditEvent.Action.UPDATE, actor=actor, obj=plan,

@@ -146,6 +146,10 @@ def test_the_business_unit_names_the_group_that_monitors_the_plan(client, partne
     assert response.status_code == 302
     plan = ActionPlan.objects.get(pk=story.plan.pk)
     assert plan.group_name == "Practice Review Group" and plan.revision == current + 1
+    # A double click: the second post finds the name saved, no conflict, no second change.
+    assert client.post(url, {"group_name": "Practice Review Group", "revision": current}
+                       ).status_code == 302
+    assert ActionPlan.objects.get(pk=story.plan.pk).revision == current + 1
     event = AuditEvent.objects.filter(detail__group_name__to="Practice Review Group").get()
     assert event.actor == story.officer
     assert "Record the Practice Review Group's review" in client.get(
