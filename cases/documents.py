@@ -20,8 +20,10 @@ import hashlib
 import io
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -153,19 +155,50 @@ def _docx_table(document, headers: list[str] | None, rows: list[list[str]], *,
     if widths:
         _docx_fixed_layout(table, widths)
     if headers:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, headers, strict=True):
-            run = cell.paragraphs[0].add_run(text)
-            run.bold = True
-            if size:
-                run.font.size = size
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            if size:
-                cell.paragraphs[0].add_run(str(text)).font.size = size
-            else:
-                cell.text = str(text)
+        _docx_rows(table, [headers], bold=True, size=size)
+    _docx_rows(table, rows, size=size)
+
+
+# Characters XML 1.0 cannot hold (a pasted control character would otherwise fail the
+# whole document).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_RUN_BREAKS = re.compile("(\t|\r|\n)")
+
+
+def _docx_run(text: str, properties: str) -> str:
+    """A run as python-docx writes one (a tab or line break as its own element)."""
+    parts = []
+    for piece in _RUN_BREAKS.split(_NOT_XML.sub("", text)):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            parts.append(f'<w:t xml:space="preserve">{xml_escape(piece)}</w:t>')
+    return f"<w:r>{properties}{''.join(parts)}</w:r>"
+
+
+def _docx_rows(table, rows: list[list[str]], *, bold: bool = False, size=None) -> None:
+    """Append the rows as one piece of XML, the same XML python-docx writes cell by cell
+    (which took 2.5 s for a 2,000-entry chronology; this takes a tenth of that)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    properties = ("<w:b/>" if bold else "") + (
+        f'<w:sz w:val="{int(size.pt * 2)}"/>' if size else "")
+    properties = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+    cell_properties = [
+        f'<w:tcPr><w:tcW w:type="dxa" w:w="{col.get(qn("w:w"))}"/></w:tcPr>'
+        if col.get(qn("w:w")) is not None else ""
+        for col in table._tbl.tblGrid.gridCol_lst]
+    chunk = 500  # rows per parse: a bounded string however long the table
+    for start in range(0, len(rows), chunk):
+        xml = "".join(
+            "<w:tr>" + "".join(
+                f"<w:tc>{tc_pr}<w:p>{_docx_run(str(text), properties)}</w:p></w:tc>"
+                for tc_pr, text in zip(cell_properties, row, strict=True)) + "</w:tr>"
+            for row in rows[start:start + chunk])
+        table._tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"))
 
 
 def _docx_fixed_layout(table, widths: list[int]) -> None:

@@ -161,6 +161,28 @@ def test_compact_table_has_the_same_fixed_widths_in_docx_and_pdf(case):
     assert "Home visit Home visit" in pdf_text(document.pdf)
 
 
+def test_word_table_cells_keep_their_text_as_typed(case):
+    """Rows are written as XML in one piece: what a cell holds reads back as typed (line
+    breaks and tabs, spaces at either end, markup characters), headers bold, and a pasted
+    control character, which Word cannot hold, is dropped rather than failing the file."""
+    typed = ["  Seen at home <b>&amp;</b> \"quoted\"  ", "Line one\nLine two\tTabbed",
+             "Bell\x07 and form feed\x0c", ""]
+    content = DocumentContent("Master chronology", "Demo Partnership", case.reference).add(
+        Table(["Date", "Details", "Notes", "Empty"], [typed, ["a", "b", "c", "d"]]),
+        SummaryList([("Scope from", "1 May\n2026")]))
+    document = document_generate(actor=None, case=case,
+                                 kind=CaseDocument.Kind.MASTER_CHRONOLOGY, content=content)
+    docx = Document(io.BytesIO(bytes(document.docx)))
+    table, summary = docx.tables
+    assert [cell.text for cell in table.rows[1].cells] == [
+        typed[0], "Line one\nLine two\tTabbed", "Bell and form feed", ""]
+    assert [cell.text for cell in table.rows[2].cells] == ["a", "b", "c", "d"]
+    assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
+    assert not any(run.bold for cell in table.rows[1].cells for run in cell.paragraphs[0].runs)
+    assert [cell.text for cell in summary.rows[0].cells] == ["Scope from", "1 May\n2026"]
+    assert len(table.rows) == 3 and len(table.columns) == 4
+
+
 def test_small_documents_render_inline_and_large_ones_are_prepared_once(
         case, make_user, settings, django_capture_on_commit_callbacks):
     settings.DOCUMENT_INLINE_MAX_ENTRIES = 1
