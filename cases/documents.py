@@ -179,13 +179,13 @@ def _docx_run(text: str, properties: str) -> str:
 
 
 def _docx_rows(table, rows: list[list[str]], *, bold: bool = False, size=None) -> None:
-    """Append the rows as one piece of XML, the same XML python-docx writes cell by cell
-    (which took 2.5 s for a 2,000-entry chronology; this takes a tenth of that)."""
+    """Append the rows as XML parsed a chunk at a time: the same XML python-docx writes cell
+    by cell, which took 2.5 s for a 2,000-entry chronology (under 1 s this way)."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
     properties = ("<w:b/>" if bold else "") + (
-        f'<w:sz w:val="{int(size.pt * 2)}"/>' if size else "")
+        f'<w:sz w:val="{round(size.pt * 2)}"/>' if size else "")  # half-points
     properties = f"<w:rPr>{properties}</w:rPr>" if properties else ""
     cell_properties = [
         f'<w:tcPr><w:tcW w:type="dxa" w:w="{col.get(qn("w:w"))}"/></w:tcPr>'
@@ -198,7 +198,7 @@ def _docx_rows(table, rows: list[list[str]], *, bold: bool = False, size=None) -
                 f"<w:tc>{tc_pr}<w:p>{_docx_run(str(text), properties)}</w:p></w:tc>"
                 for tc_pr, text in zip(cell_properties, row, strict=True)) + "</w:tr>"
             for row in rows[start:start + chunk])
-        table._tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"))
+        table._tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>")))
 
 
 def _docx_fixed_layout(table, widths: list[int]) -> None:
