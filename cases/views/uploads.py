@@ -15,6 +15,9 @@ from accounts.audit import audit_view
 from accounts.rules import require
 from cases.models import Case, SpreadsheetUpload
 
+UPLOADS_TOLD = "spreadsheet_uploads_told"  # the session's finished uploads already reported
+UPLOADS_TOLD_KEPT = 20
+
 
 def upload_row_errors_show(form: forms.Form, row_errors: list[str], *, nothing: str) -> None:
     """The count first, then each row's problem, on the file field (so next to it and in
@@ -40,7 +43,13 @@ def spreadsheet_upload_status(request, upload: SpreadsheetUpload | None, *, case
     require(upload is not None)
     audit_view(actor=request.user, obj=upload, case=case)
     if upload.status == SpreadsheetUpload.Status.DONE:
-        messages.success(request, done_message(upload.count or 0))
+        # Said once: a later visit (the back button, the history) goes to the entries
+        # without saying again that they were just imported. Kept in the session, as a
+        # look at a page changes no record.
+        told = request.session.get(UPLOADS_TOLD, [])
+        if upload.pk not in told:
+            messages.success(request, done_message(upload.count or 0))
+            request.session[UPLOADS_TOLD] = [*told, upload.pk][-UPLOADS_TOLD_KEPT:]
         return redirect(done_url)
     form.helper.form_action = upload_url
     form.cleaned_data = {}  # an empty form, shown with the file's errors (add_error needs it)

@@ -110,6 +110,11 @@ def test_a_large_clean_file_is_imported_by_the_worker_and_a_second_submit_does_n
     assert response.redirect_chain[-1][0] == reverse("rapid_review:return-chronology",
                                                      args=[request.pk])
     assert "600 chronology entries imported" in response.content.decode()
+    # A later visit (the back button) goes to the entries without saying it again.
+    response = client.get(_status_url(request, upload), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("rapid_review:return-chronology",
+                                                     args=[request.pk])
+    assert "chronology entries imported" not in response.content.decode()
     audit = AuditEvent.objects.filter(actor=user)
     assert audit.filter(action=AuditEvent.Action.CREATE, detail__chronology_upload=600,
                         object_id=str(request.agency_return.pk)).count() == 1
